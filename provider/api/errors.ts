@@ -1,0 +1,104 @@
+/**
+ * The error hierarchy of the package. Every error is branded so that `isInstance` works across two
+ * copies of the package (the serialized provider may load another copy than the program did).
+ * Messages never carry headers, tokens, secret keys or passwords: `redact` runs over every message.
+ */
+
+const BRAND = Symbol.for("pulumi-modelarts:error");
+
+/** Secrets registered here are replaced by `***` in every message built by this module. */
+const knownSecrets = new Set<string>();
+
+/** Registers a secret value (secret key, password, token) so that no error or log line shows it. */
+export function registerSecret(value: string | undefined): void {
+  if (value && value.length >= 4) knownSecrets.add(value);
+}
+
+const SECRET_PATTERNS: RegExp[] = [
+  /(Signature=)[0-9a-f]+/gi,
+  /("?(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)"?\s*[:=]\s*"?)[^",\s}]+/gi,
+];
+
+/** Removes registered secrets and anything shaped like a credential from a text. */
+export function redact(text: string): string {
+  let out = text;
+  for (const secret of knownSecrets) out = out.split(secret).join("***");
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "$1***");
+  return out;
+}
+
+export abstract class ModelArtsError extends Error {
+  readonly [BRAND] = true;
+  constructor(message: string) {
+    super(redact(message));
+  }
+  static isInstance(value: unknown): value is ModelArtsError {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+}
+
+export interface ApiErrorDetails {
+  /** HTTP status (0 when no response arrived). */
+  httpStatus: number;
+  /** `ModelArts.NNNN`, or undefined for errors without a code (gateway, network). */
+  errorCode?: string;
+  /** The service's own message (redacted). */
+  serviceMessage?: string;
+  /** `X-request-id` response header. */
+  requestId?: string;
+  /** What was being done, e.g. `create training job "demo"` or `DELETE /v1/{project}/training-jobs/10`. */
+  operation: string;
+}
+
+/** The service answered with a failure (non-2xx, or `is_success: false`). */
+export class ModelArtsApiError extends ModelArtsError {
+  override readonly name: string = "ModelArtsApiError";
+  readonly httpStatus: number;
+  readonly errorCode: string | undefined;
+  readonly serviceMessage: string | undefined;
+  readonly requestId: string | undefined;
+  readonly operation: string;
+  constructor(message: string, details: ApiErrorDetails) {
+    super(message);
+    this.httpStatus = details.httpStatus;
+    this.errorCode = details.errorCode;
+    this.serviceMessage = details.serviceMessage === undefined ? undefined : redact(details.serviceMessage);
+    this.requestId = details.requestId;
+    this.operation = details.operation;
+  }
+  static override isInstance(value: unknown): value is ModelArtsApiError {
+    return ModelArtsError.isInstance(value) && "httpStatus" in value && "operation" in value;
+  }
+}
+
+/** Credentials missing, wrong or expired (HTTP 401/403 from the service or IAM). */
+export class AuthenticationError extends ModelArtsApiError {
+  override readonly name = "AuthenticationError";
+}
+
+/** A call or a wait ran out of time. `lastStatus` is the last job status seen, if any. */
+export class ModelArtsTimeoutError extends ModelArtsError {
+  override readonly name = "ModelArtsTimeoutError";
+  readonly operation: string;
+  readonly lastStatus: number | undefined;
+  constructor(message: string, operation: string, lastStatus?: number) {
+    super(message);
+    this.operation = operation;
+    this.lastStatus = lastStatus;
+  }
+}
+
+/** A setting is missing, malformed or contradictory; the message names the key and variable. */
+export class ConfigurationError extends ModelArtsError {
+  override readonly name = "ConfigurationError";
+}
+
+/** Codes that mean "this job or version does not exist" (../shared/modelarts-api.md §9.2). */
+const NOT_FOUND_CODES = new Set(["ModelArts.2775", "ModelArts.0015"]);
+
+/** True when an error says the addressed job or version does not exist. */
+export function isNotFound(error: unknown): boolean {
+  if (!ModelArtsApiError.isInstance(error)) return false;
+  if (error.errorCode !== undefined && NOT_FOUND_CODES.has(error.errorCode)) return true;
+  return error.httpStatus === 404 && error.errorCode !== "ModelArts.4204" && error.errorCode !== "ModelArts.2836";
+}

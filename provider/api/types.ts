@@ -1,0 +1,261 @@
+/**
+ * Caller-facing (camelCase) types of the ModelArts v1 training-job API. The snake_case wire types
+ * live in `wire.ts`, and `mapping.ts` is the one place that crosses between them.
+ *
+ * Job and version ids are decimal strings: they are Longs on the wire and must never lose digits.
+ */
+
+/** A run argument (`config.parameter[]` on the wire). */
+export interface Parameter {
+  label: string;
+  value: string;
+}
+
+/** One `config.data_source[]` item: either an OBS item (`dataUrl`) or a dataset item. */
+export interface DataSourceItem {
+  type?: "obs" | "dataset";
+  dataUrl?: string;
+  datasetId?: string;
+  /** Note: `dataset_version` on the wire (not `..._id`). */
+  datasetVersion?: string;
+}
+
+export interface NfsVolume {
+  /** SFS Turbo id. */
+  id: string;
+  /** Share address, e.g. `192.168.8.150:/`. */
+  srcPath: string;
+  /** Mount path inside the job. */
+  destPath: string;
+  /** @default false */
+  readOnly?: boolean;
+}
+
+export interface HostPathVolume {
+  srcPath: string;
+  destPath: string;
+  /** @default false */
+  readOnly?: boolean;
+}
+
+/** One `config.volumes[]` item: exactly one of `nfs` or `hostPath`. */
+export interface Volume {
+  nfs?: NfsVolume;
+  hostPath?: HostPathVolume;
+}
+
+/** The create API's `config`, camelCase. */
+export interface JobConfig {
+  workerServerNum: number;
+  appUrl?: string;
+  bootFileUrl?: string;
+  engineId?: number;
+  modelId?: number;
+  parameters?: Parameter[];
+  dataUrl?: string;
+  datasetId?: string;
+  datasetVersionId?: string;
+  dataSource?: DataSourceItem[];
+  specId?: number;
+  poolId?: string;
+  trainUrl?: string;
+  logUrl?: string;
+  userImageUrl?: string;
+  userCommand?: string;
+  volumes?: Volume[];
+  createVersion?: boolean;
+}
+
+export interface CreateJobRequest {
+  jobName: string;
+  jobDesc?: string;
+  workspaceId?: string;
+  config: JobConfig;
+}
+
+export interface CreateJobResult {
+  jobId: string;
+  jobName: string;
+  status: number;
+  /** Epoch milliseconds. */
+  createTime: number;
+  versionId: string;
+  versionName: string;
+  resourceId?: string;
+}
+
+export type JobSortKey = "job_name" | "job_desc" | "status" | "duration" | "version_count" | "create_time";
+
+export interface ListJobsQuery {
+  status?: number;
+  /** 1..1000, default 10. */
+  perPage?: number;
+  /** 1..65535, default 1. */
+  page?: number;
+  sortBy?: JobSortKey;
+  order?: "asc" | "desc";
+  /** Substring of the job name, 0..64 chars. */
+  searchContent?: string;
+  workspaceId?: string;
+}
+
+export interface JobSummary {
+  jobId: string;
+  jobName: string;
+  /** The latest version's id. */
+  versionId: string;
+  /** The latest version's status. */
+  status: number;
+  createTime: number;
+  /** Milliseconds. */
+  duration: number;
+  jobDesc: string;
+  versionCount: number;
+}
+
+export interface ListJobsResult {
+  jobTotalCount: number;
+  jobCountLimit?: number;
+  quotas?: number;
+  jobs: JobSummary[];
+}
+
+export interface VersionDetails {
+  jobId: string;
+  versionId: string;
+  jobName?: string;
+  jobDesc?: string;
+  versionName: string;
+  preVersionId?: string;
+  status: number;
+  createTime: number;
+  startTime?: number;
+  /** Milliseconds. */
+  duration: number;
+  engineId?: number;
+  engineName?: string;
+  engineVersion?: string;
+  engineType?: number;
+  specId?: number;
+  specCode?: string;
+  workerServerNum?: number;
+  appUrl?: string;
+  bootFileUrl?: string;
+  dataUrl?: string;
+  trainUrl?: string;
+  logUrl?: string;
+  datasetId?: string;
+  datasetVersionId?: string;
+  dataSource?: DataSourceItem[];
+  modelId?: number;
+  parameters?: Parameter[];
+  userImageUrl?: string;
+  userCommand?: string;
+  resourceId?: string;
+  poolId?: string;
+  volumes?: Volume[];
+}
+
+export interface ListVersionsQuery {
+  /** 1..1000, default 10. */
+  perPage?: number;
+  /** 0 = unpaged (the API's default). */
+  page?: number;
+}
+
+export interface ListVersionsResult {
+  jobId: string;
+  jobName: string;
+  jobDesc: string;
+  versionCount: number;
+  versions: VersionDetails[];
+}
+
+export interface CreateVersionRequest {
+  jobDesc?: string;
+  /** `createVersion` and `volumes` are not accepted by this call. */
+  config: Omit<JobConfig, "createVersion" | "volumes"> & { preVersionId: string };
+}
+
+export interface CreateVersionResult {
+  jobId: string;
+  jobName: string;
+  status: number;
+  createTime: number;
+  versionId: string;
+  versionName: string;
+}
+
+export interface ResourceSpec {
+  specId: number;
+  core: string;
+  cpu: string;
+  gpuNum: number;
+  gpuType: string;
+  specCode: string;
+  maxNum: number;
+  unitNum: number;
+  storage: string;
+  interfaceType: number;
+  noResource: boolean;
+}
+
+export interface EngineSpec {
+  engineType: number;
+  engineId: number;
+  engineName: string;
+  engineVersion: string;
+}
+
+export interface LogQuery {
+  logFile: string;
+  /** 0..500, default 50. */
+  lines?: number;
+  /** A position from a previous answer; kept as text (19 digits). */
+  baseLine?: string;
+  order?: "asc" | "desc";
+}
+
+export interface LogResult {
+  content: string;
+  lines: number;
+  startLine: string;
+  endLine: string;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+  /** Overrides the client's per-attempt timeout, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/**
+ * The typed surface of the v1 training-job API that the provider uses. `ModelArtsClient`
+ * implements it over HTTP; every method rejects with a `ModelArtsError` subclass.
+ */
+export interface ModelArtsApi {
+  readonly projectId: string;
+  /**
+   * Creates a job. Never re-sent blindly: after an ambiguous failure the client looks the job up by
+   * exact name and adopts it if the service created it.
+   */
+  createJob(request: CreateJobRequest, options?: CallOptions): Promise<CreateJobResult>;
+  listJobs(query?: ListJobsQuery, options?: CallOptions): Promise<ListJobsResult>;
+  /** Walks every page of `listJobs` (per_page 1000 unless given) and returns all jobs. */
+  listAllJobs(query?: Omit<ListJobsQuery, "page">, options?: CallOptions): Promise<JobSummary[]>;
+  /** Finds a job by exact name (substring search, then exact match over all pages). */
+  findJobByName(jobName: string, options?: CallOptions & { workspaceId?: string }): Promise<JobSummary | undefined>;
+  getVersion(jobId: string, versionId: string, options?: CallOptions): Promise<VersionDetails>;
+  listVersions(jobId: string, query?: ListVersionsQuery, options?: CallOptions): Promise<ListVersionsResult>;
+  createVersion(jobId: string, request: CreateVersionRequest, options?: CallOptions): Promise<CreateVersionResult>;
+  updateDescription(jobId: string, jobDesc: string, options?: CallOptions): Promise<void>;
+  stopVersion(jobId: string, versionId: string, options?: CallOptions): Promise<void>;
+  deleteVersion(jobId: string, versionId: string, options?: CallOptions): Promise<void>;
+  deleteJob(jobId: string, options?: CallOptions): Promise<void>;
+  listResourceSpecs(query?: { jobType?: "train" | "inference"; engineId?: number }, options?: CallOptions): Promise<ResourceSpec[]>;
+  listEngines(query?: { jobType?: "train" | "inference" }, options?: CallOptions): Promise<EngineSpec[]>;
+  logFileNames(jobId: string, versionId: string, options?: CallOptions): Promise<string[]>;
+  logs(jobId: string, versionId: string, query: LogQuery, options?: CallOptions): Promise<LogResult>;
+}
