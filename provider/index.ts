@@ -1,1 +1,23 @@
-export {};
+/**
+ * pulumi-modelarts: ModelArts training jobs (Huawei Cloud and Open Telekom Cloud, v1 training-job
+ * API) as Pulumi resources.
+ */
+export { TrainingJob, type TrainingJobArgs } from "./training-job";
+export type {
+  TrainingJobConfig,
+  TrainingJobInputs,
+  TrainingJobComputed,
+  TrainingJobOutputs,
+  TrainingJobTimeouts,
+  WaitFor,
+} from "./resource/inputs";
+export type { DataSourceItem, Parameter, Volume, NfsVolume, HostPathVolume } from "./api/types";
+export {
+  ModelArtsError,
+  ModelArtsApiError,
+  AuthenticationError,
+  ModelArtsTimeoutError,
+  ConfigurationError,
+  isNotFound,
+} from "./api/errors";
+export { JobStatus, statusName, statusClass } from "./api/status";

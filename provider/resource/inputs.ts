@@ -1,0 +1,126 @@
+/**
+ * The single source of truth for the TrainingJob resource's shapes: plain camelCase interfaces.
+ * The public args type (`TrainingJobArgs`) derives from `TrainingJobInputs`; the provider stores
+ * `TrainingJobOutputs` (inputs plus computed values) in the state.
+ */
+import type { DataSourceItem, Parameter, Volume } from "../api/types";
+
+/** What `create` and `update` wait for before they return. */
+export type WaitFor = "submitted" | "running" | "completed";
+
+/** The training job's `config`, camelCase; every field of the create API's `config`. */
+export interface TrainingJobConfig {
+  /** Number of nodes; at most the flavour's `max_num`. */
+  workerServerNum: number;
+  /** OBS code directory, e.g. `/bucket/app/`. Only together with `bootFileUrl`. */
+  appUrl?: string;
+  /** Boot script inside `appUrl`, e.g. `/bucket/app/train.py`. Only together with `appUrl`. */
+  bootFileUrl?: string;
+  /** AI engine id (look it up: engine ids differ per deployment). Needed unless `modelId` is set. */
+  engineId?: number;
+  /** Built-in algorithm id; with it, `appUrl`, `bootFileUrl` and `engineId` may be omitted. */
+  modelId?: number;
+  /** Run arguments (the API's `parameter` list); environment variables for custom images. */
+  parameters?: Parameter[];
+  /** OBS data directory. Exactly one of `dataUrl`, `datasetId`+`datasetVersionId` or `dataSource`. */
+  dataUrl?: string;
+  /** ModelArts dataset id; only together with `datasetVersionId`. */
+  datasetId?: string;
+  /** ModelArts dataset version id; only together with `datasetId`. */
+  datasetVersionId?: string;
+  /** Data sources (OBS or dataset items). */
+  dataSource?: DataSourceItem[];
+  /** Public-pool flavour id. Exactly one of `specId` or `poolId`. */
+  specId?: number;
+  /** Dedicated resource pool id. Exactly one of `specId` or `poolId`. */
+  poolId?: string;
+  /** OBS output directory. Required for a config change (a new version needs it). */
+  trainUrl?: string;
+  /** OBS log directory. */
+  logUrl?: string;
+  /** SWR image of a custom-image job; needs `userCommand`. */
+  userImageUrl?: string;
+  /** Container start command of a custom-image job. */
+  userCommand?: string;
+  /** NFS or host-path volumes (dedicated pools). A change replaces the job. */
+  volumes?: Volume[];
+}
+
+/** Timeouts as durations such as `"90s"`, `"20m"` or `"1h30m"`. */
+export interface TrainingJobTimeouts {
+  /** @default "20m" */
+  create?: string;
+  /** @default "20m" */
+  update?: string;
+  /** @default "20m" */
+  delete?: string;
+}
+
+export interface TrainingJobInputs {
+  /**
+   * Job name: 1–64 of `A–Z a–z 0–9 _ -`, unique in the project. A change replaces the job.
+   * @default the resource name with a random suffix, e.g. `mnist-4f7a2c1`
+   */
+  jobName?: string;
+  /** Description, 0–256 characters. A change is an in-place update. @default "" */
+  description?: string;
+  /** Workspace id. A change replaces the job (deleting first when the name stays). @default "0" */
+  workspaceId?: string;
+  /** The job's configuration. A change creates a new version of the same job. */
+  config: TrainingJobConfig;
+  /** What `pulumi up` waits for after submitting. @default "submitted" */
+  waitFor?: WaitFor;
+  /** How long create, update and delete may take, including waiting. */
+  timeouts?: TrainingJobTimeouts;
+  /** Stop a running version before deleting the job. @default true */
+  stopBeforeDelete?: boolean;
+  /** Region override for this job (else `modelarts:region`). A change replaces the job. */
+  region?: string;
+  /** Project id override for this job (else `modelarts:projectId`). A change replaces the job. */
+  projectId?: string;
+  /** Endpoint URL override for this job (else `modelarts:endpoint` or the region's endpoint). */
+  endpoint?: string;
+  /**
+   * Adopt an existing job by id instead of creating one (Pulumi's `import` option does not work
+   * with dynamic resources). The declared `config` must match the job's; `pulumi destroy` then
+   * deletes the job unless `retainOnDelete` is set.
+   */
+  adoptJobId?: string;
+}
+
+export interface TrainingJobComputed {
+  /** The job id (also the resource's Pulumi id): a decimal string, exact. */
+  jobId: string;
+  /** The effective job name (given or autonamed). */
+  jobName: string;
+  /** The current (latest) version's id: a decimal string, exact. */
+  versionId: string;
+  /** The current version's name, e.g. `V0001`. */
+  versionName: string;
+  /** The current version's status code (see the API's status table). */
+  status: number;
+  /** The status code's name, e.g. `JOBSTAT_RUNNING`. */
+  statusName: string;
+  /** When the job was created, ISO 8601 (UTC). */
+  createTime: string;
+  /** Run time of the current version in milliseconds. */
+  duration: number;
+  /** Number of versions of the job. */
+  versionCount: number;
+  /** The charged-resource id, e.g. `jobafd08896` (when the service reports it). */
+  resourceId?: string;
+}
+
+/** What the provider stores: the inputs as resolved by `check`, plus the computed values. */
+export type TrainingJobOutputs = Omit<TrainingJobInputs, "jobName"> & TrainingJobComputed & AutonameMarks;
+
+/** Internal inputs that make autonaming stable across updates. */
+export interface AutonameMarks {
+  /** The resource name, the prefix of an autonamed job name. */
+  autonamePrefix?: string;
+  /** Set by `check` when it generated the job name. */
+  jobNameAutonamed?: boolean;
+}
+
+/** Inputs after `check`: the job name is always set. */
+export type CheckedInputs = TrainingJobInputs & AutonameMarks & { jobName: string };

@@ -1,0 +1,528 @@
+/**
+ * The TrainingJob provider's implementation. The serialized stub (`stub.ts`) loads this module from
+ * the installed package when the engine calls it, so a fix here reaches stacks created by older
+ * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
+ */
+import { randomBytes } from "node:crypto";
+import { isNotFound, ModelArtsApiError, ModelArtsError } from "../api/errors";
+import { isTerminal, statusClass, statusName } from "../api/status";
+import type { JobConfig, JobSummary, ModelArtsApi, VersionDetails } from "../api/types";
+import { deepEqual, diffInputs, normalise } from "./diff";
+import { formatDuration, parseDuration } from "./duration";
+import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
+import { containsUnknown, JOB_NAME_PATTERN, validateInputs, type CheckFailure } from "./validate";
+import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "./waiter";
+
+type Bag = Record<string, unknown>;
+
+const PROVIDER_KEY = "__provider";
+const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+/** How long a job that the service accepted may stay invisible (read-after-create lag, §9.9). */
+const NOT_FOUND_GRACE_MS = 60_000;
+
+/** Where a job lives: the per-resource overrides of the provider configuration. */
+export interface JobTarget {
+  region?: string;
+  projectId?: string;
+  endpoint?: string;
+}
+
+export interface ProviderDeps {
+  /** Returns the API client for a target; throws a `ConfigurationError` naming what is missing. */
+  clientFor(target: JobTarget): ModelArtsApi;
+  /** Reports progress (status changes, elapsed time) where the Pulumi CLI shows it. */
+  progress?: (line: string) => void;
+  clock?: Clock;
+  /** Poll schedule for status waits and for delete's list polling. */
+  poll?: PollSchedule;
+  /** Random suffix for autonaming (7 lower-case hex characters by default). */
+  randomSuffix?: () => string;
+}
+
+/**
+ * An error that carries the job id and its properties: the dynamic-provider host turns it into a
+ * partial-state (initialisation) failure, so a job the service accepted is always in the state.
+ */
+export class PartialStateError extends Error {
+  override readonly name = "PartialStateError";
+  readonly id: string;
+  readonly properties: Bag;
+  readonly reasons: string[];
+  constructor(message: string, id: string, properties: Bag) {
+    super(message);
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [message];
+  }
+}
+
+export interface CheckResult {
+  inputs: Bag;
+  failures: CheckFailure[];
+}
+
+export class TrainingJobProviderImpl {
+  private readonly clock: Clock;
+  private readonly poll: PollSchedule;
+  private readonly progress: (line: string) => void;
+  private readonly randomSuffix: () => string;
+
+  constructor(private readonly deps: ProviderDeps) {
+    this.clock = deps.clock ?? realClock;
+    this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
+    this.progress = deps.progress ?? (() => undefined);
+    this.randomSuffix = deps.randomSuffix ?? (() => randomBytes(4).toString("hex").slice(0, 7));
+  }
+
+  /** Autonames the job, validates every input, and checks that the provider can be configured. */
+  async check(olds: Bag, news: Bag): Promise<CheckResult> {
+    const inputs: Bag = { ...news };
+    delete inputs[PROVIDER_KEY];
+    if (inputs["jobName"] === undefined && inputs["adoptJobId"] === undefined) {
+      const prefix = typeof inputs["autonamePrefix"] === "string" ? (inputs["autonamePrefix"] as string) : "job";
+      const reusable = typeof olds["jobName"] === "string" && olds["autonamePrefix"] === prefix && olds["jobNameAutonamed"] === true;
+      inputs["jobName"] = reusable ? olds["jobName"] : autoname(prefix, this.randomSuffix());
+      inputs["jobNameAutonamed"] = true;
+    }
+    const failures = validateInputs(inputs);
+    const target = targetOf(inputs);
+    if (!containsUnknown(target)) this.deps.clientFor(target);
+    return { inputs, failures };
+  }
+
+  async diff(_id: string, olds: Bag, news: Bag) {
+    const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
+    return { changes, replaces, deleteBeforeReplace };
+  }
+
+  async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
+    const checked = inputs as unknown as CheckedInputs;
+    const client = this.deps.clientFor(targetOf(inputs));
+    const timeoutMs = timeoutOf(checked, "create");
+    const started = this.clock.now();
+    if (checked.adoptJobId) return this.adopt(client, checked, inputs);
+
+    const accepted = await client.createJob({
+      jobName: checked.jobName,
+      ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
+      ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
+      config: toApiConfig(checked.config),
+    });
+    let outs = outputsOf(inputs, {
+      jobId: accepted.jobId,
+      jobName: accepted.jobName || checked.jobName,
+      versionId: accepted.versionId,
+      versionName: accepted.versionName,
+      status: accepted.status,
+      createTime: accepted.createTime,
+      duration: 0,
+      versionCount: 1,
+      ...(accepted.resourceId ? { resourceId: accepted.resourceId } : {}),
+    });
+    this.progress(`training job "${checked.jobName}" accepted as job ${accepted.jobId} (${statusName(accepted.status)})`);
+    try {
+      const details = await this.waitForVersion(client, outs, checked.waitFor ?? "submitted", timeoutMs - (this.clock.now() - started));
+      outs = mergeDetails(outs, details);
+      return { id: accepted.jobId, outs };
+    } catch (error) {
+      throw this.partial(error, accepted.jobId, outs, inputs[PROVIDER_KEY], "created");
+    }
+  }
+
+  async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag }> {
+    const outs = props as unknown as TrainingJobOutputs;
+    const client = this.deps.clientFor(targetOf(props));
+    const job = await this.findJob(client, id, outs.jobName);
+    if (!job) return {};
+    let details: VersionDetails | undefined;
+    try {
+      details = await client.getVersion(id, job.versionId);
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+    }
+    const refreshed = mergeSummary(outs as unknown as Bag, job);
+    const withDetails = details ? mergeDetails(refreshed, details) : refreshed;
+    const config = details ? driftConfig(outs.config, details) : outs.config;
+    const result: Bag = { ...withDetails, config, description: job.jobDesc ?? outs.description };
+    if (outs.description === undefined && (job.jobDesc === "" || job.jobDesc === undefined)) delete result["description"];
+    delete result[PROVIDER_KEY];
+    return { id, props: result };
+  }
+
+  async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
+    const before = olds as unknown as TrainingJobOutputs;
+    const after = news as unknown as CheckedInputs;
+    const client = this.deps.clientFor(targetOf(news));
+    const timeoutMs = timeoutOf(after, "update");
+    const started = this.clock.now();
+    let outs = outputsOf(news, computedOf(before));
+    try {
+      const newDesc = after.description ?? "";
+      if (newDesc !== (before.description ?? "")) {
+        await client.updateDescription(id, newDesc);
+        this.progress(`training job ${id}: description updated`);
+      }
+      if (!deepEqual(before.config, after.config)) {
+        const current = await this.findJob(client, id, before.jobName);
+        const currentVersion = current?.versionId ?? before.versionId;
+        if (current && statusClass(current.status) === "in-progress") {
+          this.progress(`training job ${id}: stopping version ${currentVersion} before creating a new version`);
+          await this.stopAndWait(client, id, currentVersion, timeoutMs - (this.clock.now() - started));
+        }
+        const versionConfig: JobConfig = toApiConfig(after.config);
+        delete versionConfig.volumes;
+        const created = await client.createVersion(id, {
+          ...(after.description !== undefined ? { jobDesc: after.description } : {}),
+          config: { ...versionConfig, preVersionId: currentVersion },
+        });
+        outs = outputsOf(news, {
+          ...computedOf(before),
+          versionId: created.versionId,
+          versionName: created.versionName,
+          status: created.status,
+          duration: 0,
+          versionCount: (current?.versionCount ?? before.versionCount) + 1,
+        });
+        this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
+        const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", timeoutMs - (this.clock.now() - started));
+        outs = mergeDetails(outs, details);
+      }
+      return { outs };
+    } catch (error) {
+      throw this.partial(error, id, outs, news[PROVIDER_KEY], "updated");
+    }
+  }
+
+  async delete(id: string, props: Bag): Promise<void> {
+    const outs = props as unknown as TrainingJobOutputs;
+    const client = this.deps.clientFor(targetOf(props));
+    const timeoutMs = timeoutOf(outs, "delete");
+    const started = this.clock.now();
+    const remaining = () => timeoutMs - (this.clock.now() - started);
+    const what = `training job ${id} ("${outs.jobName}")`;
+
+    const job = await this.findJob(client, id, outs.jobName);
+    if (!job) {
+      this.progress(`${what} is already gone`);
+      return;
+    }
+    if (outs.stopBeforeDelete !== false && statusClass(job.status) === "in-progress") {
+      this.progress(`${what}: stopping version ${job.versionId} (${statusName(job.status)}) before deleting`);
+      await this.stopAndWait(client, id, job.versionId, remaining());
+    }
+    try {
+      await client.deleteJob(id);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    this.progress(`${what}: delete requested; waiting for the service to remove it`);
+    const priorDeleteFailed = job.status === 6;
+    await pollUntil(
+      async () => {
+        const current = await this.findJob(client, id, outs.jobName);
+        if (!current) return { done: true, value: undefined };
+        if (current.status === 6 && !priorDeleteFailed) {
+          throw new DeleteFailedError(
+            `${what} ended in ${describeStatus(6)}: the service could not delete it. It stays in the stack; ` +
+              `check the job in the ModelArts console, then run \`pulumi destroy\` again (or \`pulumi state delete\` if you removed it by hand).`,
+          );
+        }
+        return { done: false, value: undefined, status: current.status };
+      },
+      {
+        schedule: this.poll,
+        timeoutMs: Math.max(remaining(), 0),
+        clock: this.clock,
+        what: `${what} to be removed`,
+        progress: this.progress,
+        describe: describeStatus,
+      },
+    ).catch((error: unknown) => {
+      if (ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError") {
+        throw new DeleteTimeoutError(
+          `${error.message}. The delete request was accepted but the job is still listed; it stays in the stack. ` +
+            `Raise timeouts.delete (now ${formatDuration(timeoutMs)}) or run \`pulumi destroy\` again later.`,
+        );
+      }
+      throw error;
+    });
+    this.progress(`${what} removed after ${formatDuration(this.clock.now() - started)}`);
+  }
+
+  /** Adopts an existing job instead of creating one; the declared config must match it. */
+  private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag): Promise<{ id: string; outs: Bag }> {
+    const id = checked.adoptJobId!;
+    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName);
+    if (!job) throw new AdoptError(`adoptJobId: no training job with id ${id} exists in project ${client.projectId}`);
+    if (!checked.jobNameAutonamed && checked.jobName && checked.jobName !== job.jobName) {
+      throw new AdoptError(`jobName: "${checked.jobName}" does not match the adopted job ${id}, which is named "${job.jobName}"`);
+    }
+    const details = await client.getVersion(id, job.versionId);
+    const actual = driftConfig(checked.config, details);
+    const differing = Object.keys(normalise(checked.config) as Bag).filter(
+      (k) => !deepEqual((checked.config as unknown as Bag)[k], (actual as unknown as Bag)[k]),
+    );
+    if (differing.length > 0) {
+      throw new AdoptError(
+        `config does not match the adopted job ${id} ("${job.jobName}"): ${differing.map((k) => `config.${k}`).join(", ")} differ. ` +
+          `Declare the job's current settings to adopt it; change them afterwards to create a new version.`,
+      );
+    }
+    const outs = mergeDetails(
+      mergeSummary(outputsOf({ ...inputs, jobName: job.jobName }, { ...computedOf(undefined), jobId: id, jobName: job.jobName }), job),
+      details,
+    );
+    this.progress(`training job ${id} ("${job.jobName}") adopted`);
+    return { id, outs };
+  }
+
+  /** Finds a job by exact id, searching by name to keep pages small when the name is known. */
+  private async findJob(client: ModelArtsApi, id: string, jobName: string | undefined): Promise<JobSummary | undefined> {
+    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { searchContent: jobName, perPage: 1000 } : { perPage: 1000 };
+    const jobs = await client.listAllJobs(query);
+    return jobs.find((j) => j.jobId === id);
+  }
+
+  /** Waits until the version reaches what `waitFor` asks; failure statuses reject. */
+  private async waitForVersion(client: ModelArtsApi, outs: Bag, waitFor: WaitFor, timeoutMs: number): Promise<VersionDetails | undefined> {
+    const jobId = outs["jobId"] as string;
+    const versionId = outs["versionId"] as string;
+    const jobName = outs["jobName"] as string;
+    const started = this.clock.now();
+    const what = `training job ${jobId} ("${jobName}") version ${versionId} to be ${waitFor}`;
+    return pollUntil<VersionDetails | undefined>(
+      async () => {
+        let details: VersionDetails;
+        try {
+          details = await client.getVersion(jobId, versionId);
+        } catch (error) {
+          if (isNotFound(error) && this.clock.now() - started < NOT_FOUND_GRACE_MS) return { done: false, value: undefined };
+          throw error;
+        }
+        const cls = statusClass(details.status);
+        if (cls === "failed" || (cls === "stopped" && waitFor !== "submitted")) {
+          throw new JobFailedError(
+            `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`,
+          );
+        }
+        const done =
+          waitFor === "submitted" ||
+          (waitFor === "running" && (details.status === 8 || cls === "succeeded")) ||
+          (waitFor === "completed" && cls === "succeeded");
+        return { done, value: details, status: details.status };
+      },
+      {
+        schedule: this.poll,
+        timeoutMs: Math.max(timeoutMs, 1),
+        clock: this.clock,
+        what,
+        progress: this.progress,
+        describe: describeStatus,
+        probeFirst: true,
+      },
+    );
+  }
+
+  /** Stops a version and waits until it no longer runs. "Not found" counts as stopped. */
+  private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, timeoutMs: number): Promise<void> {
+    try {
+      await client.stopVersion(jobId, versionId);
+    } catch (error) {
+      if (isNotFound(error)) return;
+      // 409: the version already left a stoppable state (§5.3 ModelArts.2796); the wait below settles it.
+      if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409)) throw error;
+    }
+    await pollUntil(
+      async () => {
+        try {
+          const details = await client.getVersion(jobId, versionId);
+          return { done: isTerminal(details.status), value: undefined, status: details.status };
+        } catch (error) {
+          if (isNotFound(error)) return { done: true, value: undefined };
+          throw error;
+        }
+      },
+      {
+        schedule: this.poll,
+        timeoutMs: Math.max(timeoutMs, 1),
+        clock: this.clock,
+        what: `training job ${jobId} version ${versionId} to stop`,
+        progress: this.progress,
+        describe: describeStatus,
+      },
+    );
+  }
+
+  private partial(error: unknown, id: string, outs: Bag, provider: unknown, verb: string): PartialStateError {
+    const reason = error instanceof Error ? error.message : String(error);
+    const properties: Bag = { ...outs };
+    if (provider !== undefined) properties[PROVIDER_KEY] = provider;
+    return new PartialStateError(
+      `training job ${id} was ${verb} but did not reach the requested state: ${reason}. ` +
+        `It is recorded in the stack; \`pulumi destroy\` removes it, or fix the cause and run \`pulumi up\` again.`,
+      id,
+      properties,
+    );
+  }
+}
+
+export class JobFailedError extends ModelArtsError {
+  override readonly name = "JobFailedError";
+}
+export class DeleteFailedError extends ModelArtsError {
+  override readonly name = "DeleteFailedError";
+}
+export class DeleteTimeoutError extends ModelArtsError {
+  override readonly name = "DeleteTimeoutError";
+}
+export class AdoptError extends ModelArtsError {
+  override readonly name = "AdoptError";
+}
+
+export function describeStatus(status: number): string {
+  return `${statusName(status)} (${status})`;
+}
+
+/** `name-abc1234`, with characters outside `[A-Za-z0-9_-]` replaced and the total kept within 64. */
+export function autoname(prefix: string, suffix: string): string {
+  const clean = prefix.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 64 - suffix.length - 1) || "job";
+  return `${clean}-${suffix}`;
+}
+
+function targetOf(bag: Bag): JobTarget {
+  const target: JobTarget = {};
+  for (const key of ["region", "projectId", "endpoint"] as const) {
+    const v = bag[key];
+    if (typeof v === "string" && v.length > 0) target[key] = v;
+  }
+  return target;
+}
+
+function timeoutOf(
+  inputs: { timeouts?: { create?: string; update?: string; delete?: string } },
+  kind: "create" | "update" | "delete",
+): number {
+  const text = inputs.timeouts?.[kind];
+  return (text && parseDuration(text)) || DEFAULT_TIMEOUT_MS;
+}
+
+/** The resource's config is the API's config (minus `createVersion`); undefined members dropped. */
+function toApiConfig(config: TrainingJobConfig): JobConfig {
+  return normalise(config) as JobConfig;
+}
+
+interface Computed {
+  jobId: string;
+  jobName: string;
+  versionId: string;
+  versionName: string;
+  status: number;
+  createTime: number | string;
+  duration: number;
+  versionCount: number;
+  resourceId?: string;
+}
+
+function computedOf(outs: TrainingJobOutputs | undefined): Computed {
+  return {
+    jobId: outs?.jobId ?? "",
+    jobName: outs?.jobName ?? "",
+    versionId: outs?.versionId ?? "",
+    versionName: outs?.versionName ?? "",
+    status: outs?.status ?? 0,
+    createTime: outs?.createTime ?? 0,
+    duration: outs?.duration ?? 0,
+    versionCount: outs?.versionCount ?? 0,
+    ...(outs?.resourceId ? { resourceId: outs.resourceId } : {}),
+  };
+}
+
+/** Inputs (minus `__provider`) plus the computed outputs. */
+function outputsOf(inputs: Bag, computed: Computed): Bag {
+  const outs: Bag = { ...inputs };
+  delete outs[PROVIDER_KEY];
+  outs["jobId"] = computed.jobId;
+  outs["jobName"] = computed.jobName;
+  outs["versionId"] = computed.versionId;
+  outs["versionName"] = computed.versionName;
+  outs["status"] = computed.status;
+  outs["statusName"] = statusName(computed.status);
+  outs["createTime"] = isoTime(computed.createTime);
+  outs["duration"] = computed.duration;
+  outs["versionCount"] = computed.versionCount;
+  if (computed.resourceId) outs["resourceId"] = computed.resourceId;
+  else delete outs["resourceId"];
+  return outs;
+}
+
+function isoTime(value: number | string): string {
+  if (typeof value === "string" && !/^\d+$/.test(value)) return value;
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : "";
+}
+
+function mergeSummary(outs: Bag, job: JobSummary): Bag {
+  return {
+    ...outs,
+    jobName: job.jobName,
+    versionId: job.versionId,
+    status: job.status,
+    statusName: statusName(job.status),
+    createTime: isoTime(job.createTime),
+    duration: job.duration,
+    versionCount: job.versionCount,
+  };
+}
+
+function mergeDetails(outs: Bag, details: VersionDetails | undefined): Bag {
+  if (!details) return outs;
+  const merged: Bag = {
+    ...outs,
+    versionId: details.versionId,
+    versionName: details.versionName,
+    status: details.status,
+    statusName: statusName(details.status),
+    duration: details.duration,
+  };
+  if (details.resourceId) merged["resourceId"] = details.resourceId;
+  return merged;
+}
+
+const CONFIG_KEYS: ReadonlyArray<keyof TrainingJobConfig & keyof VersionDetails> = [
+  "workerServerNum",
+  "appUrl",
+  "bootFileUrl",
+  "engineId",
+  "modelId",
+  "parameters",
+  "dataUrl",
+  "datasetId",
+  "datasetVersionId",
+  "dataSource",
+  "specId",
+  "poolId",
+  "trainUrl",
+  "logUrl",
+  "userImageUrl",
+  "userCommand",
+  "volumes",
+];
+
+/**
+ * The declared config with the values the service reports for the keys the user set (§9.16: only
+ * diff fields the user set, and never treat a missing echo as drift).
+ */
+export function driftConfig(declared: TrainingJobConfig, details: VersionDetails): TrainingJobConfig {
+  const out: Bag = { ...declared };
+  for (const key of CONFIG_KEYS) {
+    if (declared[key] === undefined) continue;
+    const live = details[key];
+    if (live === undefined || live === null) continue;
+    out[key] =
+      key === "parameters"
+        ? (live as Array<{ label: string; value: unknown }>).map((p) => ({ label: p.label, value: String(p.value) }))
+        : live;
+  }
+  return out as unknown as TrainingJobConfig;
+}

@@ -1,0 +1,240 @@
+/**
+ * `check`'s rules: every rule of the create API (../shared/modelarts-api.md §3.1), applied before any
+ * call is made, reported as `{property, reason}` with the property path. Values that are still
+ * unknown during a preview are skipped.
+ */
+import { parseDuration } from "./duration";
+
+/** The engine's marker for a value not known until apply (the SDK's `rpc.unknownValue`). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/** True if the value or anything inside it is unknown. */
+export function containsUnknown(value: unknown): boolean {
+  if (isUnknown(value)) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+export const JOB_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+const OBS_FORBIDDEN = /['{}[\]\s]/;
+const WAIT_FOR = ["submitted", "running", "completed"];
+
+type Bag = Record<string, unknown>;
+
+class Checker {
+  readonly failures: CheckFailure[] = [];
+  fail(property: string, reason: string): void {
+    this.failures.push({ property, reason });
+  }
+  /** A present, known value of the given JS type; reports a wrong type. */
+  has(bag: Bag, key: string, path: string, type: "string" | "number" | "boolean" | "object" | "array"): boolean {
+    const v = bag[key];
+    if (v === undefined || v === null || isUnknown(v)) return false;
+    const actual = Array.isArray(v) ? "array" : typeof v;
+    if (actual !== type) {
+      this.fail(
+        path,
+        `must be ${type === "array" || type === "object" ? "an" : "a"} ${type === "array" ? "list" : type}, got ${actual === "array" ? "a list" : actual}`,
+      );
+      return false;
+    }
+    return true;
+  }
+  obsPath(bag: Bag, key: string, path: string): void {
+    if (!this.has(bag, key, path, "string")) return;
+    const v = bag[key] as string;
+    if (!v.startsWith("/")) this.fail(path, `must be an OBS path starting with "/" (e.g. "/bucket/dir/"), got "${v}"`);
+    else if (OBS_FORBIDDEN.test(v)) this.fail(path, `must not contain spaces or any of ' { } [ ], got "${v}"`);
+  }
+  positiveInt(bag: Bag, key: string, path: string): void {
+    if (!this.has(bag, key, path, "number")) return;
+    const v = bag[key] as number;
+    if (!Number.isSafeInteger(v) || v < 1) this.fail(path, `must be a positive integer, got ${v}`);
+  }
+  nonEmpty(bag: Bag, key: string, path: string): void {
+    if (this.has(bag, key, path, "string") && (bag[key] as string).length === 0) this.fail(path, "must not be empty");
+  }
+}
+
+/** Present in the bag (known or unknown). */
+function set(bag: Bag, key: string): boolean {
+  return bag[key] !== undefined && bag[key] !== null;
+}
+
+/** Validates resource inputs (after autonaming). Returns every failure found. */
+export function validateInputs(inputs: Bag): CheckFailure[] {
+  const c = new Checker();
+  if (c.has(inputs, "jobName", "jobName", "string")) {
+    const name = inputs["jobName"] as string;
+    if (!JOB_NAME_PATTERN.test(name)) {
+      c.fail("jobName", `must be 1-64 characters of letters, digits, "_" and "-", got "${name}" (${name.length} characters)`);
+    }
+  }
+  if (c.has(inputs, "description", "description", "string") && (inputs["description"] as string).length > 256) {
+    c.fail("description", `must be at most 256 characters, got ${(inputs["description"] as string).length}`);
+  }
+  c.nonEmpty(inputs, "workspaceId", "workspaceId");
+  if (c.has(inputs, "waitFor", "waitFor", "string") && !WAIT_FOR.includes(inputs["waitFor"] as string)) {
+    c.fail("waitFor", `must be one of ${WAIT_FOR.map((w) => `"${w}"`).join(", ")}, got "${String(inputs["waitFor"])}"`);
+  }
+  c.has(inputs, "stopBeforeDelete", "stopBeforeDelete", "boolean");
+  if (c.has(inputs, "timeouts", "timeouts", "object")) {
+    const timeouts = inputs["timeouts"] as Bag;
+    for (const key of Object.keys(timeouts)) {
+      const path = `timeouts.${key}`;
+      if (!["create", "update", "delete"].includes(key)) c.fail(path, `is not a timeout: use create, update or delete`);
+      else if (c.has(timeouts, key, path, "string")) {
+        const ms = parseDuration(timeouts[key] as string);
+        if (ms === undefined || ms <= 0)
+          c.fail(path, `must be a positive duration such as "90s", "20m" or "1h30m", got "${String(timeouts[key])}"`);
+      }
+    }
+  }
+  c.nonEmpty(inputs, "region", "region");
+  if (c.has(inputs, "projectId", "projectId", "string") && !/^[A-Za-z0-9_-]{1,64}$/.test(inputs["projectId"] as string)) {
+    c.fail("projectId", `must be a project id such as "0123456789abcdef0123456789abcdef", got "${String(inputs["projectId"])}"`);
+  }
+  if (c.has(inputs, "endpoint", "endpoint", "string")) {
+    const text = inputs["endpoint"] as string;
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      c.fail("endpoint", `must be an absolute URL such as "https://modelarts.eu-de.otc.t-systems.com", got "${text}"`);
+    }
+    if (url && url.protocol !== "https:" && url.protocol !== "http:") c.fail("endpoint", `must use https, got "${url.protocol}"`);
+  }
+  if (c.has(inputs, "adoptJobId", "adoptJobId", "string") && !/^\d{1,20}$/.test(inputs["adoptJobId"] as string)) {
+    c.fail("adoptJobId", `must be a job id (digits), got "${String(inputs["adoptJobId"])}"`);
+  }
+  if (inputs["config"] === undefined || inputs["config"] === null) c.fail("config", "is required");
+  else if (c.has(inputs, "config", "config", "object")) validateConfig(c, inputs["config"] as Bag);
+  return c.failures;
+}
+
+function validateConfig(c: Checker, config: Bag): void {
+  if (!set(config, "workerServerNum")) c.fail("config.workerServerNum", "is required (the number of nodes)");
+  c.positiveInt(config, "workerServerNum", "config.workerServerNum");
+  c.positiveInt(config, "engineId", "config.engineId");
+  c.positiveInt(config, "modelId", "config.modelId");
+  c.positiveInt(config, "specId", "config.specId");
+  c.nonEmpty(config, "poolId", "config.poolId");
+  for (const key of ["appUrl", "bootFileUrl", "dataUrl", "trainUrl", "logUrl"]) c.obsPath(config, key, `config.${key}`);
+  c.nonEmpty(config, "datasetId", "config.datasetId");
+  c.nonEmpty(config, "datasetVersionId", "config.datasetVersionId");
+  c.nonEmpty(config, "userImageUrl", "config.userImageUrl");
+  c.nonEmpty(config, "userCommand", "config.userCommand");
+
+  // Flavour: exactly one of specId and poolId.
+  if (set(config, "specId") && set(config, "poolId")) {
+    c.fail("config.poolId", "cannot be set together with config.specId: use specId for a public pool or poolId for a dedicated pool");
+  } else if (!set(config, "specId") && !set(config, "poolId")) {
+    c.fail("config.specId", "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required");
+  }
+
+  // Code: modelId, or appUrl together with bootFileUrl.
+  const app = set(config, "appUrl");
+  const boot = set(config, "bootFileUrl");
+  if (app !== boot)
+    c.fail(app ? "config.bootFileUrl" : "config.appUrl", "config.appUrl and config.bootFileUrl go together: set both or neither");
+  if (!set(config, "modelId") && !app && !boot) {
+    c.fail("config.appUrl", "code is required: set config.appUrl and config.bootFileUrl, or config.modelId for a built-in algorithm");
+  }
+  if (app && boot && !containsUnknown([config["appUrl"], config["bootFileUrl"]])) {
+    const appUrl = String(config["appUrl"]);
+    const prefix = appUrl.endsWith("/") ? appUrl : `${appUrl}/`;
+    if (!String(config["bootFileUrl"]).startsWith(prefix)) {
+      c.fail("config.bootFileUrl", `must be a file inside config.appUrl ("${appUrl}"), got "${String(config["bootFileUrl"])}"`);
+    }
+  }
+
+  // Custom image: image and command together.
+  if (set(config, "userImageUrl") !== set(config, "userCommand")) {
+    c.fail(
+      set(config, "userImageUrl") ? "config.userCommand" : "config.userImageUrl",
+      "config.userImageUrl and config.userCommand go together for a custom-image job",
+    );
+  }
+
+  // Data: exactly one of dataUrl, datasetId+datasetVersionId, dataSource.
+  const ds = set(config, "datasetId");
+  const dsv = set(config, "datasetVersionId");
+  if (ds !== dsv) c.fail(ds ? "config.datasetVersionId" : "config.datasetId", "config.datasetId and config.datasetVersionId go together");
+  const sources = [
+    set(config, "dataUrl") && "config.dataUrl",
+    (ds || dsv) && "config.datasetId",
+    set(config, "dataSource") && "config.dataSource",
+  ].filter((s): s is string => typeof s === "string");
+  if (sources.length === 0)
+    c.fail(
+      "config.dataUrl",
+      "one data source is required: config.dataUrl, config.datasetId with config.datasetVersionId, or config.dataSource",
+    );
+  if (sources.length > 1) c.fail(sources[1]!, `only one data source may be set, got ${sources.join(" and ")}`);
+
+  if (c.has(config, "dataSource", "config.dataSource", "array")) {
+    const items = config["dataSource"] as unknown[];
+    if (items.length === 0) c.fail("config.dataSource", "must not be empty");
+    else items.forEach((item, i) => validateDataSource(c, item, `config.dataSource[${i}]`));
+  }
+  if (c.has(config, "parameters", "config.parameters", "array")) {
+    (config["parameters"] as unknown[]).forEach((item, i) => {
+      const path = `config.parameters[${i}]`;
+      if (isUnknown(item)) return;
+      if (!item || typeof item !== "object") return c.fail(path, "must be {label, value}");
+      const p = item as Bag;
+      if (!set(p, "label")) c.fail(`${path}.label`, "is required");
+      else if (c.has(p, "label", `${path}.label`, "string") && !(p["label"] as string)) c.fail(`${path}.label`, "must not be empty");
+      if (!set(p, "value")) c.fail(`${path}.value`, 'is required (use "" for an empty value)');
+      else c.has(p, "value", `${path}.value`, "string");
+    });
+  }
+  if (c.has(config, "volumes", "config.volumes", "array")) {
+    (config["volumes"] as unknown[]).forEach((item, i) => validateVolume(c, item, `config.volumes[${i}]`));
+  }
+}
+
+function validateDataSource(c: Checker, item: unknown, path: string): void {
+  if (isUnknown(item)) return;
+  if (!item || typeof item !== "object") return c.fail(path, "must be an object");
+  const d = item as Bag;
+  const type = d["type"];
+  if (set(d, "type") && !isUnknown(type) && type !== "obs" && type !== "dataset")
+    c.fail(`${path}.type`, `must be "obs" or "dataset", got "${String(type)}"`);
+  const hasUrl = set(d, "dataUrl");
+  const hasDataset = set(d, "datasetId") || set(d, "datasetVersion");
+  if (hasUrl && hasDataset)
+    c.fail(`${path}.dataUrl`, "an item is either an OBS item (dataUrl) or a dataset item (datasetId, datasetVersion), not both");
+  else if (!hasUrl && !hasDataset) c.fail(path, "needs dataUrl (OBS) or datasetId with datasetVersion");
+  else if (hasDataset && set(d, "datasetId") !== set(d, "datasetVersion"))
+    c.fail(`${path}.datasetVersion`, "datasetId and datasetVersion go together");
+  if (type === "obs" && hasDataset) c.fail(`${path}.type`, 'is "obs" but the item names a dataset');
+  if (type === "dataset" && hasUrl) c.fail(`${path}.type`, 'is "dataset" but the item has a dataUrl');
+  c.obsPath(d, "dataUrl", `${path}.dataUrl`);
+}
+
+function validateVolume(c: Checker, item: unknown, path: string): void {
+  if (isUnknown(item)) return;
+  if (!item || typeof item !== "object") return c.fail(path, "must be an object with nfs or hostPath");
+  const v = item as Bag;
+  if (set(v, "nfs") === set(v, "hostPath")) return c.fail(path, "must have exactly one of nfs or hostPath");
+  const kind = set(v, "nfs") ? "nfs" : "hostPath";
+  if (!c.has(v, kind, `${path}.${kind}`, "object")) return;
+  const inner = v[kind] as Bag;
+  const required = kind === "nfs" ? ["id", "srcPath", "destPath"] : ["srcPath", "destPath"];
+  for (const key of required) {
+    if (!set(inner, key)) c.fail(`${path}.${kind}.${key}`, "is required");
+    else c.nonEmpty(inner, key, `${path}.${kind}.${key}`);
+  }
+  c.has(inner, "readOnly", `${path}.${kind}.readOnly`, "boolean");
+}
