@@ -154,6 +154,10 @@ export interface VersionDetails {
   resourceId?: string;
   poolId?: string;
   volumes?: Volume[];
+  /** `model_metric_list`, decoded from its JSON-string form; undefined when absent or not JSON. */
+  modelMetricList?: unknown;
+  /** `system_metric_list` (an object in details, a JSON string in the list), decoded. */
+  systemMetricList?: unknown;
 }
 
 export interface ListVersionsQuery {
