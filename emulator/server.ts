@@ -1,0 +1,167 @@
+/**
+ * Assembles the fastify server: one content-type parser that keeps raw bytes (signatures are over
+ * the exact body), a BigInt-exact JSON serialiser, faults as an `onRequest`/`onSend` hook, auth as a
+ * `preValidation` hook on the v1 routes, the request log as an `onResponse` hook, and one error
+ * handler that renders every failure with the service's envelope and codes.
+ */
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { setTimeout as sleep } from "node:timers/promises";
+import { AuthSettings, TokenRegistry } from "./auth";
+import { EmulatorBehaviour } from "./behaviour";
+import { EmulatorClock } from "./clock";
+import { ControlError, EmulatorController } from "./control";
+import { ApiFault, Faults } from "./errors";
+import { FaultDecision, FaultInjector } from "./faults";
+import { asApiFault } from "./http";
+import { stringifyJson } from "./json";
+import { RequestLog } from "./requestLog";
+import { controlRoutes } from "./routes/control";
+import { iamRoutes } from "./routes/iam";
+import { modelArtsRoutes } from "./routes/modelarts";
+import { TrainingService } from "./service";
+
+export const CONTROL_PREFIX = "/__emulator";
+/** 12 MB: the documented limit of AK/SK-signed bodies. */
+const BODY_LIMIT = 12 * 1024 * 1024;
+
+export interface ServerDeps {
+  service: TrainingService;
+  control: EmulatorController;
+  auth: AuthSettings;
+  tokens: TokenRegistry;
+  clock: EmulatorClock;
+  behaviour: EmulatorBehaviour;
+  faults: FaultInjector;
+  requestLog: RequestLog;
+  logControlRequests: boolean;
+  baseUrl: () => string;
+}
+
+function injectedFault(d: FaultDecision): ApiFault {
+  switch (d.kind) {
+    case "429":
+      return Faults.tooManyRequests(d.retryAfterSeconds);
+    case "503":
+      return Faults.unavailable();
+    default:
+      return Faults.internal();
+  }
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 200 },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, payload, done) => done(null, payload));
+  app.setReplySerializer((payload) => stringifyJson(payload));
+  app.decorateRequest("emu", null as never);
+
+  const log = (request: FastifyRequest, status: number | "dropped") => {
+    const emu = request.emu;
+    if (emu.logged || (emu.control && !deps.logControlRequests)) return;
+    emu.logged = true;
+    deps.requestLog.add({
+      time: new Date(Date.now()).toISOString(),
+      emulatorTime: emu.emulatorTime,
+      method: request.method,
+      path: request.raw.url ?? request.url,
+      status,
+      ...(emu.fault ? { fault: emu.fault.kind, faultPhase: emu.fault.phase } : {}),
+      auth: emu.auth,
+      ...(emu.errorCode ? { errorCode: emu.errorCode } : {}),
+      durationMs: Math.round(performance.now() - emu.startedAt),
+    });
+  };
+
+  const drop = (request: FastifyRequest) => {
+    request.emu.dropped = true;
+    log(request, "dropped");
+    request.raw.socket?.destroy();
+  };
+
+  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
+    const url = request.raw.url ?? request.url;
+    const control = url === CONTROL_PREFIX || url.startsWith(CONTROL_PREFIX + "/");
+    request.emu = { startedAt: performance.now(), emulatorTime: deps.clock.now(), control, auth: control ? "control" : "none" };
+    if (control) return;
+    const decision = deps.faults.decide(request.method, url);
+    if (!decision) return;
+    request.emu.fault = decision;
+    if (decision.phase === "after") return;
+    switch (decision.kind) {
+      case "latency":
+        await sleep(decision.latencyMs);
+        return;
+      case "drop":
+        reply.hijack();
+        drop(request);
+        return;
+      default: {
+        const f = injectedFault(decision);
+        request.emu.errorCode = f.code;
+        return reply.code(f.httpStatus).headers(f.headers).send(f.body());
+      }
+    }
+  });
+
+  app.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const d = request.emu?.fault;
+    if (!d || d.phase !== "after" || request.emu.dropped) return payload;
+    switch (d.kind) {
+      case "latency":
+        await sleep(d.latencyMs);
+        return payload;
+      case "drop":
+        drop(request);
+        return payload;
+      default: {
+        const f = injectedFault(d);
+        request.emu.errorCode = f.code;
+        reply.code(f.httpStatus).headers(f.headers).header("content-type", "application/json; charset=utf-8");
+        return stringifyJson(f.body());
+      }
+    }
+  });
+
+  app.addHook("onResponse", async (request: FastifyRequest, reply: FastifyReply) => {
+    log(request, request.emu.dropped ? "dropped" : reply.statusCode);
+  });
+
+  app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (request.emu?.control) {
+      if (error instanceof ControlError) return reply.code(error.status).send({ error: error.message });
+      if (error instanceof RangeError) return reply.code(400).send({ error: error.message });
+      return reply.code(500).send({ error: (error as Error).message });
+    }
+    const fault = asApiFault(error);
+    if (request.emu) request.emu.errorCode = fault.code;
+    return reply
+      .code(deps.behaviour.errorsAsHttp200 ? 200 : fault.httpStatus)
+      .headers(fault.headers)
+      .send(fault.body());
+  });
+
+  app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.emu?.control) return reply.code(404).send({ error: `no control route ${request.method} ${request.url}` });
+    const fault = Faults.apiNotFound(request.method, (request.raw.url ?? request.url).split("?")[0] as string);
+    request.emu.errorCode = fault.code;
+    return reply.code(deps.behaviour.errorsAsHttp200 ? 200 : fault.httpStatus).send(fault.body());
+  });
+
+  app.register(controlRoutes, { prefix: CONTROL_PREFIX, control: deps.control });
+  app.register(iamRoutes, { auth: deps.auth, tokens: deps.tokens, clock: deps.clock, behaviour: deps.behaviour, baseUrl: deps.baseUrl });
+  app.register(modelArtsRoutes, {
+    prefix: "/v1/:project_id",
+    service: deps.service,
+    auth: deps.auth,
+    tokens: deps.tokens,
+    clock: deps.clock,
+    behaviour: deps.behaviour,
+  });
+  return app;
+}
