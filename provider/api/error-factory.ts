@@ -114,7 +114,8 @@ function explain(code: string | undefined, status: number, ctx: ErrorContext): s
   switch (code) {
     case "ModelArts.0103":
     case "ModelArts.2751":
-      return `a training job named ${job || "like this"} already exists${project}; choose another name or delete that job`;
+      if (ctx.jobName === undefined) return undefined;
+      return `a training job named "${ctx.jobName}" already exists${project}; choose another name or delete that job`;
     case "ModelArts.2775":
     case "ModelArts.0015":
       return `training job ${ctx.jobId ?? job}${ctx.versionId !== undefined ? ` (version ${ctx.versionId})` : ""} does not exist${project}`;
