@@ -193,7 +193,7 @@ export class EmulatorController implements ControlOperations {
     return this.d.tokens.revokeAll();
   }
 
-  /** Back to the start-up state: no jobs, start-up behaviour, rules and faults, clean log, no tokens, clock offset 0. */
+  /** Back to the start-up state: no jobs, start-up behaviour, rules, faults and clock mode (offset 0), clean log, no tokens. */
   reset(): void {
     this.d.store.clear();
     Object.assign(this.d.behaviour, this.d.initialBehaviour);

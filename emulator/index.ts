@@ -109,7 +109,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   } else {
     store = new InMemoryJobStore({ nextJobId: idBase, nextVersionId: versionIdBase });
   }
-  if (options.frozenClock) clock.freeze();
 
   const catalogue = { ...defaultCatalogue(), ...(options.catalogue ?? {}) };
   const rules = new RuleBook();
@@ -118,6 +117,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
   });
   const restoreStartup = () => {
+    if (options.frozenClock) clock.freeze();
     for (const rule of options.rules ?? []) rules.add(rule);
     if (options.faults) faults.setRate(options.faults);
     for (const script of options.faultScripts ?? []) faults.addScript(script);
