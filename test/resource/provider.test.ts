@@ -1,0 +1,312 @@
+import { strict as assert } from "node:assert";
+import { createClient } from "../../provider/api/config";
+import type { ModelArtsApi } from "../../provider/api/types";
+import { PartialStateError, TrainingJobProviderImpl } from "../../provider/resource/provider";
+import { UNKNOWN } from "../../provider/resource/validate";
+import { startEmulator, type RunningEmulator, type EmulatorOptions } from "../../emulator";
+
+const PROJECT = "0123456789abcdef0123456789abcdef";
+const AK = "AKPROVIDERTEST000001";
+const SK = "SKprovider-test-secret-0123456789abcdef";
+const SERIALIZED = "exports.handler = () => stub";
+
+const CONFIG = {
+  workerServerNum: 1,
+  specId: 1,
+  engineId: 4,
+  appUrl: "/bucket/app/",
+  bootFileUrl: "/bucket/app/train.py",
+  dataUrl: "/bucket/data/",
+  trainUrl: "/bucket/out/",
+  parameters: [{ label: "lr", value: "0.01" }],
+};
+
+interface Harness {
+  emu: RunningEmulator;
+  client: ModelArtsApi;
+  provider: TrainingJobProviderImpl;
+  progress: string[];
+}
+
+/**
+ * The emulator's clock is frozen and the provider's sleeps advance it: every wait in these tests
+ * runs on emulated time, in milliseconds of wall time, and cannot depend on machine load.
+ */
+async function harness(options: EmulatorOptions = {}): Promise<Harness> {
+  const emu = await startEmulator({
+    port: 0,
+    accessKeys: { [AK]: SK },
+    frozenClock: true,
+    jobDurationMs: 60_000,
+    deleteDelayMs: 5_000,
+    killMs: 2_000,
+    ...options,
+  });
+  const client = createClient({ endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {});
+  const progress: string[] = [];
+  const provider = new TrainingJobProviderImpl({
+    clientFor: () => client,
+    clock: { now: () => emu.control.clock().now, sleep: async (ms) => void emu.control.advance(ms) },
+    progress: (line) => progress.push(line),
+    randomSuffix: () => "abc1234",
+  });
+  return { emu, client, provider, progress };
+}
+
+async function created(h: Harness, inputs: Record<string, unknown>) {
+  const { inputs: checked, failures } = await h.provider.check({}, { ...inputs, __provider: SERIALIZED });
+  assert.deepEqual(failures, []);
+  return h.provider.create({ ...checked, __provider: SERIALIZED });
+}
+
+describe("TrainingJob provider against the emulator", function () {
+  this.timeout(30_000);
+  let h: Harness;
+  afterEach(async () => {
+    await h?.emu.close();
+  });
+
+  describe("check", () => {
+    beforeEach(async () => {
+      h = await harness();
+    });
+
+    it("autonames a job from the resource name and keeps the name on later checks", async () => {
+      const first = await h.provider.check({}, { autonamePrefix: "my model", config: CONFIG });
+      assert.equal(first.inputs["jobName"], "my-model-abc1234");
+      const again = await h.provider.check(first.inputs, { autonamePrefix: "my model", config: { ...CONFIG, workerServerNum: 2 } });
+      assert.equal(again.inputs["jobName"], "my-model-abc1234");
+      const explicit = await h.provider.check(first.inputs, { autonamePrefix: "my model", jobName: "chosen", config: CONFIG });
+      assert.equal(explicit.inputs["jobName"], "chosen");
+    });
+
+    it("reports failures with property paths and makes no API call", async () => {
+      h.emu.control.clearRequests();
+      const { failures } = await h.provider.check({}, { jobName: "x", config: { ...CONFIG, specId: undefined } });
+      assert.deepEqual(failures, [{ property: "config.specId", reason: "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required" }]);
+      assert.equal(h.emu.control.requests().length, 0);
+    });
+
+    it("skips unknown values during preview", async () => {
+      const { failures } = await h.provider.check({}, { jobName: UNKNOWN, description: UNKNOWN, config: { ...CONFIG, dataUrl: UNKNOWN } });
+      assert.deepEqual(failures, []);
+    });
+  });
+
+  describe("create", () => {
+    it("submits the job and returns its exact ids and outputs", async () => {
+      h = await harness({ idBase: "9007199254740993" });
+      const { id, outs } = await created(h, { jobName: "create-1", description: "first", config: CONFIG });
+      assert.equal(id, "9007199254740993");
+      const jobs = h.emu.control.jobs(PROJECT);
+      assert.equal(jobs.length, 1);
+      assert.equal(jobs[0]!.jobId, id);
+      assert.equal(outs["jobId"], id);
+      assert.equal(outs["jobName"], "create-1");
+      assert.equal(outs["versionId"], jobs[0]!.versions[0]!.versionId);
+      assert.equal(outs["versionName"], "V0001");
+      assert.equal(outs["versionCount"], 1);
+      assert.equal(outs["statusName"], "JOBSTAT_INIT");
+      assert.equal(outs["createTime"], new Date(jobs[0]!.createTime).toISOString());
+      assert.equal(outs["description"], "first");
+      assert.equal(outs["__provider"], undefined);
+    });
+
+    it("waits for completion when asked, reporting each status", async () => {
+      h = await harness();
+      const { outs } = await created(h, { jobName: "create-2", waitFor: "completed", config: CONFIG });
+      assert.equal(outs["status"], 10);
+      assert.equal(outs["statusName"], "JOBSTAT_COMPLETED");
+      assert.ok(h.progress.some((l) => /JOBSTAT_RUNNING \(8\) after \d+s/.test(l)), h.progress.join("\n"));
+      assert.ok(h.progress.some((l) => /JOBSTAT_COMPLETED \(10\)/.test(l)));
+    });
+
+    it("reports a failure after acceptance as a partial-state error carrying the job", async () => {
+      h = await harness({ rules: [{ match: { jobName: "fails-in-run" }, failAt: "run" }] });
+      const error = await created(h, { jobName: "fails-in-run", waitFor: "completed", config: CONFIG }).then(
+        () => assert.fail("create should fail"),
+        (e: unknown) => e as PartialStateError,
+      );
+      assert.ok(error instanceof PartialStateError);
+      const job = h.emu.control.jobs(PROJECT)[0]!;
+      assert.equal(error.id, job.jobId);
+      assert.equal(error.properties["jobId"], job.jobId);
+      assert.equal(error.properties["__provider"], SERIALIZED, "the host needs the serialized provider to delete later");
+      assert.equal(error.properties["status"], 1);
+      assert.match(error.message, /training job \d+ was created but did not reach the requested state: .*JOBSTAT_FAILED \(11\)/);
+    });
+
+    it("reports running out of time after acceptance as a partial-state error too", async () => {
+      h = await harness();
+      const error = await created(h, { jobName: "too-slow", waitFor: "completed", timeouts: { create: "10s" }, config: CONFIG }).catch((e: unknown) => e);
+      assert.ok(error instanceof PartialStateError);
+      assert.match(error.message, /timed out after 10s waiting for training job \d+ \("too-slow"\) version \d+ to be completed; last status/);
+    });
+
+    it("fails before acceptance without a partial state when the service says no", async () => {
+      h = await harness();
+      await created(h, { jobName: "dup", config: CONFIG });
+      const error = await created(h, { jobName: "dup", config: CONFIG }).catch((e: unknown) => e);
+      assert.ok(!(error instanceof PartialStateError));
+      assert.match(String(error), /ModelArts\.0103/);
+      assert.equal(h.emu.control.jobs(PROJECT).length, 1);
+    });
+  });
+
+  describe("read", () => {
+    beforeEach(async () => {
+      h = await harness();
+    });
+
+    it("reports no drift for an unchanged job", async () => {
+      const { id, outs } = await created(h, { jobName: "read-1", description: "d", waitFor: "completed", config: CONFIG });
+      const { id: readId, props } = await h.provider.read(id, outs);
+      assert.equal(readId, id);
+      assert.deepEqual(props, outs);
+    });
+
+    it("reflects drift of the description and the status", async () => {
+      const { id, outs } = await created(h, { jobName: "read-2", description: "d", config: CONFIG });
+      h.emu.control.patchJob(id, { jobDesc: "changed by hand", status: 12 });
+      const { props } = await h.provider.read(id, outs);
+      assert.equal(props!["description"], "changed by hand");
+      assert.equal(props!["status"], 12);
+      assert.equal(props!["statusName"], "JOBSTAT_KILLED");
+    });
+
+    it("returns no id for a job deleted outside Pulumi, so refresh drops it", async () => {
+      const { id, outs } = await created(h, { jobName: "read-3", config: CONFIG });
+      h.emu.control.deleteJob(id, { immediate: true });
+      assert.deepEqual(await h.provider.read(id, outs), {});
+    });
+  });
+
+  describe("update", () => {
+    beforeEach(async () => {
+      h = await harness();
+    });
+
+    it("changes the description in place", async () => {
+      const { id, outs } = await created(h, { jobName: "upd-1", description: "old", config: CONFIG });
+      h.emu.control.clearRequests();
+      const { outs: after } = await h.provider.update(id, outs, { jobName: "upd-1", description: "new", config: CONFIG, __provider: SERIALIZED });
+      assert.equal(h.emu.control.job(id)!.jobDesc, "new");
+      assert.equal(after["description"], "new");
+      assert.equal(after["versionId"], outs["versionId"]);
+      assert.deepEqual(
+        h.emu.control.requests().map((r) => r.method),
+        ["PUT"],
+      );
+    });
+
+    it("creates a new version for a config change, stopping the running version first", async () => {
+      const { id, outs } = await created(h, { jobName: "upd-2", waitFor: "running", config: CONFIG });
+      assert.equal(outs["status"], 8);
+      const { outs: after } = await h.provider.update(id, outs, {
+        jobName: "upd-2",
+        waitFor: "running",
+        config: { ...CONFIG, workerServerNum: 2 },
+        __provider: SERIALIZED,
+      });
+      const job = h.emu.control.job(id)!;
+      assert.equal(job.versions.length, 2);
+      assert.equal(job.versions[0]!.status, 12, "the previous version was stopped");
+      assert.equal(after["versionId"], job.versions[1]!.versionId);
+      assert.equal(after["versionName"], "V0002");
+      assert.equal(after["versionCount"], 2);
+      assert.equal(after["status"], 8);
+      assert.ok(h.emu.control.requests().some((r) => r.method === "POST" && r.path.endsWith("/stop")));
+    });
+  });
+
+  describe("delete", () => {
+    it("sends DELETE and returns only after the job has left the list", async () => {
+      h = await harness({ deleteDelayMs: 30_000 });
+      const { id, outs } = await created(h, { jobName: "del-1", waitFor: "completed", config: CONFIG });
+      h.emu.control.clearRequests();
+      const started = h.emu.control.clock().now;
+      await h.provider.delete(id, outs);
+      assert.equal(h.emu.control.job(id), undefined);
+      const elapsed = h.emu.control.clock().now - started;
+      assert.ok(elapsed >= 30_000 && elapsed <= 45_000, `delete took ${elapsed} ms of emulated time`);
+      const requests = h.emu.control.requests();
+      assert.equal(requests.filter((r) => r.method === "DELETE").length, 1);
+      assert.ok(requests.length <= 12, `${requests.length} calls`);
+    });
+
+    it("stops a running job first, then deletes it", async () => {
+      h = await harness();
+      const { id, outs } = await created(h, { jobName: "del-2", waitFor: "running", config: CONFIG });
+      h.emu.control.clearRequests();
+      await h.provider.delete(id, outs);
+      assert.equal(h.emu.control.job(id), undefined);
+      const calls = h.emu.control.requests().map((r) => `${r.method} ${r.path.replace(/\?.*/, "")}`);
+      const stopAt = calls.findIndex((c) => c.startsWith("POST") && c.endsWith("/stop"));
+      const deleteAt = calls.findIndex((c) => c.startsWith("DELETE"));
+      assert.ok(stopAt >= 0 && deleteAt > stopAt, calls.join("\n"));
+    });
+
+    it("fails with a clear message when the service ends in delete-failed, keeping the job", async () => {
+      h = await harness({ rules: [{ match: { jobName: "del-3" }, deleteOutcome: "fail" }] });
+      const { id, outs } = await created(h, { jobName: "del-3", waitFor: "completed", config: CONFIG });
+      await assert.rejects(h.provider.delete(id, outs), (e: Error) => {
+        assert.equal(e.name, "DeleteFailedError");
+        assert.match(e.message, /training job \d+ \("del-3"\) ended in JOBSTAT_DELETE_FAILED \(6\).*stays in the stack/);
+        return true;
+      });
+      assert.equal(h.emu.control.job(id)!.status, 6);
+    });
+
+    it("fails when the job is still listed at the delete timeout, naming the last status", async () => {
+      h = await harness({ deleteDelayMs: 3_600_000 });
+      const { id, outs } = await created(h, { jobName: "del-4", waitFor: "completed", timeouts: { delete: "1m" }, config: CONFIG });
+      await assert.rejects(h.provider.delete(id, outs), (e: Error) => {
+        assert.equal(e.name, "DeleteTimeoutError");
+        assert.match(e.message, /timed out after 1m waiting for training job \d+ \("del-4"\) to be removed; last status JOBSTAT_COMPLETED \(10\).*Raise timeouts.delete/);
+        return true;
+      });
+    });
+
+    it("succeeds for a job that is already gone", async () => {
+      h = await harness();
+      const { id, outs } = await created(h, { jobName: "del-5", config: CONFIG });
+      h.emu.control.deleteJob(id, { immediate: true });
+      h.emu.control.clearRequests();
+      await h.provider.delete(id, outs);
+      assert.equal(h.emu.control.requests().filter((r) => r.method === "DELETE").length, 0);
+    });
+
+    it("treats a not-found answer to DELETE as success", async () => {
+      h = await harness({ repeatDeleteAnswer: "not-found" });
+      const { id, outs } = await created(h, { jobName: "del-6", waitFor: "completed", config: CONFIG });
+      h.emu.control.deleteJob(id);
+      await h.provider.delete(id, outs);
+    });
+  });
+
+  describe("adopt", () => {
+    it("adopts an existing job by id instead of creating one", async () => {
+      h = await harness();
+      const existing = h.emu.control.createJob(PROJECT, {
+        job_name: "made-elsewhere",
+        config: { worker_server_num: 1, spec_id: 1, engine_id: 4, app_url: "/bucket/app/", boot_file_url: "/bucket/app/train.py", data_url: "/bucket/data/" },
+      });
+      const { id, outs } = await created(h, {
+        adoptJobId: existing.jobId,
+        config: { workerServerNum: 1, specId: 1, engineId: 4, appUrl: "/bucket/app/", bootFileUrl: "/bucket/app/train.py", dataUrl: "/bucket/data/" },
+      });
+      assert.equal(id, existing.jobId);
+      assert.equal(outs["jobName"], "made-elsewhere");
+      assert.equal(h.emu.control.jobs(PROJECT).length, 1);
+    });
+
+    it("refuses to adopt a job whose config differs, naming the fields", async () => {
+      h = await harness();
+      const existing = h.emu.control.createJob(PROJECT, {
+        job_name: "other",
+        config: { worker_server_num: 1, spec_id: 1, engine_id: 4, app_url: "/bucket/app/", boot_file_url: "/bucket/app/train.py", data_url: "/bucket/data/" },
+      });
+      await assert.rejects(created(h, { adoptJobId: existing.jobId, config: { ...CONFIG, workerServerNum: 2 } }), /config.workerServerNum/);
+    });
+  });
+});
