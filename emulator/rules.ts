@@ -134,8 +134,10 @@ export class RuleBook {
     return this.rules.length < before;
   }
 
+  /** Drops every rule; ids start again at rule-1. */
   clear(): void {
     this.rules = [];
+    this.seq = 0;
   }
 
   list(): StoredRule[] {
