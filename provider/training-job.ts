@@ -114,7 +114,7 @@ export class TrainingJob extends pulumi.dynamic.Resource {
   declare public readonly timeouts: pulumi.Output<TrainingJobTimeouts | undefined>;
 
   constructor(name: string, args: TrainingJobArgs, opts?: pulumi.CustomResourceOptions) {
-    const props: Record<string, unknown> = { ...args, autonamePrefix: name };
+    const props: Record<string, unknown> = { ...args, autonamePrefix: name, autonameSeed: `${pulumi.getProject()}/${pulumi.getStack()}` };
     for (const key of OUTPUT_KEYS) if (!(key in props)) props[key] = undefined;
     super(sharedStub() as unknown as pulumi.dynamic.ResourceProvider, name, props, opts, "modelarts", "TrainingJob");
   }

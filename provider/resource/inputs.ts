@@ -118,6 +118,8 @@ export type TrainingJobOutputs = Omit<TrainingJobInputs, "jobName"> & TrainingJo
 export interface AutonameMarks {
   /** The resource name, the prefix of an autonamed job name. */
   autonamePrefix?: string;
+  /** The project and stack, which make the autonamed suffix differ per stack yet agree between preview and update. */
+  autonameSeed?: string;
   /** Set by `check` when it generated the job name. */
   jobNameAutonamed?: boolean;
 }

@@ -3,7 +3,7 @@
  * the installed package when the engine calls it, so a fix here reaches stacks created by older
  * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { isNotFound, ModelArtsApiError, ModelArtsError } from "../api/errors";
 import { isTerminal, statusClass, statusName } from "../api/status";
 import type { JobConfig, JobSummary, ModelArtsApi, VersionDetails } from "../api/types";
@@ -35,8 +35,12 @@ export interface ProviderDeps {
   clock?: Clock;
   /** Poll schedule for status waits and for delete's list polling. */
   poll?: PollSchedule;
-  /** Random suffix for autonaming (7 lower-case hex characters by default). */
-  randomSuffix?: () => string;
+  /**
+   * Suffix for autonaming, 7 lower-case hex characters. By default derived from the seed (the
+   * project, stack and resource name), so that preview and update agree on the name; random
+   * without a seed.
+   */
+  randomSuffix?: (seed: string | undefined) => string;
 }
 
 /**
@@ -65,13 +69,13 @@ export class TrainingJobProviderImpl {
   private readonly clock: Clock;
   private readonly poll: PollSchedule;
   private readonly progress: (line: string) => void;
-  private readonly randomSuffix: () => string;
+  private readonly randomSuffix: (seed: string | undefined) => string;
 
   constructor(private readonly deps: ProviderDeps) {
     this.clock = deps.clock ?? realClock;
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.progress = deps.progress ?? (() => undefined);
-    this.randomSuffix = deps.randomSuffix ?? (() => randomBytes(4).toString("hex").slice(0, 7));
+    this.randomSuffix = deps.randomSuffix ?? suffixFrom;
   }
 
   /** Autonames the job, validates every input, and checks that the provider can be configured. */
@@ -81,7 +85,8 @@ export class TrainingJobProviderImpl {
     if (inputs["jobName"] === undefined && inputs["adoptJobId"] === undefined) {
       const prefix = typeof inputs["autonamePrefix"] === "string" ? (inputs["autonamePrefix"] as string) : "job";
       const reusable = typeof olds["jobName"] === "string" && olds["autonamePrefix"] === prefix && olds["jobNameAutonamed"] === true;
-      inputs["jobName"] = reusable ? olds["jobName"] : autoname(prefix, this.randomSuffix());
+      const seed = typeof inputs["autonameSeed"] === "string" ? `${inputs["autonameSeed"] as string}\n${prefix}` : undefined;
+      inputs["jobName"] = reusable ? olds["jobName"] : autoname(prefix, this.randomSuffix(seed));
       inputs["jobNameAutonamed"] = true;
     }
     const failures = validateInputs(inputs);
@@ -382,6 +387,11 @@ export class AdoptError extends ModelArtsError {
 
 export function describeStatus(status: number): string {
   return `${statusName(status)} (${status})`;
+}
+
+function suffixFrom(seed: string | undefined): string {
+  const source = seed === undefined ? randomBytes(8) : createHash("sha256").update(seed).digest();
+  return source.toString("hex").slice(0, 7);
 }
 
 /** `name-abc1234`, with characters outside `[A-Za-z0-9_-]` replaced and the total kept within 64. */

@@ -80,10 +80,23 @@ describe("TrainingJob provider against the emulator", function () {
       assert.equal(explicit.inputs["jobName"], "chosen");
     });
 
+    it("derives the autoname from the stack and resource name, so preview and update agree", async () => {
+      const provider = new TrainingJobProviderImpl({ clientFor: () => h.client });
+      const news = { autonamePrefix: "train", autonameSeed: "proj/dev", config: CONFIG };
+      const preview = await provider.check({}, news);
+      const update = await provider.check({}, news);
+      assert.match(preview.inputs["jobName"] as string, /^train-[0-9a-f]{7}$/);
+      assert.equal(update.inputs["jobName"], preview.inputs["jobName"]);
+      const otherStack = await provider.check({}, { ...news, autonameSeed: "proj/prod" });
+      assert.notEqual(otherStack.inputs["jobName"], preview.inputs["jobName"]);
+    });
+
     it("reports failures with property paths and makes no API call", async () => {
       h.emu.control.clearRequests();
       const { failures } = await h.provider.check({}, { jobName: "x", config: { ...CONFIG, specId: undefined } });
-      assert.deepEqual(failures, [{ property: "config.specId", reason: "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required" }]);
+      assert.deepEqual(failures, [
+        { property: "config.specId", reason: "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required" },
+      ]);
       assert.equal(h.emu.control.requests().length, 0);
     });
 
@@ -117,7 +130,10 @@ describe("TrainingJob provider against the emulator", function () {
       const { outs } = await created(h, { jobName: "create-2", waitFor: "completed", config: CONFIG });
       assert.equal(outs["status"], 10);
       assert.equal(outs["statusName"], "JOBSTAT_COMPLETED");
-      assert.ok(h.progress.some((l) => /JOBSTAT_RUNNING \(8\) after \d+s/.test(l)), h.progress.join("\n"));
+      assert.ok(
+        h.progress.some((l) => /JOBSTAT_RUNNING \(8\) after \d+s/.test(l)),
+        h.progress.join("\n"),
+      );
       assert.ok(h.progress.some((l) => /JOBSTAT_COMPLETED \(10\)/.test(l)));
     });
 
@@ -138,9 +154,14 @@ describe("TrainingJob provider against the emulator", function () {
 
     it("reports running out of time after acceptance as a partial-state error too", async () => {
       h = await harness();
-      const error = await created(h, { jobName: "too-slow", waitFor: "completed", timeouts: { create: "10s" }, config: CONFIG }).catch((e: unknown) => e);
+      const error = await created(h, { jobName: "too-slow", waitFor: "completed", timeouts: { create: "10s" }, config: CONFIG }).catch(
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof PartialStateError);
-      assert.match(error.message, /timed out after 10s waiting for training job \d+ \("too-slow"\) version \d+ to be completed; last status/);
+      assert.match(
+        error.message,
+        /timed out after 10s waiting for training job \d+ \("too-slow"\) version \d+ to be completed; last status/,
+      );
     });
 
     it("fails before acceptance without a partial state when the service says no", async () => {
@@ -189,7 +210,12 @@ describe("TrainingJob provider against the emulator", function () {
     it("changes the description in place", async () => {
       const { id, outs } = await created(h, { jobName: "upd-1", description: "old", config: CONFIG });
       h.emu.control.clearRequests();
-      const { outs: after } = await h.provider.update(id, outs, { jobName: "upd-1", description: "new", config: CONFIG, __provider: SERIALIZED });
+      const { outs: after } = await h.provider.update(id, outs, {
+        jobName: "upd-1",
+        description: "new",
+        config: CONFIG,
+        __provider: SERIALIZED,
+      });
       assert.equal(h.emu.control.job(id)!.jobDesc, "new");
       assert.equal(after["description"], "new");
       assert.equal(after["versionId"], outs["versionId"]);
@@ -262,7 +288,10 @@ describe("TrainingJob provider against the emulator", function () {
       const { id, outs } = await created(h, { jobName: "del-4", waitFor: "completed", timeouts: { delete: "1m" }, config: CONFIG });
       await assert.rejects(h.provider.delete(id, outs), (e: Error) => {
         assert.equal(e.name, "DeleteTimeoutError");
-        assert.match(e.message, /timed out after 1m waiting for training job \d+ \("del-4"\) to be removed; last status JOBSTAT_COMPLETED \(10\).*Raise timeouts.delete/);
+        assert.match(
+          e.message,
+          /timed out after 1m waiting for training job \d+ \("del-4"\) to be removed; last status JOBSTAT_COMPLETED \(10\).*Raise timeouts.delete/,
+        );
         return true;
       });
     });
@@ -289,11 +318,25 @@ describe("TrainingJob provider against the emulator", function () {
       h = await harness();
       const existing = h.emu.control.createJob(PROJECT, {
         job_name: "made-elsewhere",
-        config: { worker_server_num: 1, spec_id: 1, engine_id: 4, app_url: "/bucket/app/", boot_file_url: "/bucket/app/train.py", data_url: "/bucket/data/" },
+        config: {
+          worker_server_num: 1,
+          spec_id: 1,
+          engine_id: 4,
+          app_url: "/bucket/app/",
+          boot_file_url: "/bucket/app/train.py",
+          data_url: "/bucket/data/",
+        },
       });
       const { id, outs } = await created(h, {
         adoptJobId: existing.jobId,
-        config: { workerServerNum: 1, specId: 1, engineId: 4, appUrl: "/bucket/app/", bootFileUrl: "/bucket/app/train.py", dataUrl: "/bucket/data/" },
+        config: {
+          workerServerNum: 1,
+          specId: 1,
+          engineId: 4,
+          appUrl: "/bucket/app/",
+          bootFileUrl: "/bucket/app/train.py",
+          dataUrl: "/bucket/data/",
+        },
       });
       assert.equal(id, existing.jobId);
       assert.equal(outs["jobName"], "made-elsewhere");
@@ -304,7 +347,14 @@ describe("TrainingJob provider against the emulator", function () {
       h = await harness();
       const existing = h.emu.control.createJob(PROJECT, {
         job_name: "other",
-        config: { worker_server_num: 1, spec_id: 1, engine_id: 4, app_url: "/bucket/app/", boot_file_url: "/bucket/app/train.py", data_url: "/bucket/data/" },
+        config: {
+          worker_server_num: 1,
+          spec_id: 1,
+          engine_id: 4,
+          app_url: "/bucket/app/",
+          boot_file_url: "/bucket/app/train.py",
+          data_url: "/bucket/data/",
+        },
       });
       await assert.rejects(created(h, { adoptJobId: existing.jobId, config: { ...CONFIG, workerServerNum: 2 } }), /config.workerServerNum/);
     });
