@@ -108,6 +108,9 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
+/** Every long option name the CLI understands (the tests check that --help documents each). */
+export const CLI_FLAGS: readonly string[] = Object.keys(OPTIONS);
+
 class UsageError extends Error {}
 
 function number(value: string | undefined, flag: string, min = 0, max = Number.MAX_SAFE_INTEGER): number | undefined {
