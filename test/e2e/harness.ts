@@ -1,0 +1,255 @@
+/**
+ * End-to-end harness: every scenario gets its own emulator (127.0.0.1, free port), its own `file://`
+ * backend and Pulumi home in a temporary folder, a passphrase, a unique stack whose credentials are
+ * stack-config secrets, and a record of every line the Pulumi CLI printed. The stack is destroyed and
+ * removed, the emulator closed and the folder deleted in `finally`, whatever the scenario did.
+ *
+ * Programs are inline (run in this process, as the Automation API does) or on-disk Pulumi projects
+ * (the examples, run in place by the Node.js language host). Either way the dynamic provider runs in
+ * a process of its own that Pulumi starts, and reaches the emulator over HTTP.
+ */
+import { strict as assert } from "node:assert";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type DestroyResult,
+  type PreviewResult,
+  type PulumiFn,
+  type RefreshResult,
+  type Stack,
+  type UpResult,
+} from "@pulumi/pulumi/automation";
+import { startEmulator, type EmulatorOptions, type JobView, type RequestLogEntry, type RunningEmulator } from "../../emulator";
+import { ensurePulumi } from "../../scripts/ensure-pulumi";
+
+const { linkSelf } = require("../../scripts/link-self") as { linkSelf(root?: string): string };
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+/** The project id every scenario's stack is configured with. */
+export const PROJECT_ID = "0123456789abcdef0123456789abcdef";
+const PASSPHRASE = "e2e-passphrase";
+
+/** Environment variables the provider would read as a fallback: scenarios must not inherit them. */
+const FOREIGN_ENV = /^(HW|OS|MODELARTS)_/;
+
+let cli: Promise<PulumiCommand> | undefined;
+
+/**
+ * The Pulumi CLI, built or found once per process by `scripts/ensure-pulumi` (minutes the first time
+ * on a machine, then cached). Nothing is downloaded by the Automation API.
+ */
+export function pulumiCli(): Promise<PulumiCommand> {
+  cli ??= (async () => {
+    const binDir = await ensurePulumi({ log: (line) => process.stderr.write(`      [ensure-pulumi] ${line}\n`) });
+    if (!process.env.PATH?.split(path.delimiter).includes(binDir)) {
+      // The language host and the dynamic-provider shim are found on PATH, beside the CLI.
+      process.env.PATH = binDir + path.delimiter + (process.env.PATH ?? "");
+    }
+    return PulumiCommand.get(path.basename(binDir) === "bin" ? { root: path.dirname(binDir) } : {});
+  })();
+  return cli;
+}
+
+/** Checks that the package is built and resolvable by name (`pulumi-modelarts`), as the programs need. */
+export function checkPackageBuilt(): void {
+  const runtime = path.join(REPO_ROOT, "dist", "provider", "resource", "runtime.js");
+  assert.ok(fs.existsSync(runtime), `${runtime} is missing: run \`npm run build\` before the end-to-end tests`);
+  linkSelf(REPO_ROOT);
+}
+
+export interface ScenarioOptions {
+  /** An inline program (run in this process). */
+  program?: PulumiFn;
+  /** Or the folder of an on-disk Pulumi project, run in place. */
+  projectDir?: string;
+  /** Project name of an inline program. @default "modelarts-e2e" */
+  projectName?: string;
+  /** Emulator start-up options; the credentials are added. */
+  emulator?: EmulatorOptions;
+  /** Extra stack configuration (plain), e.g. `{ "modelarts-basic:bucket": "b" }`. */
+  config?: Record<string, string>;
+}
+
+/** One scenario's stack, emulator and CLI transcript. */
+export class Scenario {
+  /** Every line the Pulumi CLI printed (stdout and stderr of every operation, and error texts). */
+  readonly output: string[] = [];
+
+  constructor(
+    readonly stack: Stack,
+    readonly emulator: RunningEmulator,
+    /** The configured secrets, which must never show up in output or state. */
+    readonly secrets: { accessKey: string; secretKey: string },
+  ) {}
+
+  private record = (text: string): void => {
+    for (const line of text.split(/\r?\n/)) if (line.length > 0) this.output.push(line);
+  };
+
+  private async run<T>(op: () => Promise<T>): Promise<T> {
+    try {
+      return await op();
+    } catch (error) {
+      this.record(error instanceof Error ? error.message : String(error));
+      throw error;
+    }
+  }
+
+  private get streams() {
+    return { onOutput: this.record, onError: this.record, color: "never" as const };
+  }
+
+  preview(): Promise<PreviewResult> {
+    return this.run(() => this.stack.preview({ ...this.streams, diff: true }));
+  }
+  up(options: { expectNoChanges?: boolean } = {}): Promise<UpResult> {
+    return this.run(() => this.stack.up({ ...this.streams, ...options }));
+  }
+  refresh(): Promise<RefreshResult> {
+    return this.run(() => this.stack.refresh(this.streams));
+  }
+  destroy(): Promise<DestroyResult> {
+    return this.run(() => this.stack.destroy(this.streams));
+  }
+
+  /** `pulumi stack export`, as text. */
+  async exportText(): Promise<string> {
+    return JSON.stringify(await this.stack.exportStack());
+  }
+
+  /** The TrainingJob resources in the stack's state. */
+  async stateJobs(): Promise<Array<{ id?: string; outputs?: Record<string, unknown>; initErrors?: string[] }>> {
+    const deployment = await this.stack.exportStack();
+    const resources = (deployment.deployment?.resources ?? []) as Array<{ type: string; id?: string; outputs?: Record<string, unknown>; initErrors?: string[] }>;
+    return resources.filter((r) => r.type === "pulumi-nodejs:dynamic/modelarts:TrainingJob" || r.type.endsWith("modelarts:TrainingJob"));
+  }
+
+  /** The jobs the emulator lists in the scenario's project. */
+  jobs(): JobView[] {
+    return this.emulator.control.jobs(PROJECT_ID);
+  }
+
+  /** Requests the emulator received, optionally filtered by method and a path pattern. */
+  requests(method?: string, pathRegex?: RegExp): RequestLogEntry[] {
+    return this.emulator.control
+      .requests(method ? { method } : {})
+      .filter((r) => !pathRegex || pathRegex.test(r.path.split("?")[0] ?? ""));
+  }
+
+  /** Asserts that neither configured secret occurs in anything the CLI printed. */
+  assertNoSecretsInOutput(): void {
+    for (const [name, secret] of Object.entries(this.secrets)) {
+      const hit = this.output.find((line) => line.includes(secret));
+      assert.equal(hit, undefined, `the ${name} appeared in the CLI output: ${hit?.replace(secret, "<" + name + ">")}`);
+    }
+  }
+}
+
+/** Paths of the API, as the request log shows them (without the query). */
+export const API = {
+  jobs: new RegExp(`^/v1/${PROJECT_ID}/training-jobs$`),
+  job: new RegExp(`^/v1/${PROJECT_ID}/training-jobs/\\d+$`),
+  versions: new RegExp(`^/v1/${PROJECT_ID}/training-jobs/\\d+/versions$`),
+  stop: new RegExp(`^/v1/${PROJECT_ID}/training-jobs/\\d+/versions/\\d+/stop$`),
+};
+
+function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+}
+
+/**
+ * Runs `body` with a fresh scenario, then destroys the stack (if anything is left), removes it,
+ * closes the emulator and deletes the temporary folder. Asserts at the end that no configured secret
+ * appeared in the CLI output.
+ */
+export async function withScenario(options: ScenarioOptions, body: (s: Scenario) => Promise<void>): Promise<void> {
+  const pulumiCommand = await pulumiCli();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "modelarts-e2e-"));
+  const secrets = { accessKey: `AK${randomBytes(9).toString("hex").toUpperCase()}`, secretKey: randomBytes(20).toString("base64url") };
+  let emulator: RunningEmulator | undefined;
+  let scenario: Scenario | undefined;
+  let stack: Stack | undefined;
+  try {
+    emulator = await startEmulator({
+      port: 0,
+      accessKeys: { [secrets.accessKey]: secrets.secretKey },
+      projectId: PROJECT_ID,
+      ...options.emulator,
+    });
+    const backend = path.join(tmp, "backend");
+    fs.mkdirSync(backend);
+    const envVars: Record<string, string> = {
+      PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_HOME: path.join(tmp, "home"),
+      PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      PULUMI_SKIP_CONFIRMATIONS: "true",
+      PATH: process.env.PATH ?? "",
+    };
+    for (const key of Object.keys(process.env)) if (FOREIGN_ENV.test(key)) envVars[key] = "";
+    const stackName = uniqueName("e2e");
+    const wsOptions = { envVars, pulumiCommand };
+    if (options.program) {
+      // The Automation API gives an inline program's project `main: process.cwd()`, and the engine
+      // starts the dynamic provider in that folder, where it must resolve @pulumi/pulumi and
+      // pulumi-modelarts: pin it to the checkout, wherever mocha was started.
+      const projectName = options.projectName ?? "modelarts-e2e";
+      fs.mkdirSync(path.join(tmp, "project"));
+      stack = await LocalWorkspace.createStack(
+        { stackName, projectName, program: options.program },
+        { ...wsOptions, workDir: path.join(tmp, "project"), projectSettings: { name: projectName, runtime: "nodejs", main: REPO_ROOT } },
+      );
+    } else if (options.projectDir) {
+      stack = await LocalWorkspace.createStack({ stackName, workDir: options.projectDir }, wsOptions);
+    } else {
+      throw new Error("withScenario: give a program or a projectDir");
+    }
+    await stack.setAllConfig({
+      "modelarts:endpoint": { value: emulator.url },
+      "modelarts:projectId": { value: PROJECT_ID },
+      "modelarts:region": { value: "eu-de" },
+      "modelarts:accessKey": { value: secrets.accessKey, secret: true },
+      "modelarts:secretKey": { value: secrets.secretKey, secret: true },
+      ...Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, { value: v }])),
+    });
+    scenario = new Scenario(stack, emulator, secrets);
+    await body(scenario);
+    scenario.assertNoSecretsInOutput();
+  } finally {
+    if (stack) {
+      try {
+        // Whatever the scenario left: rules that make deletes fail are lifted first.
+        emulator?.control.clearRules();
+        emulator?.control.clearFaults();
+        for (const job of emulator?.control.jobs() ?? []) {
+          if (job.deletion !== "pending") emulator?.control.patchJob(job.jobId, { deleteOutcome: "succeed", deleteFailures: 0 });
+        }
+        await stack.destroy({ color: "never" });
+      } catch (error) {
+        process.stderr.write(`      cleanup: destroy of ${stack.name} failed: ${(error as Error).message.split("\n").slice(-5).join(" | ")}\n`);
+      }
+      try {
+        await stack.workspace.removeStack(stack.name, { force: true });
+      } catch (error) {
+        process.stderr.write(`      cleanup: stack rm ${stack.name} failed: ${(error as Error).message}\n`);
+      }
+    }
+    await emulator?.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Polls `probe` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+}
