@@ -110,7 +110,8 @@ function header(req: AuthRequest, name: string): string | undefined {
 /** Checks the project id of the URL (format and restriction). Throws `ApiFault`. */
 export function checkProject(settings: AuthSettings, projectId: string): void {
   if (!PROJECT_ID.test(projectId)) throw Faults.invalidProject(projectId, "must be letters and digits (32 hex characters)");
-  if (settings.projectIds && !settings.projectIds.includes(projectId)) throw Faults.invalidProject(projectId, "this project does not exist");
+  if (settings.projectIds && !settings.projectIds.includes(projectId))
+    throw Faults.invalidProject(projectId, "this project does not exist");
 }
 
 /** Authenticates a ModelArts request; returns how, or throws the 401/403 `ApiFault`. */
@@ -179,7 +180,8 @@ function checkWellFormed(req: AuthRequest, ctx: AuthContext): void {
   const parsed = parseAuthorization(header(req, "authorization") as string);
   if (!parsed) throw Faults.authorizationMalformed("expected SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=...");
   const dateText = header(req, "x-sdk-date");
-  if (!dateText || !parsed.signedHeaders.includes("x-sdk-date")) throw Faults.authorizationMalformed("X-Sdk-Date header missing or not signed");
+  if (!dateText || !parsed.signedHeaders.includes("x-sdk-date"))
+    throw Faults.authorizationMalformed("X-Sdk-Date header missing or not signed");
   const date = parseSdkDate(dateText);
   if (!date) throw Faults.authorizationMalformed("X-Sdk-Date is not in the form YYYYMMDDTHHMMSSZ");
   for (const name of parsed.signedHeaders) {

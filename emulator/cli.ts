@@ -135,7 +135,10 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const port = number(values.port, "port", 0, 65535);
   if (port !== undefined) o.port = port;
   if (values["state-file"]) o.stateFile = values["state-file"];
-  for (const [flag, key] of [["id-base", "idBase"], ["version-id-base", "versionIdBase"]] as const) {
+  for (const [flag, key] of [
+    ["id-base", "idBase"],
+    ["version-id-base", "versionIdBase"],
+  ] as const) {
     const v = values[flag];
     if (v === undefined) continue;
     if (!/^\d{1,19}$/.test(v)) throw new UsageError(`--${flag} must be a non-negative integer, got "${v}"`);
@@ -192,7 +195,8 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   let kinds: FaultKind[] | undefined;
   if (kindsText !== undefined) {
     kinds = kindsText.split(",").map((k) => k.trim()) as FaultKind[];
-    for (const k of kinds) if (!FAULT_KINDS.includes(k)) throw new UsageError(`--fault-kinds: unknown kind "${k}" (known: ${FAULT_KINDS.join(",")})`);
+    for (const k of kinds)
+      if (!FAULT_KINDS.includes(k)) throw new UsageError(`--fault-kinds: unknown kind "${k}" (known: ${FAULT_KINDS.join(",")})`);
   }
   if (rate !== undefined && rate > 0) {
     o.faults = { rate, ...(kinds ? { kinds } : {}) };
@@ -209,7 +213,8 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   const choice = <T extends string>(flag: keyof typeof values, allowed: readonly T[]): T | undefined => {
     const v = values[flag] as string | undefined;
     if (v === undefined) return undefined;
-    if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`--${String(flag)} must be one of ${allowed.join(", ")}, got "${v}"`);
+    if (!(allowed as readonly string[]).includes(v))
+      throw new UsageError(`--${String(flag)} must be one of ${allowed.join(", ")}, got "${v}"`);
     return v as T;
   };
   const nf = choice("not-found-style", ["400-2775", "404-0015", "200-false"] as const);

@@ -119,7 +119,10 @@ export class EmulatorController implements ControlOperations {
     return { ...this.d.behaviour };
   }
   setBehaviour(patch: Partial<EmulatorBehaviour>): EmulatorBehaviour {
-    Object.assign(this.d.behaviour, checked(() => checkBehaviour(patch)));
+    Object.assign(
+      this.d.behaviour,
+      checked(() => checkBehaviour(patch)),
+    );
     return this.behaviour();
   }
 

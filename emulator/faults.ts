@@ -109,13 +109,15 @@ function checkPhase(p: unknown, where: string): FaultPhase | undefined {
 }
 
 function checkKind(k: unknown, where: string, allowNone: boolean): FaultKind | "none" {
-  if (typeof k === "string" && ((FAULT_KINDS as readonly string[]).includes(k) || (allowNone && k === "none"))) return k as FaultKind | "none";
+  if (typeof k === "string" && ((FAULT_KINDS as readonly string[]).includes(k) || (allowNone && k === "none")))
+    return k as FaultKind | "none";
   throw new RangeError(`${where} must be one of ${FAULT_KINDS.join(", ")}${allowNone ? ", none" : ""}, got ${JSON.stringify(k)}`);
 }
 
 function checkMs(v: unknown, where: string): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new RangeError(`${where} must be a number >= 0, got ${JSON.stringify(v)}`);
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+    throw new RangeError(`${where} must be a number >= 0, got ${JSON.stringify(v)}`);
   return v;
 }
 

@@ -78,10 +78,12 @@ function authFrom(options: EmulatorOptions): AuthSettings {
     accessKeys.set(ak, entry);
   }
   for (const u of options.users ?? []) {
-    if (!u.name || !u.domainName || typeof u.password !== "string") throw new RangeError("users: every user needs name, password and domainName");
+    if (!u.name || !u.domainName || typeof u.password !== "string")
+      throw new RangeError("users: every user needs name, password and domainName");
   }
   const settings: AuthSettings = { accessKeys, users: [...(options.users ?? [])], projectNames: { ...(options.projects ?? {}) } };
-  if (options.projectId !== undefined) settings.projectIds = Array.isArray(options.projectId) ? [...options.projectId] : [options.projectId];
+  if (options.projectId !== undefined)
+    settings.projectIds = Array.isArray(options.projectId) ? [...options.projectId] : [options.projectId];
   return settings;
 }
 
@@ -127,7 +129,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tokens = new TokenRegistry();
   const requestLog = new RequestLog();
   const service = new TrainingService({ clock, behaviour, catalogue, store, rules });
-  const control = new EmulatorController({ clock, behaviour, initialBehaviour, service, store, rules, faults, requestLog, tokens, restoreStartup });
+  const control = new EmulatorController({
+    clock,
+    behaviour,
+    initialBehaviour,
+    service,
+    store,
+    rules,
+    faults,
+    requestLog,
+    tokens,
+    restoreStartup,
+  });
   let url = "";
   const app = buildServer({
     service,

@@ -112,12 +112,7 @@ function cut(timeline: readonly StatusChange[], at: number, tail: StatusChange[]
  * The full timeline: the plan, cut by a stop (only if the version was still in progress when the
  * stop arrived) and by a forced status.
  */
-export function versionTimeline(
-  createTime: number,
-  plan: VersionPlan,
-  stop?: StopEvent,
-  forced?: ForcedStatus,
-): StatusChange[] {
+export function versionTimeline(createTime: number, plan: VersionPlan, stop?: StopEvent, forced?: ForcedStatus): StatusChange[] {
   let timeline = planTimeline(createTime, plan);
   const events: Array<{ at: number; apply: (tl: StatusChange[]) => StatusChange[] }> = [];
   if (stop) {

@@ -66,7 +66,12 @@ export function selectLines(all: readonly LogLine[], count: number, baseLine: st
     picked = count === 0 ? [] : all.slice(-count);
   } else {
     const base = BigInt(baseLine);
-    picked = order === "desc" ? all.filter((l) => l.position > base).slice(0, count) : count === 0 ? [] : all.filter((l) => l.position < base).slice(-count);
+    picked =
+      order === "desc"
+        ? all.filter((l) => l.position > base).slice(0, count)
+        : count === 0
+          ? []
+          : all.filter((l) => l.position < base).slice(-count);
   }
   const first = picked[0];
   const last = picked[picked.length - 1];

@@ -88,7 +88,8 @@ export class RuleBook {
     if (typeof input !== "object" || input === null || Array.isArray(input)) throw new RangeError("rule must be an object");
     const raw = input as Record<string, unknown>;
     const match = raw.match as Record<string, unknown> | undefined;
-    if (typeof match !== "object" || match === null) throw new RangeError("rule.match is required (jobName, jobNamePrefix or jobNameRegex)");
+    if (typeof match !== "object" || match === null)
+      throw new RangeError("rule.match is required (jobName, jobNamePrefix or jobNameRegex)");
     const m: RuleMatch = {};
     for (const key of ["jobName", "jobNamePrefix", "jobNameRegex", "projectId"] as const) {
       const v = match[key];

@@ -5,6 +5,7 @@
  * handler that renders every failure with the service's envelope and codes.
  */
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AuthSettings, TokenRegistry } from "./auth";
 import { EmulatorBehaviour } from "./behaviour";
@@ -110,6 +111,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.addHook("onSend", async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    // The service's request id header (form request_id-timestamp-hostname), for clients to log.
+    if (request.emu && !request.emu.control) reply.header("X-Request-Id", `${randomUUID().replace(/-/g, "")}-${Date.now()}-emulator`);
     const d = request.emu?.fault;
     if (!d || d.phase !== "after" || request.emu.dropped) return payload;
     switch (d.kind) {

@@ -174,9 +174,7 @@ export class TrainingService {
     this.sweep();
     const now = this.now();
     const siblings = this.ctx.store.jobs(projectId);
-    const taken = siblings.some(
-      (j) => j.jobName === input.jobName && (this.b.deletingJobHoldsName || deletionPhase(j, now) !== "pending"),
-    );
+    const taken = siblings.some((j) => j.jobName === input.jobName && (this.b.deletingJobHoldsName || deletionPhase(j, now) !== "pending"));
     if (taken) throw Faults.duplicateName(input.jobName, this.b.duplicateNameCode);
     if (siblings.length >= this.b.quotas) throw Faults.quotaExceeded(this.b.quotas);
     const rule = this.ctx.rules.take(projectId, input.jobName);
@@ -217,7 +215,8 @@ export class TrainingService {
     const statusText = param(q, "status");
     let statusFilter: number | undefined;
     if (statusText !== undefined && statusText !== "") {
-      if (!/^\d{1,2}$/.test(statusText) || Number(statusText) > 21) throw Faults.invalidQuery("status", `must be a status code 0..21, got "${statusText}"`);
+      if (!/^\d{1,2}$/.test(statusText) || Number(statusText) > 21)
+        throw Faults.invalidQuery("status", `must be a status code 0..21, got "${statusText}"`);
       statusFilter = Number(statusText);
     }
     const perPage = intParam(q, "per_page", 10, 1, 1000);
@@ -482,7 +481,19 @@ export class TrainingService {
   patchJob(jobId: bigint, patch: unknown): JobView | undefined {
     if (typeof patch !== "object" || patch === null || Array.isArray(patch)) throw new RangeError("patch must be an object");
     const raw = patch as Record<string, unknown>;
-    const known = ["versionId", "status", "failNow", "jobDesc", "jobDurationMs", "durations", "failAt", "deleteDelayMs", "killMs", "deleteOutcome", "deleteFailures"];
+    const known = [
+      "versionId",
+      "status",
+      "failNow",
+      "jobDesc",
+      "jobDurationMs",
+      "durations",
+      "failAt",
+      "deleteDelayMs",
+      "killMs",
+      "deleteOutcome",
+      "deleteFailures",
+    ];
     for (const k of Object.keys(raw)) if (!known.includes(k)) throw new RangeError(`patch.${k} is unknown; known: ${known.join(", ")}`);
     const overrides = checkOverrides(raw, "patch");
     this.sweep();

@@ -55,7 +55,8 @@ function optInt(o: Obj, key: string, field: string): number | null {
   if (!present(o, key)) return null;
   const v = o[key];
   const n = typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== "number" || !Number.isSafeInteger(n)) throw Faults.invalidArgument(field, `must be an integer, got ${JSON.stringify(v)}`);
+  if (typeof n !== "number" || !Number.isSafeInteger(n))
+    throw Faults.invalidArgument(field, `must be an integer, got ${JSON.stringify(v)}`);
   return n;
 }
 
@@ -163,7 +164,8 @@ function checkCode(config: Obj, ctx: ValidationContext): CodeResult {
 
 function checkCodePaths(appUrl: string | null, bootFileUrl: string | null): void {
   if (appUrl === null) throw Faults.invalidArgument("config.app_url", "is required together with boot_file_url (unless model_id is given)");
-  if (bootFileUrl === null) throw Faults.invalidArgument("config.boot_file_url", "is required together with app_url (unless model_id is given)");
+  if (bootFileUrl === null)
+    throw Faults.invalidArgument("config.boot_file_url", "is required together with app_url (unless model_id is given)");
   obsPath(appUrl, "config.app_url");
   obsPath(bootFileUrl, "config.boot_file_url");
   const dir = appUrl.endsWith("/") ? appUrl : appUrl + "/";
@@ -186,7 +188,10 @@ function checkData(config: Obj, ctx: ValidationContext): DataResult {
   const hasSource = present(config, "data_source");
   const sources = [dataUrl !== null, datasetId !== null || datasetVersionId !== null, hasSource].filter(Boolean).length;
   if (sources === 0) {
-    throw Faults.invalidArgument("config.data_url", "one data source is required: data_url, dataset_id with dataset_version_id, or data_source");
+    throw Faults.invalidArgument(
+      "config.data_url",
+      "one data source is required: data_url, dataset_id with dataset_version_id, or data_source",
+    );
   }
   if (sources > 1 && !ctx.lenient) {
     throw Faults.invalidArgument(
@@ -194,8 +199,10 @@ function checkData(config: Obj, ctx: ValidationContext): DataResult {
       "data_url, dataset_id/dataset_version_id and data_source are mutually exclusive",
     );
   }
-  if (datasetId !== null && datasetVersionId === null) throw Faults.invalidArgument("config.dataset_version_id", "is required together with dataset_id");
-  if (datasetVersionId !== null && datasetId === null) throw Faults.invalidArgument("config.dataset_id", "is required together with dataset_version_id");
+  if (datasetId !== null && datasetVersionId === null)
+    throw Faults.invalidArgument("config.dataset_version_id", "is required together with dataset_id");
+  if (datasetVersionId !== null && datasetId === null)
+    throw Faults.invalidArgument("config.dataset_id", "is required together with dataset_version_id");
   obsPath(dataUrl, "config.data_url");
   let dataSource: DataSourceWire[] | null = null;
   if (hasSource) {
@@ -209,12 +216,14 @@ function checkData(config: Obj, ctx: ValidationContext): DataResult {
 function checkDataSourceItem(item: unknown, field: string): DataSourceWire {
   if (!isObject(item)) throw Faults.invalidArgument(field, "must be an object");
   const type = optString(item, "type", `${field}.type`);
-  if (type !== null && type !== "obs" && type !== "dataset") throw Faults.invalidArgument(`${field}.type`, `must be "obs" or "dataset", got "${type}"`);
+  if (type !== null && type !== "obs" && type !== "dataset")
+    throw Faults.invalidArgument(`${field}.type`, `must be "obs" or "dataset", got "${type}"`);
   const dataUrl = optString(item, "data_url", `${field}.data_url`);
   const datasetId = optString(item, "dataset_id", `${field}.dataset_id`);
   const datasetVersion = optString(item, "dataset_version", `${field}.dataset_version`);
   const isDataset = datasetId !== null || datasetVersion !== null;
-  if (isDataset && dataUrl !== null) throw Faults.invalidArgument(`${field}.data_url`, "an item is either an OBS item (data_url) or a dataset item, not both");
+  if (isDataset && dataUrl !== null)
+    throw Faults.invalidArgument(`${field}.data_url`, "an item is either an OBS item (data_url) or a dataset item, not both");
   if (isDataset || type === "dataset") {
     if (datasetId === null) throw Faults.invalidArgument(`${field}.dataset_id`, "is required for a dataset item");
     if (datasetVersion === null) throw Faults.invalidArgument(`${field}.dataset_version`, "is required together with dataset_id");
@@ -277,7 +286,8 @@ function checkVolumes(config: Obj, poolId: string | null): VolumeWire[] | null {
     }
     const host = item.host_path;
     if (!isObject(host)) throw Faults.invalidArgument(`${field}.host_path`, "must be an object");
-    if (poolId === null) throw Faults.invalidArgument(`${field}.host_path`, "host_path volumes are only allowed in a dedicated pool (pool_id)");
+    if (poolId === null)
+      throw Faults.invalidArgument(`${field}.host_path`, "host_path volumes are only allowed in a dedicated pool (pool_id)");
     return {
       host_path: {
         src_path: requiredString(host, "src_path", `${field}.host_path.src_path`),
@@ -308,7 +318,8 @@ function checkConfig(config: Obj, ctx: ValidationContext, trainUrlRequired: bool
   obsPath(logUrl, "config.log_url");
   let volumes: VolumeWire[] | null = null;
   if (allowVolumes) volumes = checkVolumes(config, flavour.poolId);
-  else if (present(config, "volumes") && !ctx.lenient) throw Faults.invalidArgument("config.volumes", "is not accepted when creating a version");
+  else if (present(config, "volumes") && !ctx.lenient)
+    throw Faults.invalidArgument("config.volumes", "is not accepted when creating a version");
   return {
     worker_server_num: optInt(config, "worker_server_num", "config.worker_server_num") as number,
     app_url: code.appUrl,
@@ -360,9 +371,15 @@ export function validateCreateVersion(body: unknown, ctx: ValidationContext): Cr
   const config = configObject(o);
   if (!present(config, "pre_version_id")) throw Faults.invalidArgument("config.pre_version_id", "is required when creating a version");
   const raw = config.pre_version_id;
-  const pre = typeof raw === "string" && /^\d{1,19}$/.test(raw) ? BigInt(raw) : typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0 ? BigInt(raw) : undefined;
+  const pre =
+    typeof raw === "string" && /^\d{1,19}$/.test(raw)
+      ? BigInt(raw)
+      : typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0
+        ? BigInt(raw)
+        : undefined;
   if (pre === undefined) throw Faults.invalidArgument("config.pre_version_id", `must be a Long, got ${JSON.stringify(raw)}`);
-  if (present(config, "create_version") && !ctx.lenient) throw Faults.invalidArgument("config.create_version", "is not accepted when creating a version");
+  if (present(config, "create_version") && !ctx.lenient)
+    throw Faults.invalidArgument("config.create_version", "is not accepted when creating a version");
   const stored = checkConfig(config, ctx, true, false);
   return { jobDesc, preVersionId: pre, config: stored };
 }

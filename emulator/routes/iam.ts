@@ -52,7 +52,7 @@ export async function iamRoutes(app: FastifyInstance, deps: IamRouteDeps): Promi
     const password = str(user?.password);
     const domainName = str(obj(user?.domain)?.name);
     if (!Array.isArray(methods) || !methods.includes("password") || !user) {
-      return iamError(reply, 400, "Expected auth.identity.methods [\"password\"] and auth.identity.password.user.");
+      return iamError(reply, 400, 'Expected auth.identity.methods ["password"] and auth.identity.password.user.');
     }
     if (!name || password === undefined || !domainName) {
       return iamError(reply, 400, "auth.identity.password.user needs name, password and domain.name.");
@@ -99,8 +99,18 @@ export async function iamRoutes(app: FastifyInstance, deps: IamRouteDeps): Promi
     if (projectId !== undefined) {
       tokenBody.project = { id: projectId, name: projectName, domain };
       tokenBody.catalog = [
-        { type: "modelarts", name: "modelarts", id: "modelarts", endpoints: [{ id: "1", interface: "public", region: projectName, region_id: projectName, url: `${base}/v1/${projectId}` }] },
-        { type: "identity", name: "iam", id: "iam", endpoints: [{ id: "2", interface: "public", region: "*", region_id: "*", url: `${base}/v3` }] },
+        {
+          type: "modelarts",
+          name: "modelarts",
+          id: "modelarts",
+          endpoints: [{ id: "1", interface: "public", region: projectName, region_id: projectName, url: `${base}/v1/${projectId}` }],
+        },
+        {
+          type: "identity",
+          name: "iam",
+          id: "iam",
+          endpoints: [{ id: "2", interface: "public", region: "*", region_id: "*", url: `${base}/v3` }],
+        },
       ];
     } else {
       tokenBody.domain = domain;

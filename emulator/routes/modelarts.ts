@@ -31,7 +31,13 @@ export async function modelArtsRoutes(app: FastifyInstance, deps: ModelArtsRoute
       maxSkewMs: deps.behaviour.maxClockSkewMs,
     };
     request.emu.auth = authenticate(
-      { method: request.method, rawUrl: request.raw.url ?? request.url, headers: request.headers, body: rawBody(request), projectId: params.project_id },
+      {
+        method: request.method,
+        rawUrl: request.raw.url ?? request.url,
+        headers: request.headers,
+        body: rawBody(request),
+        projectId: params.project_id,
+      },
       ctx,
     );
     checkProject(deps.auth, params.project_id);

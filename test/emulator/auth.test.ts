@@ -30,7 +30,14 @@ function sdkSign(emu: RunningEmulator, call: SignedCall, ak = AK, sk = SK, secur
 }
 
 /** Sends a request with the given signed headers; `host` is left to fetch (it sends the same value). */
-async function send(emu: RunningEmulator, method: string, path: string, headers: Record<string, string>, query?: Record<string, string>, body?: string) {
+async function send(
+  emu: RunningEmulator,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  query?: Record<string, string>,
+  body?: string,
+) {
   const { host: _host, ...rest } = headers;
   const qs = query ? "?" + new URLSearchParams(query).toString().replace(/\+/g, "%20") : "";
   const init: RequestInit = { method, headers: rest };
@@ -110,7 +117,10 @@ describe("emulator: authentication", () => {
 
       it("rejects a stale X-Sdk-Date beyond the allowed skew, even when correctly signed", async () => {
         const stale = new Date(Date.now() - 20 * 60_000);
-        const date = stale.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+        const date = stale
+          .toISOString()
+          .replace(/[-:]/g, "")
+          .replace(/\.\d{3}/, "");
         const headers = sdkSign(emu, { method: "GET", path: jobsPath, headers: { "X-Sdk-Date": date } });
         assert.equal(headers["X-Sdk-Date"], date);
         const res = await send(emu, "GET", jobsPath, headers);
@@ -144,11 +154,17 @@ describe("emulator: authentication", () => {
             ...(scope ? { scope } : {}),
           },
         };
-        const res = await fetch(`${emu.url}/v3/auth/tokens`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+        const res = await fetch(`${emu.url}/v3/auth/tokens`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(body),
+        });
         return { res: await answer(res), token: res.headers.get("x-subject-token") };
       }
       const withToken = async (token: string, project = PROJECT) =>
-        answer(await fetch(`${emu.url}/v1/${project}/training-jobs`, { headers: { "x-auth-token": token, "content-type": "application/json" } }));
+        answer(
+          await fetch(`${emu.url}/v1/${project}/training-jobs`, { headers: { "x-auth-token": token, "content-type": "application/json" } }),
+        );
 
       it("issues a project-scoped token with HTTP 201, X-Subject-Token and token.expires_at", async () => {
         const { res, token } = await issueToken();
@@ -211,7 +227,10 @@ describe("emulator: authentication", () => {
         const res = await answer(await fetch(`${emu.url}/v3/projects`, { headers: { "x-auth-token": token as string } }));
         assert.equal(res.status, 200);
         const projects = res.json.projects as Array<Record<string, unknown>>;
-        assert.deepEqual(projects.map((p) => [p.name, p.id]), [["eu-de", PROJECT]]);
+        assert.deepEqual(
+          projects.map((p) => [p.name, p.id]),
+          [["eu-de", PROJECT]],
+        );
       });
     });
   });
@@ -233,13 +252,27 @@ describe("emulator: authentication", () => {
       const malformed = await send(emu, "GET", jobsPath, { Authorization: "SDK-HMAC-SHA256 nonsense", "X-Sdk-Date": "20240115T093000Z" });
       assert.equal(malformed.status, 401);
       assert.equal(malformed.json.error_code, "ModelArts.0206");
-      const stale = await send(emu, "GET", jobsPath, sdkSign(emu, { method: "GET", path: jobsPath, headers: { "X-Sdk-Date": "20240115T093000Z" } }));
+      const stale = await send(
+        emu,
+        "GET",
+        jobsPath,
+        sdkSign(emu, { method: "GET", path: jobsPath, headers: { "X-Sdk-Date": "20240115T093000Z" } }),
+      );
       assert.equal(stale.status, 401);
     });
 
     it("issues tokens to anyone and accepts any non-empty token, but not a revoked one", async () => {
-      const body = { auth: { identity: { methods: ["password"], password: { user: { name: "x", password: "y", domain: { name: "z" } } } }, scope: { project: { id: PROJECT } } } };
-      const issued = await fetch(`${emu.url}/v3/auth/tokens`, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+      const body = {
+        auth: {
+          identity: { methods: ["password"], password: { user: { name: "x", password: "y", domain: { name: "z" } } } },
+          scope: { project: { id: PROJECT } },
+        },
+      };
+      const issued = await fetch(`${emu.url}/v3/auth/tokens`, {
+        method: "POST",
+        body: JSON.stringify(body),
+        headers: { "content-type": "application/json" },
+      });
       assert.equal(issued.status, 201);
       const token = issued.headers.get("x-subject-token") as string;
       const use = (t: string) => fetch(`${emu.url}${jobsPath}`, { headers: { "x-auth-token": t } }).then(answer);

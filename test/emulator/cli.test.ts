@@ -70,7 +70,17 @@ describe("emulator: command line", function () {
     const res = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
     assert.equal(res.status, 0);
     for (const flag of CLI_FLAGS) assert.match(res.stdout, new RegExp(`--${flag}\\b`), `--${flag} is not in --help`);
-    for (const required of ["--port", "--access-key", "--secret-key", "--project-id", "--delete-delay", "--job-duration", "--fault-rate", "--id-base", "--state-file"]) {
+    for (const required of [
+      "--port",
+      "--access-key",
+      "--secret-key",
+      "--project-id",
+      "--delete-delay",
+      "--job-duration",
+      "--fault-rate",
+      "--id-base",
+      "--state-file",
+    ]) {
       assert.ok(res.stdout.includes(required), required);
     }
   });
@@ -85,7 +95,9 @@ describe("emulator: command line", function () {
 
   it("takes the secret key from the environment, never prints it, and enforces it", async () => {
     const secret = "SKfromTheEnvironment0123456789abcdefgh";
-    const s = await startCli(["--port", "0", "--access-key", "AKCLI000000000000001", "--project-id", PROJECT], { MODELARTS_EMULATOR_SECRET_KEY: secret });
+    const s = await startCli(["--port", "0", "--access-key", "AKCLI000000000000001", "--project-id", PROJECT], {
+      MODELARTS_EMULATOR_SECRET_KEY: secret,
+    });
     try {
       assert.match(s.lines[1] as string, /1 access key/);
       assert.ok(!s.lines.join("\n").includes(secret));
@@ -97,7 +109,24 @@ describe("emulator: command line", function () {
   });
 
   it("applies timing, id, string and fault options", async () => {
-    const s = await startCli(["--port", "0", "--id-base", "9007199254740993", "--ids-as-strings", "--delete-delay", "120000", "--job-duration", "1000", "--frozen-clock", "--fault-rate", "1", "--fault-kinds", "503", "--fault-method", "PUT"]);
+    const s = await startCli([
+      "--port",
+      "0",
+      "--id-base",
+      "9007199254740993",
+      "--ids-as-strings",
+      "--delete-delay",
+      "120000",
+      "--job-duration",
+      "1000",
+      "--frozen-clock",
+      "--fault-rate",
+      "1",
+      "--fault-kinds",
+      "503",
+      "--fault-method",
+      "PUT",
+    ]);
     try {
       const control = new EmulatorControl(s.url);
       const b = await control.behaviour();
@@ -131,7 +160,10 @@ describe("emulator: command line", function () {
       const second = await startCli(["--port", "0", "--state-file", stateFile]);
       try {
         const jobs = await new EmulatorControl(second.url).jobs(PROJECT);
-        assert.deepEqual(jobs.map((j) => [j.jobId, j.jobName]), [[created.jobId, "kept"]]);
+        assert.deepEqual(
+          jobs.map((j) => [j.jobId, j.jobName]),
+          [[created.jobId, "kept"]],
+        );
       } finally {
         assert.equal(await stop(second), 0);
       }

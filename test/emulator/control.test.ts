@@ -42,12 +42,23 @@ describe("emulator: control API", () => {
       await createJob(call(), "once-a");
       await createJob(call(), "once-b");
       emu().control.advance(20_000);
-      assert.deepEqual(emu().control.jobs().map((j) => [j.jobName, j.status]), [["once-a", 11], ["once-b", 10]]);
+      assert.deepEqual(
+        emu()
+          .control.jobs()
+          .map((j) => [j.jobName, j.status]),
+        [
+          ["once-a", 11],
+          ["once-b", 10],
+        ],
+      );
     });
 
     it("reports bad control input with 400 and the reason", async () => {
       const c = control();
-      await assert.rejects(c.addRule({ match: {} }), (e: unknown) => e instanceof EmulatorControlError && e.status === 400 && /jobName/.test(e.message));
+      await assert.rejects(
+        c.addRule({ match: {} }),
+        (e: unknown) => e instanceof EmulatorControlError && e.status === 400 && /jobName/.test(e.message),
+      );
       await assert.rejects(c.setBehaviour({ notFoundStyle: "418" as never }), /notFoundStyle must be one of/);
       await assert.rejects(c.setFaultRate({ rate: 2 }), /rate must be a number from 0 to 1/);
       await assert.rejects(c.patchJob("123", { status: 8 }), (e: unknown) => e instanceof EmulatorControlError && e.status === 404);

@@ -11,7 +11,11 @@ describe("emulator: fault injection and the request log", () => {
     const res = await call()("GET", listPath);
     assert.equal(res.status, 429);
     assert.equal(res.headers.get("retry-after"), "7");
-    assert.deepEqual(res.json, { is_success: false, error_code: "ModelArts.2799", error_message: "Too many requests, please try again later" });
+    assert.deepEqual(res.json, {
+      is_success: false,
+      error_code: "ModelArts.2799",
+      error_message: "Too many requests, please try again later",
+    });
   });
 
   it("answers injected 500 and 503 with the envelope", async () => {
@@ -83,7 +87,12 @@ describe("emulator: fault injection and the request log", () => {
 
   describe("after the work is done", () => {
     const createScript = (kind: "500" | "drop" | "latency", latencyMs?: number) =>
-      emu().control.addFaultScript({ method: "POST", pathRegex: "/training-jobs$", phase: "after", steps: [{ kind, ...(latencyMs ? { latencyMs } : {}) }] });
+      emu().control.addFaultScript({
+        method: "POST",
+        pathRegex: "/training-jobs$",
+        phase: "after",
+        steps: [{ kind, ...(latencyMs ? { latencyMs } : {}) }],
+      });
 
     it("creates the job although the client sees a 500", async () => {
       createScript("500");
@@ -98,7 +107,12 @@ describe("emulator: fault injection and the request log", () => {
     it("creates the job although the connection is dropped", async () => {
       createScript("drop");
       await assert.rejects(call()("POST", listPath, jobBody("ambiguous-drop")));
-      assert.deepEqual(emu().control.jobs().map((j) => j.jobName), ["ambiguous-drop"]);
+      assert.deepEqual(
+        emu()
+          .control.jobs()
+          .map((j) => j.jobName),
+        ["ambiguous-drop"],
+      );
     });
 
     it("creates the job although the answer comes after the client gave up", async () => {
@@ -111,7 +125,12 @@ describe("emulator: fault injection and the request log", () => {
           signal: AbortSignal.timeout(50),
         }),
       );
-      assert.deepEqual(emu().control.jobs().map((j) => j.jobName), ["ambiguous-timeout"]);
+      assert.deepEqual(
+        emu()
+          .control.jobs()
+          .map((j) => j.jobName),
+        ["ambiguous-timeout"],
+      );
     });
   });
 

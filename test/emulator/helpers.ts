@@ -86,7 +86,11 @@ export function useEmulator(options: EmulatorOptions = {}): { emu: () => Running
 }
 
 /** Creates a job and returns its ids as strings (from the raw text, exact). */
-export async function createJob(call: Caller, name: string, config: Record<string, unknown> = {}): Promise<{ jobId: string; versionId: string }> {
+export async function createJob(
+  call: Caller,
+  name: string,
+  config: Record<string, unknown> = {},
+): Promise<{ jobId: string; versionId: string }> {
   const res = await call("POST", "/training-jobs", jobBody(name, config));
   if (res.status !== 200) throw new Error(`create ${name} failed: ${res.status} ${res.text}`);
   return { jobId: rawField(res.text, "job_id"), versionId: rawField(res.text, "version_id") };

@@ -20,6 +20,7 @@ describe("emulator: training jobs over HTTP", () => {
       assert.equal(b.version_name, "V0001");
       assert.match(b.resource_id as string, /^job[0-9a-f]{8}$/);
       assert.equal(b.error_code, undefined);
+      assert.match(res.headers.get("x-request-id") ?? "", /^[0-9a-f]{32}-\d+-emulator$/);
     });
 
     it("answers ids, status and create_time as strings when idsAsStrings is on", async () => {
@@ -100,7 +101,12 @@ describe("emulator: training jobs over HTTP", () => {
       assert.equal((await call()("GET", `/training-jobs/${jobId}/versions/${versionId}`)).json.status, 2);
     });
 
-    for (const [failAt, status] of [["image", 3], ["submit", 5], ["run", 11], ["lost", 14]] as const) {
+    for (const [failAt, status] of [
+      ["image", 3],
+      ["submit", 5],
+      ["run", 11],
+      ["lost", 14],
+    ] as const) {
       it(`fails at stage "${failAt}" with status ${status} when a scenario rule says so`, async () => {
         emu().control.addRule({ match: { jobNamePrefix: "fail-" }, failAt });
         const { jobId, versionId } = await createJob(call(), `fail-${failAt}`);
@@ -164,7 +170,16 @@ describe("emulator: training jobs over HTTP", () => {
       assert.equal(res.json.quotas, 100);
       assert.equal(res.json.job_count_limit, 99);
       const job = (res.json.jobs as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
-      assert.deepEqual(Object.keys(job).sort(), ["create_time", "duration", "job_desc", "job_id", "job_name", "status", "version_count", "version_id"]);
+      assert.deepEqual(Object.keys(job).sort(), [
+        "create_time",
+        "duration",
+        "job_desc",
+        "job_id",
+        "job_name",
+        "status",
+        "version_count",
+        "version_id",
+      ]);
       assert.equal(String(job.job_id), jobId);
       assert.equal(String(job.version_id), versionId);
       assert.equal(job.status, 8);
@@ -200,12 +215,51 @@ describe("emulator: training jobs over HTTP", () => {
       assert.equal(res.status, 200);
       const d = res.json;
       for (const key of [
-        "job_id", "job_name", "job_desc", "version_id", "version_name", "pre_version_id", "engine_type", "engine_name",
-        "engine_version", "engine_id", "status", "app_url", "boot_file_url", "create_time", "start_time", "duration",
-        "parameter", "spec_id", "spec_code", "core", "cpu", "gpu_num", "gpu_type", "worker_server_num", "data_url",
-        "train_url", "log_url", "dataset_id", "dataset_version_id", "data_source", "model_id", "model_metric_list",
-        "system_metric_list", "user_image_url", "user_command", "resource_id", "volumes", "pool_id", "pool_name",
-        "nas_mount_path", "nas_share_addr", "nas_type", "is_zombie", "pool_type", "npu_info",
+        "job_id",
+        "job_name",
+        "job_desc",
+        "version_id",
+        "version_name",
+        "pre_version_id",
+        "engine_type",
+        "engine_name",
+        "engine_version",
+        "engine_id",
+        "status",
+        "app_url",
+        "boot_file_url",
+        "create_time",
+        "start_time",
+        "duration",
+        "parameter",
+        "spec_id",
+        "spec_code",
+        "core",
+        "cpu",
+        "gpu_num",
+        "gpu_type",
+        "worker_server_num",
+        "data_url",
+        "train_url",
+        "log_url",
+        "dataset_id",
+        "dataset_version_id",
+        "data_source",
+        "model_id",
+        "model_metric_list",
+        "system_metric_list",
+        "user_image_url",
+        "user_command",
+        "resource_id",
+        "volumes",
+        "pool_id",
+        "pool_name",
+        "nas_mount_path",
+        "nas_share_addr",
+        "nas_type",
+        "is_zombie",
+        "pool_type",
+        "npu_info",
       ]) {
         assert.ok(key in d, `missing ${key}`);
       }
@@ -235,13 +289,19 @@ describe("emulator: training jobs over HTTP", () => {
       assert.equal(list.json.version_count, 2);
       assert.equal(list.json.job_desc, "second");
       const versions = list.json.versions as Array<Record<string, unknown>>;
-      assert.deepEqual(versions.map((v) => v.version_name), ["V0002", "V0001"]);
+      assert.deepEqual(
+        versions.map((v) => v.version_name),
+        ["V0002", "V0001"],
+      );
       assert.equal(String(versions[0]?.pre_version_id), versionId);
       assert.equal(typeof versions[0]?.system_metric_list, "string");
       assert.equal(versions[0]?.gpu, false);
       assert.equal("job_name" in (versions[0] as object), false);
       const paged = await call()("GET", `/training-jobs/${jobId}/versions?per_page=1&page=2`);
-      assert.deepEqual((paged.json.versions as Array<Record<string, unknown>>).map((v) => v.version_name), ["V0001"]);
+      assert.deepEqual(
+        (paged.json.versions as Array<Record<string, unknown>>).map((v) => v.version_name),
+        ["V0001"],
+      );
       const listJobs = await call()("GET", "/training-jobs");
       const row = (listJobs.json.jobs as Array<Record<string, unknown>>)[0];
       assert.equal(String(row?.version_id), String(created.json.version_id));
@@ -431,14 +491,31 @@ describe("emulator: training jobs over HTTP", () => {
       assert.equal(res.json.spec_total_count, specs.length);
       assert.ok(specs.some((s) => s.no_resource === true));
       assert.ok(specs.some((s) => (s.gpu_num as number) > 0));
-      for (const s of specs) for (const k of ["spec_id", "core", "cpu", "gpu_num", "gpu_type", "spec_code", "max_num", "unit_num", "storage", "interface_type", "no_resource"]) assert.ok(k in s, k);
+      for (const s of specs)
+        for (const k of [
+          "spec_id",
+          "core",
+          "cpu",
+          "gpu_num",
+          "gpu_type",
+          "spec_code",
+          "max_num",
+          "unit_num",
+          "storage",
+          "interface_type",
+          "no_resource",
+        ])
+          assert.ok(k in s, k);
       assert.equal((await call()("GET", "/job/resource-specs?job_type=deploy")).json.error_code, "ModelArts.2765");
     });
 
     it("lists AI engines with the digest's ids and types", async () => {
       const res = await call()("GET", "/job/ai-engines?job_type=train");
       const engines = res.json.engines as Array<Record<string, unknown>>;
-      assert.deepEqual(engines.find((e) => e.engine_id === 1), { engine_type: 1, engine_id: 1, engine_name: "TensorFlow", engine_version: "TF-1.4.0-python2.7" });
+      assert.deepEqual(
+        engines.find((e) => e.engine_id === 1),
+        { engine_type: 1, engine_id: 1, engine_name: "TensorFlow", engine_version: "TF-1.4.0-python2.7" },
+      );
       assert.ok(engines.some((e) => e.engine_name === "PyTorch" && e.engine_type === 10));
       assert.ok(engines.some((e) => e.engine_name === "MXNet" && e.engine_id === 501));
     });
@@ -447,7 +524,10 @@ describe("emulator: training jobs over HTTP", () => {
       const res = await call()("GET", "/built-in-algorithms?search_content=_v1_50&sortBy=model_name&order=asc");
       const models = res.json.models as Array<Record<string, unknown>>;
       assert.equal(res.json.model_total_count, 2);
-      assert.deepEqual(models.map((m) => m.model_name), ["Faster_RCNN_ResNet_v1_50", "ResNet_v1_50"]);
+      assert.deepEqual(
+        models.map((m) => m.model_name),
+        ["Faster_RCNN_ResNet_v1_50", "ResNet_v1_50"],
+      );
       assert.equal(typeof models[0]?.parameter, "string");
       assert.ok(Array.isArray(JSON.parse(models[0]?.parameter as string)));
       assert.equal((await call()("GET", "/built-in-algorithms?per_page=101")).json.error_code, "ModelArts.2764");
@@ -468,12 +548,21 @@ describe("emulator: training jobs over HTTP", () => {
       assert.match(all.json.end_line as string, /^\d{19}$/);
       assert.match(all.json.content as string, /Training completed\./);
       const total = all.json.lines as number;
-      const firstTwo = await call()("GET", `/training-jobs/${jobId}/versions/${versionId}/aom-log?log_file=${file}&lines=2&base_line=0&order=desc`);
+      const firstTwo = await call()(
+        "GET",
+        `/training-jobs/${jobId}/versions/${versionId}/aom-log?log_file=${file}&lines=2&base_line=0&order=desc`,
+      );
       assert.equal(firstTwo.json.lines, 2);
       assert.equal(firstTwo.json.start_line, all.json.start_line);
-      const rest = await call()("GET", `/training-jobs/${jobId}/versions/${versionId}/aom-log?log_file=${file}&lines=500&base_line=${firstTwo.json.end_line as string}&order=desc`);
+      const rest = await call()(
+        "GET",
+        `/training-jobs/${jobId}/versions/${versionId}/aom-log?log_file=${file}&lines=500&base_line=${firstTwo.json.end_line as string}&order=desc`,
+      );
       assert.equal(rest.json.lines, total - 2);
-      const before = await call()("GET", `/training-jobs/${jobId}/versions/${versionId}/aom-log?log_file=${file}&lines=1&base_line=${rest.json.start_line as string}&order=asc`);
+      const before = await call()(
+        "GET",
+        `/training-jobs/${jobId}/versions/${versionId}/aom-log?log_file=${file}&lines=1&base_line=${rest.json.start_line as string}&order=asc`,
+      );
       assert.equal(before.json.end_line, firstTwo.json.end_line);
       const bad = await call()("GET", `/training-jobs/${jobId}/versions/${versionId}/aom-log?log_file=nope.log`);
       assert.match(bad.json.error_message as string, /log_file/);

@@ -57,7 +57,10 @@ describe("emulator units", () => {
 
     it("reaches COMPLETED exactly at creation plus the job duration", () => {
       const tl = planTimeline(1_000, plan(10_000));
-      assert.deepEqual(tl.map((c) => c.status), [1, 4, 7, 8, 10]);
+      assert.deepEqual(
+        tl.map((c) => c.status),
+        [1, 4, 7, 8, 10],
+      );
       assert.equal(statusAt(tl, 10_999), 8);
       assert.equal(statusAt(tl, 11_000), 10);
       assert.equal(statusAt(tl, 0), 1, "before creation it reads as INIT");

@@ -77,7 +77,11 @@ describe("emulator: create validation", () => {
   describe("code", () => {
     it("accepts model_id alone and rejects an unknown model_id", async () => {
       await accepts({ ...jobBody("algo"), config: { ...without(base, "app_url", "boot_file_url", "engine_id"), model_id: 1 } });
-      await rejects({ ...jobBody("c"), config: { ...without(base, "app_url", "boot_file_url"), model_id: 77 } }, "ModelArts.0101", /model_id/);
+      await rejects(
+        { ...jobBody("c"), config: { ...without(base, "app_url", "boot_file_url"), model_id: 77 } },
+        "ModelArts.0101",
+        /model_id/,
+      );
     });
 
     it("rejects model_id next to app_url unless lenient", async () => {
@@ -123,7 +127,12 @@ describe("emulator: create validation", () => {
       await rejects(withSource([{ type: "dataset", dataset_id: "d" }]), "ModelArts.0101", /data_source\[0\]\.dataset_version/);
       await rejects(withSource([{ dataset_id: "d", dataset_version: "v", data_url: "/b/" }]), "ModelArts.0101", /data_source\[0\]/);
       await rejects(withSource([{ type: "obs" }]), "ModelArts.0101", /data_source\[0\]\.data_url/);
-      await accepts(withSource([{ type: "obs", data_url: "/b/data/" }, { type: "dataset", dataset_id: "d", dataset_version: "v" }]));
+      await accepts(
+        withSource([
+          { type: "obs", data_url: "/b/data/" },
+          { type: "dataset", dataset_id: "d", dataset_version: "v" },
+        ]),
+      );
     });
   });
 
@@ -132,7 +141,10 @@ describe("emulator: create validation", () => {
       const image = { user_image_url: "swr.example/org/img:1.0" };
       await rejects(jobBody("i", image), "ModelArts.2806", /user_command/);
       await rejects(jobBody("i", { user_command: "bash run.sh" }), "ModelArts.2806", /user_image_url/);
-      await accepts({ ...jobBody("image-job"), config: { ...without(base, "app_url", "boot_file_url", "engine_id"), ...image, user_command: "bash run.sh" } });
+      await accepts({
+        ...jobBody("image-job"),
+        config: { ...without(base, "app_url", "boot_file_url", "engine_id"), ...image, user_command: "bash run.sh" },
+      });
     });
   });
 
@@ -147,14 +159,30 @@ describe("emulator: create validation", () => {
 
   describe("order", () => {
     it("reports the name before the description, the flavour, the code and the data", async () => {
-      await rejects({ job_name: "bad name", job_desc: "d".repeat(300), config: { worker_server_num: 9, spec_id: 999 } }, "ModelArts.0101", /job_name/);
-      await rejects({ job_name: "ok", job_desc: "d".repeat(300), config: { worker_server_num: 9, spec_id: 999 } }, "ModelArts.0101", /job_desc/);
+      await rejects(
+        { job_name: "bad name", job_desc: "d".repeat(300), config: { worker_server_num: 9, spec_id: 999 } },
+        "ModelArts.0101",
+        /job_name/,
+      );
+      await rejects(
+        { job_name: "ok", job_desc: "d".repeat(300), config: { worker_server_num: 9, spec_id: 999 } },
+        "ModelArts.0101",
+        /job_desc/,
+      );
     });
 
     it("reports the flavour before the code, the code before the data, the data before the custom image", async () => {
       await rejects({ job_name: "o", config: { worker_server_num: 1, spec_id: 999, engine_id: 4242 } }, "ModelArts.2781", /spec_id/);
-      await rejects({ job_name: "o", config: { worker_server_num: 1, spec_id: 1, engine_id: 4242, app_url: "/b/a/", boot_file_url: "/b/a/t.py" } }, "ModelArts.2780", /engine_id/);
-      await rejects({ job_name: "o", config: { worker_server_num: 1, spec_id: 1, app_url: "/b/a/", user_command: "x" } }, "ModelArts.0101", /boot_file_url/);
+      await rejects(
+        { job_name: "o", config: { worker_server_num: 1, spec_id: 1, engine_id: 4242, app_url: "/b/a/", boot_file_url: "/b/a/t.py" } },
+        "ModelArts.2780",
+        /engine_id/,
+      );
+      await rejects(
+        { job_name: "o", config: { worker_server_num: 1, spec_id: 1, app_url: "/b/a/", user_command: "x" } },
+        "ModelArts.0101",
+        /boot_file_url/,
+      );
       await rejects({ job_name: "o", config: { ...without(base, "data_url"), user_command: "x" } }, "ModelArts.0101", /data_url/);
     });
 
