@@ -1,0 +1,1178 @@
+// Builds the Pulumi CLI, a Node.js language host and the dynamic-provider shim from the
+// github.com/pulumi/pulumi Go modules (the release archives cannot be downloaded here), once per
+// machine, into a cache outside the checkout, and reuses that build afterwards.
+//
+//   npm run --silent ensure-pulumi   -> last stdout line: the folder holding `pulumi`,
+//                                       `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`
+//   import { ensurePulumi } from "../scripts/ensure-pulumi"; const binDir = await ensurePulumi();
+//
+// Version: the one of the installed @pulumi/pulumi (node_modules/@pulumi/pulumi/package.json).
+// A `pulumi` already on PATH with the same major.minor is used as is when its folder also holds the
+// language host and the shim. Otherwise the cache is
+//   ${PULUMI_MODELARTS_CACHE:-${XDG_CACHE_HOME:-~/.cache}/pulumi-modelarts}/pulumi-v<version>/bin
+// built by a generated Go module in a temporary folder that is renamed into place when complete,
+// under a lock file so that concurrent callers build once.
+//
+// The Node.js language host: the upstream module
+// github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 has no tags; it is built at
+// the release commit when the module proxy reports that commit (Origin.Hash) and serves the
+// module, or at PULUMI_MODELARTS_NODEJS_HOST_VERSION (a pseudo-version) when set. When neither
+// works (the case with this project's module proxy, which does not serve that module) a compact
+// language host, whose Go source is embedded below and which is built against the same
+// github.com/pulumi/pulumi/sdk/v3, is compiled instead. It runs programs exactly like the
+// upstream host (node @pulumi/pulumi/cmd/run resolved from the program folder, same flags and
+// PULUMI_CONFIG* environment) but does not implement code generation or Node.js plugins run
+// from source.
+import { spawn, spawnSync } from "child_process";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface EnsurePulumiOptions {
+  /** Receives progress lines (default: written to stderr). */
+  log?: (line: string) => void;
+  /** Pulumi version to provide (default: the installed @pulumi/pulumi's version). */
+  version?: string;
+  /** Cache root (default: $PULUMI_MODELARTS_CACHE, else ${XDG_CACHE_HOME:-~/.cache}/pulumi-modelarts). */
+  cacheRoot?: string;
+  /** Accept a suitable `pulumi` found on PATH (default: true). */
+  usePath?: boolean;
+  /** How long to wait for another process's build of the same version (default: 45 minutes). */
+  lockTimeoutMs?: number;
+}
+
+const PKG_MODULE = "github.com/pulumi/pulumi/pkg/v3";
+const SDK_MODULE = "github.com/pulumi/pulumi/sdk/v3";
+const CLI_PACKAGE = "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi";
+const NODEJS_HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3";
+const VERSION_SYMBOL = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
+const BUILD_TAGS = "osusergo,grpcnotrace";
+const EXECUTABLES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
+
+/**
+ * Environment for running the Pulumi CLI from `binDir` non-interactively: the bin folder first on
+ * PATH, no update check (it would query the Pulumi service), no telemetry-ish prompts.
+ */
+export function pulumiEnv(binDir: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return {
+    ...base,
+    PATH: binDir + path.delimiter + (base.PATH ?? ""),
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_SKIP_CONFIRMATIONS: "true",
+  };
+}
+
+/** The version of the installed @pulumi/pulumi package, e.g. "3.248.0". */
+export function pinnedPulumiVersion(): string {
+  const pkgJson = require.resolve("@pulumi/pulumi/package.json");
+  const version = (JSON.parse(fs.readFileSync(pkgJson, "utf8")) as { version?: unknown }).version;
+  if (typeof version !== "string" || !/^\d+\.\d+\.\d+/.test(version)) {
+    throw new Error(`cannot read the version of @pulumi/pulumi from ${pkgJson}`);
+  }
+  return version;
+}
+
+/** The folder under which the builds are cached. */
+export function pulumiCacheRoot(): string {
+  if (process.env.PULUMI_MODELARTS_CACHE) return path.resolve(process.env.PULUMI_MODELARTS_CACHE);
+  const xdg = process.env.XDG_CACHE_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), ".cache");
+  return path.join(base, "pulumi-modelarts");
+}
+
+/**
+ * Makes sure a Pulumi CLI at the pinned version, the Node.js language host and the dynamic
+ * provider shim are available, building them if needed, and returns the absolute folder that
+ * holds the three executables.
+ */
+export async function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<string> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
+  const version = (opts.version ?? pinnedPulumiVersion()).replace(/^v/, "");
+
+  if (opts.usePath !== false) {
+    const fromPath = suitablePathPulumi(version, log);
+    if (fromPath) return fromPath;
+  }
+
+  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
+  const finalDir = path.join(root, `pulumi-v${version}`);
+  const binDir = path.join(finalDir, "bin");
+  if (isComplete(finalDir, version)) {
+    log(`using cached Pulumi CLI v${version} at ${binDir}`);
+    return binDir;
+  }
+
+  fs.mkdirSync(root, { recursive: true });
+  const release = await acquireLock(`${finalDir}.lock`, log, opts.lockTimeoutMs ?? 45 * 60 * 1000);
+  try {
+    if (isComplete(finalDir, version)) {
+      log(`using Pulumi CLI v${version} built by another process at ${binDir}`);
+      return binDir;
+    }
+    removeStaleTempDirs(root, `pulumi-v${version}.tmp-`);
+    await build(version, finalDir, log);
+    return binDir;
+  } finally {
+    release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PATH and cache checks
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
+    if (dir && isExecutable(path.join(dir, name))) return path.resolve(dir);
+  }
+  return undefined;
+}
+
+function suitablePathPulumi(version: string, log: (line: string) => void): string | undefined {
+  const dir = findOnPath("pulumi");
+  if (!dir) return undefined;
+  const res = spawnSync(path.join(dir, "pulumi"), ["version"], {
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+  const found = /v?(\d+)\.(\d+)\.(\d+)/.exec(res.stdout ?? "");
+  const [major, minor] = version.split(".");
+  if (res.status !== 0 || !found) {
+    log(`ignoring ${path.join(dir, "pulumi")}: \`pulumi version\` failed`);
+    return undefined;
+  }
+  if (found[1] !== major || found[2] !== minor) {
+    log(`ignoring pulumi ${found[0]} on PATH (${dir}): @pulumi/pulumi is ${version}`);
+    return undefined;
+  }
+  const missing = EXECUTABLES.filter((exe) => !isExecutable(path.join(dir, exe)));
+  if (missing.length > 0) {
+    log(`pulumi ${found[0]} on PATH (${dir}) lacks ${missing.join(", ")}; using a build of v${version} instead`);
+    return undefined;
+  }
+  log(`using pulumi ${found[0]} from PATH at ${dir}`);
+  return dir;
+}
+
+interface Manifest {
+  version: string;
+  recipe: string;
+  languageHost: string;
+  goVersion: string;
+  builtAt: string;
+  buildSeconds: number;
+}
+
+function readManifest(finalDir: string): Manifest | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(finalDir, "manifest.json"), "utf8")) as Manifest;
+  } catch {
+    return undefined;
+  }
+}
+
+function isComplete(finalDir: string, version: string): boolean {
+  const manifest = readManifest(finalDir);
+  return (
+    manifest !== undefined &&
+    manifest.version === version &&
+    manifest.recipe === RECIPE &&
+    EXECUTABLES.every((exe) => isExecutable(path.join(finalDir, "bin", exe)))
+  );
+}
+
+function removeStaleTempDirs(root: string, prefix: string): void {
+  for (const name of fs.readdirSync(root)) {
+    if (name.startsWith(prefix) || name.startsWith(prefix.replace(".tmp-", ".old-"))) {
+      fs.rmSync(path.join(root, name), { recursive: true, force: true });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lock file: created exclusively, holds {pid, host}; a lock whose process is gone is taken over.
+
+interface LockInfo {
+  pid: number;
+  host: string;
+  since: number;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** @internal Exported for the tests. Resolves to a release function once the lock is held. */
+export async function acquireLock(lockPath: string, log: (line: string) => void, timeoutMs: number): Promise<() => void> {
+  const me: LockInfo = { pid: process.pid, host: os.hostname(), since: Date.now() };
+  const started = Date.now();
+  let lastNotice = 0;
+  for (;;) {
+    try {
+      const fd = fs.openSync(lockPath, "wx");
+      fs.writeSync(fd, JSON.stringify(me));
+      fs.closeSync(fd);
+      return () => {
+        try {
+          const held = JSON.parse(fs.readFileSync(lockPath, "utf8")) as LockInfo;
+          if (held.pid === me.pid && held.host === me.host && held.since === me.since) fs.unlinkSync(lockPath);
+        } catch {
+          // already gone
+        }
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    let holder: LockInfo | undefined;
+    let ageMs = 0;
+    try {
+      ageMs = Date.now() - fs.statSync(lockPath).mtimeMs;
+      holder = JSON.parse(fs.readFileSync(lockPath, "utf8")) as LockInfo;
+    } catch {
+      holder = undefined; // vanished, or being written right now
+    }
+    const stale = holder ? (holder.host === os.hostname() ? !pidAlive(holder.pid) : ageMs > 3 * 60 * 60 * 1000) : ageMs > 30_000;
+    if (stale) {
+      log(`removing stale lock ${lockPath}${holder ? ` (pid ${holder.pid} is gone)` : ""}`);
+      fs.rmSync(lockPath, { force: true });
+      continue;
+    }
+    const waited = Date.now() - started;
+    if (waited > timeoutMs) {
+      throw new Error(`timed out after ${formatDuration(waited)} waiting for ${lockPath} (held by pid ${holder?.pid ?? "?"})`);
+    }
+    if (lastNotice === 0 || Date.now() - lastNotice >= 30_000) {
+      lastNotice = Date.now();
+      log(
+        `waiting for another process (pid ${holder?.pid ?? "?"}) that is building the Pulumi CLI` +
+          (waited > 0 ? ` (${formatDuration(waited)})` : "") +
+          "…",
+      );
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The build
+
+function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+}
+
+interface GoResult {
+  stdout: string;
+  stderr: string;
+}
+
+class GoError extends Error {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
+    super(message);
+  }
+}
+
+interface GoRunner {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  log: (line: string) => void;
+}
+
+/** `go get` warns about retracted versions that the Pulumi release itself pins: not actionable here. */
+const RETRACTION_NOISE = /retracted by module author|to switch to the latest unretracted version|^\s+go get \S+@latest$/;
+
+/** Runs `go args…`; go's stderr is summarised into the log ("go: downloading" lines are counted). */
+function runGo(go: GoRunner, args: string[], step?: { label: string; started: number }): Promise<GoResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("go", args, { cwd: go.cwd, env: go.env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    let pending = "";
+    let downloads = 0;
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      pending += d;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) {
+        if (/^go: (downloading|added|upgraded|finding) /.test(line)) downloads++;
+        else if (RETRACTION_NOISE.test(line)) continue;
+        else if (line.trim()) go.log(`  ${line}`);
+      }
+    });
+    const ticker = step
+      ? setInterval(() => {
+          const extra = downloads > 0 ? `, ${downloads} modules fetched` : "";
+          go.log(`  … still ${step.label} (${formatDuration(Date.now() - step.started)}${extra})`);
+        }, 30_000)
+      : undefined;
+    child.on("error", (err) => {
+      if (ticker) clearInterval(ticker);
+      reject(err);
+    });
+    child.on("close", (code, signal) => {
+      if (ticker) clearInterval(ticker);
+      if (pending.trim() && !/^go: (downloading|added|upgraded|finding) /.test(pending)) go.log(`  ${pending}`);
+      if (code === 0) resolve({ stdout, stderr });
+      else reject(new GoError(`go ${args.join(" ")} failed (${signal ?? `exit code ${code}`})`, stderr));
+    });
+  });
+}
+
+function goVersionOf(s: string): number[] {
+  const m = /(\d+)\.(\d+)(?:\.(\d+))?/.exec(s);
+  return m ? [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)] : [0, 0, 0];
+}
+
+function versionLess(a: number[], b: number[]): boolean {
+  for (let i = 0; i < 3; i++) {
+    if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) < (b[i] ?? 0);
+  }
+  return false;
+}
+
+/** Reads the `go` directive and the version-to-version replace directives of a go.mod. */
+function parseGoMod(text: string): { go?: string; replaces: string[] } {
+  const replaces: string[] = [];
+  const goLine = /^go\s+(\S+)/m.exec(text);
+  const addReplace = (body: string) => {
+    const m = /^(\S+)(?:\s+(\S+))?\s+=>\s+(\S+)(?:\s+(\S+))?$/.exec(body.trim());
+    // Replacements by a local path (no version on the right) only make sense inside the repository.
+    if (m && m[4]) replaces.push(body.trim());
+  };
+  const lines = text.split("\n").map((l) => l.replace(/\/\/.*$/, "").trim());
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (line === "replace (") {
+      for (i++; i < lines.length && lines[i] !== ")"; i++) addReplace(lines[i] ?? "");
+    } else if (line.startsWith("replace ")) {
+      addReplace(line.slice("replace ".length));
+    }
+  }
+  return { go: goLine?.[1], replaces };
+}
+
+async function build(version: string, finalDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const tag = `v${version}`;
+  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  let ok = false;
+  try {
+    log(`building Pulumi CLI ${tag} from the Go modules (first time on this machine: several minutes)`);
+
+    // Go itself.
+    const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS", "GOTOOLCHAIN"], { encoding: "utf8" });
+    if (probe.error || probe.status !== 0) {
+      const why = probe.error ? (probe.error as NodeJS.ErrnoException).code : probe.stderr.trim();
+      throw new Error(
+        `the Go toolchain is needed to build the Pulumi CLI but \`go\` could not be run (${why}). ` +
+          "Install Go 1.25 or newer and put `go` on PATH, " +
+          `or put a Pulumi CLI ${version.split(".").slice(0, 2).join(".")}.x with pulumi-language-nodejs and ` +
+          "pulumi-resource-pulumi-nodejs beside it on PATH.",
+      );
+    }
+    const goEnvJson = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string; GOTOOLCHAIN: string };
+    const goFlags = goEnvJson.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      // Never let a module's toolchain line download another Go unless the caller asked for it.
+      GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
+      GOFLAGS: [...goFlags, "-mod=mod", "-buildvcs=false"].join(" "),
+      GOWORK: "off",
+      GO111MODULE: "on",
+      CGO_ENABLED: "0",
+    };
+    const go: GoRunner = { env, cwd: srcDir, log };
+    log(`using ${goEnvJson.GOVERSION} (GOTOOLCHAIN=${env.GOTOOLCHAIN})`);
+
+    // A wrapper module: `go install pkg@version` refuses modules that have replace directives.
+    const step = (label: string) => {
+      log(`${label}… (${formatDuration(Date.now() - started)} elapsed)`);
+      return { label, started: Date.now() };
+    };
+    let s = step("resolving modules");
+    fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/pulumi-build\n\ngo 1.24\n");
+    const dl = JSON.parse((await runGo(go, ["mod", "download", "-json", `${PKG_MODULE}@${tag}`], s)).stdout) as {
+      GoMod?: string;
+      Error?: string;
+    };
+    if (!dl.GoMod) throw new Error(`cannot download ${PKG_MODULE}@${tag}: ${dl.Error ?? "no go.mod"}`);
+    const pkgMod = parseGoMod(fs.readFileSync(dl.GoMod, "utf8"));
+    if (pkgMod.go && env.GOTOOLCHAIN === "local" && versionLess(goVersionOf(goEnvJson.GOVERSION), goVersionOf(pkgMod.go))) {
+      throw new Error(
+        `${PKG_MODULE}@${tag} needs go ${pkgMod.go} but ${goEnvJson.GOVERSION} is installed. Install a newer Go, or let ` +
+          `the go command fetch one from the module proxy: GOTOOLCHAIN=go${pkgMod.go} npm run --silent ensure-pulumi`,
+      );
+    }
+    // The CLI's own replace directives apply only when pkg is the main module: copy them.
+    if (pkgMod.replaces.length > 0) {
+      fs.appendFileSync(path.join(srcDir, "go.mod"), `\nreplace (\n${pkgMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
+    }
+    await runGo(go, ["get", "-tool", `${CLI_PACKAGE}@${tag}`, `${SDK_MODULE}@${tag}`], s);
+
+    // The language host: upstream module at the release commit if it can be had, else the compact one.
+    let languageHost = await tryUpstreamNodejsHost(go, tag, s, log);
+    if (!languageHost) {
+      fs.mkdirSync(path.join(srcDir, "langhost"));
+      fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), COMPACT_NODEJS_HOST_GO);
+      languageHost = { pkg: "./langhost", description: `compact host built against ${SDK_MODULE}@${tag}` };
+    }
+    await runGo(go, ["mod", "tidy"], s);
+    const resolved = (await runGo(go, ["list", "-m", "-f", "{{.Version}}", PKG_MODULE, SDK_MODULE])).stdout.trim().split("\n");
+    if (resolved.some((v) => v.trim() !== tag)) {
+      throw new Error(`module versions did not resolve to ${tag}: ${PKG_MODULE} ${resolved[0]}, ${SDK_MODULE} ${resolved[1]}`);
+    }
+
+    const buildArgs = (out: string, pkg: string) => [
+      "build",
+      "-trimpath",
+      "-tags",
+      BUILD_TAGS,
+      "-ldflags",
+      `-X ${VERSION_SYMBOL}=${tag}`,
+      "-o",
+      path.join(tmpBin, out),
+      pkg,
+    ];
+    s = step("compiling pulumi CLI");
+    await runGo(go, buildArgs("pulumi", CLI_PACKAGE), s);
+    s = step(`compiling pulumi-language-nodejs (${languageHost.description})`);
+    await runGo(go, buildArgs("pulumi-language-nodejs", languageHost.pkg), s);
+
+    step("installing the pulumi-resource-pulumi-nodejs shim");
+    fs.writeFileSync(path.join(tmpBin, "pulumi-resource-pulumi-nodejs"), DYNAMIC_PROVIDER_SHIM, { mode: 0o755 });
+
+    step("verifying");
+    for (const [exe, args] of [
+      ["pulumi", ["version"]],
+      ["pulumi-language-nodejs", ["-version"]],
+    ] as const) {
+      const res = spawnSync(path.join(tmpBin, exe), [...args], {
+        encoding: "utf8",
+        timeout: 60_000,
+        env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+      });
+      if (res.status !== 0 || res.stdout.trim() !== tag) {
+        throw new Error(`${exe} ${args.join(" ")} printed ${JSON.stringify(res.stdout.trim())} (expected ${tag}): ${res.stderr}`);
+      }
+    }
+
+    const manifest: Manifest = {
+      version,
+      recipe: RECIPE,
+      languageHost: languageHost.description,
+      goVersion: goEnvJson.GOVERSION,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+
+    // Publish atomically: a finished build appears under its final name in one rename.
+    if (fs.existsSync(finalDir)) {
+      const old = `${finalDir}.old-${process.pid}-${Date.now()}`;
+      fs.renameSync(finalDir, old);
+      fs.renameSync(tmpDir, finalDir);
+      fs.rmSync(old, { recursive: true, force: true });
+    } else {
+      fs.renameSync(tmpDir, finalDir);
+    }
+    ok = true;
+    log(`built Pulumi CLI ${tag} in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
+  } catch (err) {
+    if (err instanceof GoError) {
+      const tail = err.stderr.trim().split("\n").slice(-40).join("\n");
+      const hint = /requires go >=|toolchain/.test(err.stderr)
+        ? "\nhint: the modules need a newer Go; install one or set GOTOOLCHAIN=go<version> to let the go command fetch it"
+        : "";
+      throw new Error(`${err.message}\n${tail}${hint}`);
+    }
+    throw err;
+  } finally {
+    if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** Adds the upstream language host to the wrapper module if its release commit can be resolved. */
+async function tryUpstreamNodejsHost(
+  go: GoRunner,
+  tag: string,
+  s: { label: string; started: number },
+  log: (line: string) => void,
+): Promise<{ pkg: string; description: string } | undefined> {
+  let pseudo = process.env.PULUMI_MODELARTS_NODEJS_HOST_VERSION;
+  try {
+    if (!pseudo) {
+      const info = JSON.parse((await runGo({ ...go, log: () => {} }, ["list", "-m", "-json", `${SDK_MODULE}@${tag}`])).stdout) as {
+        Origin?: { Hash?: string };
+      };
+      const hash = info.Origin?.Hash;
+      if (!hash) {
+        log(`the module proxy does not report the commit of ${tag}; using the compact Node.js language host`);
+        return undefined;
+      }
+      const host = JSON.parse((await runGo({ ...go, log: () => {} }, ["list", "-m", "-json", `${NODEJS_HOST_MODULE}@${hash}`])).stdout) as {
+        Version?: string;
+      };
+      pseudo = host.Version;
+      if (!pseudo) return undefined;
+    }
+    const goMod = path.join(go.cwd, "go.mod");
+    const goSum = path.join(go.cwd, "go.sum");
+    const savedMod = fs.readFileSync(goMod, "utf8");
+    const savedSum = fs.existsSync(goSum) ? fs.readFileSync(goSum, "utf8") : "";
+    await runGo(go, ["get", "-tool", `${NODEJS_HOST_MODULE}@${pseudo}`], s);
+    const sdk = (await runGo(go, ["list", "-m", "-f", "{{.Version}}", SDK_MODULE, PKG_MODULE])).stdout.trim().split("\n");
+    if (sdk.some((v) => v.trim() !== tag)) {
+      log(`${NODEJS_HOST_MODULE}@${pseudo} moves pulumi to ${sdk.join("/")}; using the compact Node.js language host`);
+      fs.writeFileSync(goMod, savedMod);
+      fs.writeFileSync(goSum, savedSum);
+      return undefined;
+    }
+    return { pkg: NODEJS_HOST_MODULE, description: `${NODEJS_HOST_MODULE}@${pseudo}` };
+  } catch (err) {
+    const reason = err instanceof GoError ? (err.stderr.trim().split("\n").pop() ?? err.message) : String(err);
+    log(`upstream Node.js language host not available (${reason}); using the compact one`);
+    return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What gets installed next to the CLI
+
+/**
+ * The engine starts `pulumi-resource-pulumi-nodejs` (the provider of pulumi.dynamic.Resource) in
+ * the Pulumi project folder. Like the script shipped in @pulumi/pulumi, it runs the dynamic
+ * provider host of the @pulumi/pulumi that node resolves from there, but it execs node (so
+ * signals from the engine reach it), keeps the arguments intact and explains a failed lookup.
+ */
+const DYNAMIC_PROVIDER_SHIM = `#!/bin/sh
+# pulumi-resource-pulumi-nodejs, installed by pulumi-modelarts' scripts/ensure-pulumi.ts.
+# Runs the dynamic provider host of the @pulumi/pulumi package that the Pulumi program in the
+# current folder uses (the engine starts providers in the project folder).
+script=$(node -e "process.stdout.write(require.resolve('@pulumi/pulumi/cmd/dynamic-provider'))") || {
+  echo "pulumi-resource-pulumi-nodejs: cannot resolve @pulumi/pulumi/cmd/dynamic-provider from $(pwd); run npm install in the Pulumi project" >&2
+  exit 1
+}
+exec node "$script" "$@"
+`;
+
+/** Go source of the compact Node.js language host (package main), see the header comment. */
+const COMPACT_NODEJS_HOST_GO = String.raw`// pulumi-language-nodejs: a compact Node.js language host for the Pulumi engine.
+//
+// Generated by pulumi-modelarts' scripts/ensure-pulumi.ts and built against
+// github.com/pulumi/pulumi/sdk/v3. It is used when the upstream module
+// github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 cannot be
+// fetched. It implements the same contract as the upstream host for running
+// programs: it starts @pulumi/pulumi/cmd/run (resolved from the program's
+// directory) with node, passing the engine/monitor addresses and the stack
+// configuration, and reports plugins declared by installed npm packages.
+// Code generation (convert, gen-sdk, new from a converter) and running Node.js
+// plugins from source are not supported.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/emptypb"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/cmdutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/logging"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/util/rpcutil"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/version"
+	"github.com/pulumi/pulumi/sdk/v3/nodejs/npm"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
+)
+
+const (
+	defaultRunModule = "@pulumi/pulumi/cmd/run"
+	// Exit code of @pulumi/pulumi/cmd/run meaning "the error was already shown to the user".
+	exitAfterUserActionableMessage = 32
+)
+
+func main() {
+	var tracing, runtimeName string
+	flag.StringVar(&tracing, "tracing", "", "Emit tracing to a Zipkin-compatible tracing endpoint")
+	flag.StringVar(&runtimeName, "runtime", "nodejs", "Runtime to use (only nodejs is supported)")
+	showVersion := flag.Bool("version", false, "Print the current plugin version and exit")
+	flag.Parse()
+	if *showVersion {
+		fmt.Println(version.Version)
+		return
+	}
+	if runtimeName != "nodejs" {
+		cmdutil.Exit(fmt.Errorf("unsupported runtime: %s (this language host only supports nodejs)", runtimeName))
+	}
+	logging.InitLogging(false, 0, false)
+
+	var engineAddress string
+	if args := flag.Args(); len(args) > 0 {
+		engineAddress = args[0]
+	}
+
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	cancelChannel := make(chan bool)
+	go func() {
+		<-ctx.Done()
+		cancel()
+		close(cancelChannel)
+	}()
+	if engineAddress != "" {
+		// Exit when the engine goes away.
+		if err := rpcutil.Healthcheck(ctx, engineAddress, 5*time.Minute, cancel); err != nil {
+			cmdutil.Exit(fmt.Errorf("could not start health check host RPC server: %w", err))
+		}
+	}
+
+	host := newHost(engineAddress, tracing)
+	handle, err := rpcutil.ServeWithOptions(rpcutil.ServeOptions{
+		Cancel: cancelChannel,
+		Init: func(srv *grpc.Server) error {
+			pulumirpc.RegisterLanguageRuntimeServer(srv, host)
+			return nil
+		},
+		Options: rpcutil.TracingServerInterceptorOptions(nil),
+	})
+	if err != nil {
+		cmdutil.Exit(fmt.Errorf("could not start language host RPC server: %w", err))
+	}
+	fmt.Printf("%d\n", handle.Port)
+	if err := <-handle.Done; err != nil {
+		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
+	}
+}
+
+type nodeHost struct {
+	pulumirpc.UnimplementedLanguageRuntimeServer
+
+	mu            sync.Mutex
+	engineAddress string
+	tracing       string
+	cancelCtx     context.Context
+	cancelFunc    context.CancelFunc
+}
+
+func newHost(engineAddress, tracing string) *nodeHost {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &nodeHost{engineAddress: engineAddress, tracing: tracing, cancelCtx: ctx, cancelFunc: cancel}
+}
+
+func (h *nodeHost) Handshake(
+	ctx context.Context, req *pulumirpc.LanguageHandshakeRequest,
+) (*pulumirpc.LanguageHandshakeResponse, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.engineAddress = req.GetEngineAddress()
+	return &pulumirpc.LanguageHandshakeResponse{}, nil
+}
+
+func (h *nodeHost) GetPluginInfo(ctx context.Context, _ *emptypb.Empty) (*pulumirpc.PluginInfo, error) {
+	return &pulumirpc.PluginInfo{Version: version.Version}, nil
+}
+
+func (h *nodeHost) Cancel(ctx context.Context, _ *emptypb.Empty) (*emptypb.Empty, error) {
+	h.cancelFunc()
+	return &emptypb.Empty{}, nil
+}
+
+// ---- options -------------------------------------------------------------
+
+type nodeOptions struct {
+	typescript     bool
+	tsconfigPath   string
+	nodeArgs       []string
+	packageManager npm.PackageManagerType
+}
+
+func parseOptions(info *pulumirpc.ProgramInfo) (nodeOptions, error) {
+	opts := nodeOptions{typescript: true, packageManager: npm.AutoPackageManager}
+	if info == nil || info.GetOptions() == nil {
+		return opts, nil
+	}
+	raw := info.GetOptions().AsMap()
+	if v, ok := raw["typescript"]; ok {
+		b, ok := v.(bool)
+		if !ok {
+			return opts, errors.New("typescript option must be a boolean")
+		}
+		opts.typescript = b
+	}
+	if v, ok := raw["tsconfig"]; ok {
+		s, ok := v.(string)
+		if !ok {
+			return opts, errors.New("tsconfig option must be a string")
+		}
+		opts.tsconfigPath = s
+	}
+	if v, ok := raw["nodeargs"]; ok {
+		s, ok := v.(string)
+		if !ok {
+			return opts, errors.New("nodeargs option must be a string")
+		}
+		opts.nodeArgs = strings.Fields(s)
+	}
+	if v, ok := raw["packagemanager"]; ok {
+		s, ok := v.(string)
+		if !ok {
+			return opts, errors.New("packagemanager option must be a string")
+		}
+		switch s {
+		case "auto", "npm", "yarn", "pnpm", "bun":
+			opts.packageManager = npm.PackageManagerType(s)
+		default:
+			return opts, fmt.Errorf("packagemanager option must be one of auto, npm, yarn, pnpm or bun, got %q", s)
+		}
+	}
+	return opts, nil
+}
+
+// ---- required packages ---------------------------------------------------
+
+type packageJSON struct {
+	Name            string                  "json:\"name\""
+	Version         string                  "json:\"version\""
+	Pulumi          plugin.PulumiPluginJSON "json:\"pulumi\""
+	Dependencies    map[string]string       "json:\"dependencies\""
+	DevDependencies map[string]string       "json:\"devDependencies\""
+}
+
+func readPackageJSON(path string) (*packageJSON, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var p packageJSON
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", path, err)
+	}
+	return &p, nil
+}
+
+// nearestNodeModules returns the node_modules folder that node would search first from dir.
+func nearestNodeModules(dir string) string {
+	for d := dir; ; {
+		nm := filepath.Join(d, "node_modules")
+		if fi, err := os.Stat(nm); err == nil && fi.IsDir() {
+			return nm
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+// scanNodeModules lists the packages of a node_modules folder (and their nested node_modules)
+// whose package.json declares a Pulumi resource plugin.
+func scanNodeModules(nm string, visited map[string]bool, out *[]*pulumirpc.PackageDependency) {
+	real, err := filepath.EvalSymlinks(nm)
+	if err != nil || visited[real] {
+		return
+	}
+	visited[real] = true
+	entries, err := os.ReadDir(nm)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		p := filepath.Join(nm, name)
+		if strings.HasPrefix(name, "@") {
+			scoped, err := os.ReadDir(p)
+			if err != nil {
+				continue
+			}
+			for _, s := range scoped {
+				visitPackage(filepath.Join(p, s.Name()), visited, out)
+			}
+			continue
+		}
+		visitPackage(p, visited, out)
+	}
+}
+
+func visitPackage(dir string, visited map[string]bool, out *[]*pulumirpc.PackageDependency) {
+	info, err := readPackageJSON(filepath.Join(dir, "package.json"))
+	if err == nil && info.Pulumi.Resource {
+		if dep := toPackageDependency(info); dep != nil {
+			*out = append(*out, dep)
+		}
+	}
+	nested := filepath.Join(dir, "node_modules")
+	if fi, err := os.Stat(nested); err == nil && fi.IsDir() {
+		scanNodeModules(nested, visited, out)
+	}
+}
+
+func toPackageDependency(info *packageJSON) *pulumirpc.PackageDependency {
+	name := info.Pulumi.Name
+	if name == "" {
+		if !strings.HasPrefix(info.Name, "@pulumi/") {
+			logging.V(3).Infof("skipping %s: third-party plugin packages must set pulumi.name", info.Name)
+			return nil
+		}
+		name = strings.TrimPrefix(info.Name, "@pulumi/")
+	}
+	ver := info.Pulumi.Version
+	if ver == "" {
+		ver = info.Version
+	}
+	if ver == "" {
+		return nil
+	}
+	if !strings.HasPrefix(ver, "v") {
+		ver = "v" + ver
+	}
+	dep := &pulumirpc.PackageDependency{Name: name, Kind: "resource", Version: ver, Server: info.Pulumi.Server}
+	if p := info.Pulumi.Parameterization; p != nil {
+		dep.Parameterization = &pulumirpc.PackageParameterization{Name: p.Name, Version: p.Version, Value: p.Value}
+	}
+	return dep
+}
+
+func (h *nodeHost) GetRequiredPackages(
+	ctx context.Context, req *pulumirpc.GetRequiredPackagesRequest,
+) (*pulumirpc.GetRequiredPackagesResponse, error) {
+	var pkgs []*pulumirpc.PackageDependency
+	if nm := nearestNodeModules(req.GetInfo().GetProgramDirectory()); nm != "" {
+		scanNodeModules(nm, map[string]bool{}, &pkgs)
+	}
+	// De-duplicate (the same package may be installed at several places).
+	seen := map[string]bool{}
+	var uniq []*pulumirpc.PackageDependency
+	for _, p := range pkgs {
+		k := p.Name + "@" + p.Version
+		if !seen[k] {
+			seen[k] = true
+			uniq = append(uniq, p)
+		}
+	}
+	return &pulumirpc.GetRequiredPackagesResponse{Packages: uniq}, nil
+}
+
+// ---- run -----------------------------------------------------------------
+
+// resolveModule resolves a module the way node does from dir.
+func resolveModule(ctx context.Context, nodeBin, dir, module string) (string, error) {
+	script := fmt.Sprintf("try { process.stdout.write(require.resolve(%q)) } catch (e) { "+
+		"console.error(e.code === 'MODULE_NOT_FOUND' ? %q : e.message); process.exit(1) }",
+		module, "It looks like the Pulumi SDK has not been installed. Have you run npm install (or pulumi install)?")
+	cmd := exec.CommandContext(ctx, nodeBin, "-e", script)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) && len(ee.Stderr) > 0 {
+			return "", errors.New(strings.TrimSpace(string(ee.Stderr)))
+		}
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func configJSON(req *pulumirpc.RunRequest) (string, error) {
+	// @pulumi/pulumi reads both key forms; keep the <namespace>:config:<name> form for old SDKs.
+	cfg := make(map[string]string, len(req.GetConfig()))
+	for k, v := range req.GetConfig() {
+		key, err := config.ParseKey(k)
+		if err != nil {
+			return "", err
+		}
+		cfg[key.Namespace()+":config:"+key.Name()] = v
+	}
+	b, err := json.Marshal(cfg)
+	return string(b), err
+}
+
+func (h *nodeHost) Run(ctx context.Context, req *pulumirpc.RunRequest) (*pulumirpc.RunResponse, error) {
+	h.mu.Lock()
+	engineAddress := h.engineAddress
+	h.mu.Unlock()
+
+	info := req.GetInfo()
+	programDir := info.GetProgramDirectory()
+	if programDir == "" {
+		programDir = req.GetPwd()
+	}
+	entryPoint := info.GetEntryPoint()
+	if entryPoint == "" {
+		entryPoint = req.GetProgram()
+	}
+	if entryPoint == "" {
+		entryPoint = "."
+	}
+
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: "could not find node on the $PATH: " + err.Error()}, nil
+	}
+	runModule := os.Getenv("PULUMI_LANGUAGE_NODEJS_RUN_PATH")
+	if runModule == "" {
+		runModule = defaultRunModule
+	}
+	runPath, err := resolveModule(ctx, nodeBin, programDir, runModule)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	opts, err := parseOptions(info)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+	cfg, err := configJSON(req)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: "failed to serialize configuration: " + err.Error()}, nil
+	}
+	secretKeys := req.GetConfigSecretKeys()
+	if secretKeys == nil {
+		secretKeys = []string{}
+	}
+	secretKeysJSON, err := json.Marshal(secretKeys)
+	if err != nil {
+		return &pulumirpc.RunResponse{Error: err.Error()}, nil
+	}
+
+	args := append([]string{}, opts.nodeArgs...)
+	if req.GetAttachDebugger() {
+		args = append(args, "--inspect-brk")
+	}
+	args = append(args, runPath)
+	add := func(k, v string) {
+		if v != "" {
+			args = append(args, "--"+k, v)
+		}
+	}
+	add("monitor", req.GetMonitorAddress())
+	add("engine", engineAddress)
+	add("organization", req.GetOrganization())
+	add("project", req.GetProject())
+	add("root-directory", info.GetRootDirectory())
+	add("stack", req.GetStack())
+	add("pwd", programDir)
+	if req.GetDryRun() {
+		args = append(args, "--dry-run")
+	}
+	add("parallel", strconv.Itoa(int(req.GetParallel())))
+	add("tracing", h.tracing)
+	args = append(args, entryPoint)
+	args = append(args, req.GetArgs()...)
+
+	env := append(os.Environ(),
+		"PULUMI_CONFIG="+cfg,
+		"PULUMI_CONFIG_SECRET_KEYS="+string(secretKeysJSON))
+	if opts.typescript {
+		env = append(env, "PULUMI_NODEJS_TYPESCRIPT=true")
+	}
+	if opts.tsconfigPath != "" {
+		env = append(env, "PULUMI_NODEJS_TSCONFIG_PATH="+opts.tsconfigPath)
+	}
+
+	cmdCtx, cmdCancel := context.WithCancel(h.cancelCtx)
+	defer cmdCancel()
+	stop := context.AfterFunc(ctx, cmdCancel)
+	defer stop()
+	cmd := exec.CommandContext(cmdCtx, nodeBin, args...)
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			return cmd.Process.Kill()
+		}
+		return nil
+	}
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Dir = programDir
+	cmd.Env = env
+	// Node may switch its stdio to non-blocking mode, so never hand it our own file descriptors.
+	cmd.Stdout = struct{ io.Writer }{os.Stdout}
+	cmd.Stderr = struct{ io.Writer }{os.Stderr}
+	logging.V(5).Infof("Language host launching process: %s %s", nodeBin, strings.Join(args, " "))
+
+	err = cmd.Run()
+	_ = os.Stdout.Sync()
+	_ = os.Stderr.Sync()
+	if err == nil {
+		return &pulumirpc.RunResponse{}, nil
+	}
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		switch code := ee.ExitCode(); code {
+		case exitAfterUserActionableMessage:
+			return &pulumirpc.RunResponse{Bail: true}, nil
+		case 0:
+			return &pulumirpc.RunResponse{Error: "Program exited unexpectedly: " + err.Error()}, nil
+		default:
+			return &pulumirpc.RunResponse{Error: fmt.Sprintf("Program exited with non-zero exit code: %d", code)}, nil
+		}
+	}
+	return &pulumirpc.RunResponse{
+		Error: "Problem executing program (could not run language executor): " + err.Error(),
+	}, nil
+}
+
+// ---- dependencies, about, prompts -----------------------------------------
+
+func (h *nodeHost) InstallDependencies(
+	req *pulumirpc.InstallDependenciesRequest, server pulumirpc.LanguageRuntime_InstallDependenciesServer,
+) error {
+	closer, stdout, stderr, err := rpcutil.MakeInstallDependenciesStreams(server, req.GetIsTerminal())
+	if err != nil {
+		return err
+	}
+	defer closer.Close()
+	dir := req.GetInfo().GetProgramDirectory()
+	if dir == "" {
+		dir = req.GetDirectory()
+	}
+	opts, err := parseOptions(req.GetInfo())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Installing dependencies...\n\n")
+	if _, err := npm.Install(server.Context(), opts.packageManager, dir, false, stdout, stderr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Finished installing dependencies\n\n")
+	return closer.Close()
+}
+
+func (h *nodeHost) RuntimeOptionsPrompts(
+	ctx context.Context, req *pulumirpc.RuntimeOptionsRequest,
+) (*pulumirpc.RuntimeOptionsResponse, error) {
+	return &pulumirpc.RuntimeOptionsResponse{}, nil
+}
+
+func (h *nodeHost) About(ctx context.Context, req *pulumirpc.AboutRequest) (*pulumirpc.AboutResponse, error) {
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return nil, fmt.Errorf("could not find node on the $PATH: %w", err)
+	}
+	out, err := exec.CommandContext(ctx, nodeBin, "--version").Output()
+	if err != nil {
+		return nil, fmt.Errorf("failed to run node --version: %w", err)
+	}
+	return &pulumirpc.AboutResponse{
+		Executable: nodeBin,
+		Version:    strings.TrimPrefix(strings.TrimSpace(string(out)), "v"),
+		Metadata:   map[string]string{"languageHost": "pulumi-modelarts compact nodejs host"},
+	}, nil
+}
+
+func (h *nodeHost) GetProgramDependencies(
+	ctx context.Context, req *pulumirpc.GetProgramDependenciesRequest,
+) (*pulumirpc.GetProgramDependenciesResponse, error) {
+	dir := req.GetInfo().GetProgramDirectory()
+	if dir == "" {
+		dir = req.GetPwd()
+	}
+	pkgPath, err := searchUp(dir, "package.json")
+	if err != nil {
+		return nil, err
+	}
+	root, err := readPackageJSON(pkgPath)
+	if err != nil {
+		return nil, err
+	}
+	names := map[string]bool{}
+	for n := range root.Dependencies {
+		names[n] = true
+	}
+	for n := range root.DevDependencies {
+		names[n] = true
+	}
+	nm := nearestNodeModules(filepath.Dir(pkgPath))
+	var deps []*pulumirpc.DependencyInfo
+	for n := range names {
+		v := ""
+		if nm != "" {
+			if p, err := readPackageJSON(filepath.Join(nm, n, "package.json")); err == nil {
+				v = p.Version
+			}
+		}
+		deps = append(deps, &pulumirpc.DependencyInfo{Name: n, Version: v})
+	}
+	sort.Slice(deps, func(i, j int) bool { return deps[i].Name < deps[j].Name })
+	return &pulumirpc.GetProgramDependenciesResponse{Dependencies: deps}, nil
+}
+
+func searchUp(dir, name string) (string, error) {
+	for d := dir; ; {
+		p := filepath.Join(d, name)
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", fmt.Errorf("no %s found in %s or its parents", name, dir)
+		}
+		d = parent
+	}
+}
+
+// RunPlugin runs a Node.js plugin (for example a component provider) from source.
+func (h *nodeHost) RunPlugin(
+	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
+) error {
+	return status.Error(codes.Unimplemented,
+		"running Node.js plugins from source is not supported by this language host")
+}
+`;
+
+/** Changes whenever what a build produces changes, so that older cached builds are rebuilt. */
+const RECIPE = crypto
+  .createHash("sha256")
+  .update(["recipe-1", BUILD_TAGS, VERSION_SYMBOL, DYNAMIC_PROVIDER_SHIM, COMPACT_NODEJS_HOST_GO].join("\0"))
+  .digest("hex")
+  .slice(0, 16);
+
+if (require.main === module) {
+  ensurePulumi().then(
+    (binDir) => process.stdout.write(`${binDir}\n`),
+    (err: unknown) => {
+      process.stderr.write(`ensure-pulumi: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
