@@ -5,13 +5,7 @@
  * failure the client looks first and adopts what the service created.
  */
 import { inspect } from "node:util";
-import {
-  AkSkAuthenticator,
-  PasswordAuthenticator,
-  StaticTokenAuthenticator,
-  type Authenticator,
-  type IssuedToken,
-} from "./auth";
+import { AkSkAuthenticator, PasswordAuthenticator, StaticTokenAuthenticator, type Authenticator, type IssuedToken } from "./auth";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "./config";
 import { iamTokenUrl } from "./endpoints";
 import { errorFromResponse, isNameConflict, type ErrorContext } from "./error-factory";
@@ -159,7 +153,7 @@ export class ModelArtsClient implements ModelArtsApi {
   async #adoptJob(request: CreateJobRequest, options: CallOptions, expectExisting: boolean): Promise<CreateJobResult | undefined> {
     const lookup = { ...options, ...(request.workspaceId !== undefined ? { workspaceId: request.workspaceId } : {}) };
     // After "name exists" the job is known to exist: allow for the list lagging behind (§9.9).
-    const tries = expectExisting ? 4 : 1;
+    const tries = expectExisting ? Math.max(2, this.#policy.maxAttempts) : 1;
     let found: JobSummary | undefined;
     for (let i = 0; i < tries && found === undefined; i++) {
       if (i > 0) await this.#policy.sleep(Math.min(this.#policy.maxDelayMs, this.#policy.baseDelayMs * 2 ** (i - 1)), options.signal);
@@ -190,7 +184,9 @@ export class ModelArtsClient implements ModelArtsApi {
   }
 
   async listJobs(query: ListJobsQuery = {}, options: CallOptions = {}): Promise<ListJobsResult> {
-    const ctx = this.#ctx(query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs");
+    const ctx = this.#ctx(
+      query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs",
+    );
     const response = await this.#send("GET", "/training-jobs", ctx, options, { query: { ...toWireListJobsQuery(query) } });
     return this.#map(() => fromWireListJobs(response.body), response, ctx);
   }
@@ -209,10 +205,7 @@ export class ModelArtsClient implements ModelArtsApi {
 
   async findJobByName(jobName: string, options: CallOptions & { workspaceId?: string } = {}): Promise<JobSummary | undefined> {
     const { workspaceId, ...callOptions } = options;
-    const jobs = await this.listAllJobs(
-      { searchContent: jobName, ...(workspaceId !== undefined ? { workspaceId } : {}) },
-      callOptions,
-    );
+    const jobs = await this.listAllJobs({ searchContent: jobName, ...(workspaceId !== undefined ? { workspaceId } : {}) }, callOptions);
     return jobs.find((job) => job.jobName === jobName);
   }
 
@@ -246,7 +239,10 @@ export class ModelArtsClient implements ModelArtsApi {
 
   async createVersion(jobId: string, request: CreateVersionRequest, options: CallOptions = {}): Promise<CreateVersionResult> {
     const ctx = this.#ctx(`create a version of training job ${jobId}`, { jobId });
-    const spec = this.#spec("POST", `/training-jobs/${seg(jobId)}/versions`, ctx, { body: toWireCreateVersion(request), idempotent: false });
+    const spec = this.#spec("POST", `/training-jobs/${seg(jobId)}/versions`, ctx, {
+      body: toWireCreateVersion(request),
+      idempotent: false,
+    });
     // What existed before, so that after an ambiguous failure a new version can be recognised as ours.
     const before = new Set((await this.listVersions(jobId, {}, options)).versions.map((v) => v.versionId));
     const startedAt = this.#policy.now();
@@ -291,7 +287,10 @@ export class ModelArtsClient implements ModelArtsApi {
   // -------------------------------------------------------------------------------------------
   // Catalogues and logs
 
-  async listResourceSpecs(query: { jobType?: "train" | "inference"; engineId?: number } = {}, options: CallOptions = {}): Promise<ResourceSpec[]> {
+  async listResourceSpecs(
+    query: { jobType?: "train" | "inference"; engineId?: number } = {},
+    options: CallOptions = {},
+  ): Promise<ResourceSpec[]> {
     const ctx = this.#ctx("list resource flavours");
     const q: QueryMap = { job_type: query.jobType ?? "train" };
     if (query.engineId !== undefined) q["engine_id"] = String(query.engineId);
@@ -385,7 +384,10 @@ export class ModelArtsClient implements ModelArtsApi {
         const iam = this.#config.iamEndpoint;
         if (iam === undefined) {
           // resolveClientConfig guarantees it; a hand-built config may not.
-          throw new ModelArtsApiError("IAM password authentication needs iamEndpoint", { httpStatus: 0, operation: "configure the client" });
+          throw new ModelArtsApiError("IAM password authentication needs iamEndpoint", {
+            httpStatus: 0,
+            operation: "configure the client",
+          });
         }
         const issue = (signal?: AbortSignal) => this.#issueToken(iamTokenUrl(iam), auth, signal);
         return new PasswordAuthenticator(issue, auth.username, {
@@ -427,10 +429,13 @@ export class ModelArtsClient implements ModelArtsApi {
       throw errorFromResponse({ httpStatus: response.status, body: response.body as WireIamError }, context);
     }
     if (token === undefined || token === "") {
-      throw new ModelArtsApiError(`IAM answered HTTP ${response.status} without an X-Subject-Token header while trying to ${context.operation}`, {
-        httpStatus: response.status,
-        operation: context.operation,
-      });
+      throw new ModelArtsApiError(
+        `IAM answered HTTP ${response.status} without an X-Subject-Token header while trying to ${context.operation}`,
+        {
+          httpStatus: response.status,
+          operation: context.operation,
+        },
+      );
     }
     const t = (response.body as WireIamTokenResponse | undefined)?.token;
     const expires = t?.expires_at ? Date.parse(t.expires_at) : Number.NaN;
@@ -458,4 +463,3 @@ export function createClient(
 ): ModelArtsClient {
   return new ModelArtsClient(resolveClientConfig(settings, env), options);
 }
-
