@@ -63,8 +63,9 @@ export class ModelArtsApiError extends ModelArtsError {
     this.httpStatus = details.httpStatus;
     this.errorCode = details.errorCode;
     this.serviceMessage = details.serviceMessage === undefined ? undefined : redact(details.serviceMessage);
-    this.requestId = details.requestId;
-    this.operation = details.operation;
+    this.requestId = details.requestId === undefined ? undefined : redact(details.requestId);
+    // The operation names user input (job names): redacted like the message.
+    this.operation = redact(details.operation);
   }
   static override isInstance(value: unknown): value is ModelArtsApiError {
     return ModelArtsError.isInstance(value) && "httpStatus" in value && "operation" in value;
@@ -83,7 +84,7 @@ export class ModelArtsTimeoutError extends ModelArtsError {
   readonly lastStatus: number | undefined;
   constructor(message: string, operation: string, lastStatus?: number) {
     super(message);
-    this.operation = operation;
+    this.operation = redact(operation);
     this.lastStatus = lastStatus;
   }
 }
