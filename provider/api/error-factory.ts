@@ -4,13 +4,7 @@
  * message text (../shared/modelarts-api.md §5.1). Messages say what happened and what to do; every
  * message is redacted by the error classes.
  */
-import {
-  AuthenticationError,
-  ModelArtsApiError,
-  ModelArtsError,
-  ModelArtsTimeoutError,
-  type ApiErrorDetails,
-} from "./errors";
+import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, type ApiErrorDetails } from "./errors";
 import { readEnvelope } from "./mapping";
 import type { AttemptFailure } from "./retry";
 
@@ -134,7 +128,8 @@ function explain(code: string | undefined, status: number, ctx: ErrorContext): s
     case "ModelArts.4206":
       return "too many requests; the client backed off and gave up, lower the request rate or retry later";
     case "ModelArts.4204":
-      if (status === 404) return "this API does not exist at this endpoint; check modelarts:endpoint / region (the v1 training API may be withdrawn there)";
+      if (status === 404)
+        return "this API does not exist at this endpoint; check modelarts:endpoint / region (the v1 training API may be withdrawn there)";
       return undefined;
     case "ModelArts.0202":
     case "ModelArts.4127":
@@ -147,20 +142,36 @@ function explain(code: string | undefined, status: number, ctx: ErrorContext): s
   }
 }
 
-/** What the user should check when authentication fails, by authentication kind. */
-function authAdvice(ctx: ErrorContext, code: string | undefined): string {
+/** What failed and what the user should check, by authentication kind. */
+function authText(ctx: ErrorContext, status: number): { what: string; advice: string } {
   if (ctx.iam) {
-    return `IAM rejected the password credentials of user "${ctx.iamUser ?? "?"}" in domain "${ctx.iamDomain ?? "?"}"; check modelarts:username, modelarts:password and modelarts:domainName (HW_USER_NAME/OS_USERNAME, HW_USER_PASSWORD/OS_PASSWORD, HW_DOMAIN_NAME/OS_DOMAIN_NAME) and the project scope`;
+    return {
+      what: `IAM rejected the password credentials of user "${ctx.iamUser ?? "?"}" in domain "${ctx.iamDomain ?? "?"}"`,
+      advice:
+        "check modelarts:username, modelarts:password and modelarts:domainName (HW_USER_NAME/OS_USERNAME, HW_USER_PASSWORD/OS_PASSWORD, HW_DOMAIN_NAME/OS_DOMAIN_NAME) and the project scope (modelarts:projectName)",
+    };
   }
+  const denied = status === 403 ? "access denied" : undefined;
   switch (ctx.auth) {
     case "aksk":
-      return "the AK/SK signature was rejected; check modelarts:accessKey and modelarts:secretKey (HW_ACCESS_KEY/HW_SECRET_KEY or OS_ACCESS_KEY/OS_SECRET_KEY), modelarts:securityToken for temporary keys, and that this machine's clock is correct (X-Sdk-Date)";
+      return {
+        what: denied ?? "the AK/SK signature was rejected",
+        advice:
+          "check modelarts:accessKey and modelarts:secretKey (HW_ACCESS_KEY/HW_SECRET_KEY or OS_ACCESS_KEY/OS_SECRET_KEY), modelarts:securityToken for temporary keys, the user's ModelArts permissions, and that this machine's clock is correct (X-Sdk-Date)",
+      };
     case "token":
-      return `the token was ${code === "ModelArts.0202" || code === "ModelArts.4127" ? "expired" : "rejected or has expired"}; obtain a new project-scoped IAM token and set modelarts:token (OS_AUTH_TOKEN), or configure AK/SK or password authentication, which renew themselves`;
+      return {
+        what: denied ?? "the token was rejected or has expired",
+        advice:
+          "obtain a new project-scoped IAM token and set modelarts:token (OS_AUTH_TOKEN), or configure AK/SK or password authentication, which renew themselves",
+      };
     case "password":
-      return "the service rejected a freshly issued IAM token; check that the user has ModelArts permissions in this project and that modelarts:projectId matches modelarts:projectName";
+      return {
+        what: denied ?? "the service rejected a freshly issued IAM token",
+        advice: "check that the user has ModelArts permissions in this project and that modelarts:projectId matches modelarts:projectName",
+      };
     default:
-      return "check the credentials";
+      return { what: denied ?? "authentication failed", advice: "check the credentials" };
   }
 }
 
@@ -205,7 +216,8 @@ export function errorFromResponse(info: ResponseInfo, ctx: ErrorContext): ModelA
   const parts: string[] = [];
   const head = code !== undefined ? `${code}: ` : "";
   if (isAuth) {
-    parts.push(`${head}${ours ?? (status === 403 ? "access denied" : "authentication failed")}: ${authAdvice(ctx, code)}`);
+    const { what, advice } = authText(ctx, status);
+    parts.push(`${head}${ours ?? what}; ${advice}`);
   } else if (ours !== undefined) {
     parts.push(`${head}${ours}`);
   } else if (status >= 200 && status < 300) {
