@@ -13,8 +13,11 @@ export interface RequestLogEntry {
   method: string;
   /** Path with query, as received. */
   path: string;
-  /** HTTP status sent, or "dropped" when the connection was destroyed without an answer. */
-  status: number | "dropped";
+  /**
+   * HTTP status sent; "dropped" when the emulator destroyed the connection without an answer (fault);
+   * "aborted" when the client closed the connection before the answer (e.g. its timeout).
+   */
+  status: number | "dropped" | "aborted";
   fault?: FaultKind;
   faultPhase?: FaultPhase;
   /** How the request authenticated (or "none" when it did not get that far). */

@@ -1,7 +1,7 @@
 /**
  * Assembles the fastify server: one content-type parser that keeps raw bytes (signatures are over
  * the exact body), a BigInt-exact JSON serialiser, faults as an `onRequest`/`onSend` hook, auth as a
- * `preValidation` hook on the v1 routes, the request log as an `onResponse` hook, and one error
+ * `preValidation` hook on the v1 routes, the request log on the response's `close` event, and one error
  * handler that renders every failure with the service's envelope and codes.
  */
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -49,6 +49,22 @@ function injectedFault(d: FaultDecision): ApiFault {
   }
 }
 
+/** Waits `ms` (real time), ending early if the client closes the connection meanwhile. */
+async function delay(request: FastifyRequest, ms: number): Promise<void> {
+  const socket = request.raw.socket;
+  if (!socket || socket.destroyed) return;
+  const gone = new AbortController();
+  const onClose = () => gone.abort();
+  socket.once("close", onClose);
+  try {
+    await sleep(ms, undefined, { signal: gone.signal });
+  } catch {
+    // the client went away: nothing left to delay
+  } finally {
+    socket.off("close", onClose);
+  }
+}
+
 export function buildServer(deps: ServerDeps): FastifyInstance {
   const app = Fastify({
     logger: false,
@@ -62,7 +78,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setReplySerializer((payload) => stringifyJson(payload));
   app.decorateRequest("emu", null as never);
 
-  const log = (request: FastifyRequest, status: number | "dropped") => {
+  const log = (request: FastifyRequest, status: number | "dropped" | "aborted") => {
     const emu = request.emu;
     if (emu.logged || (emu.control && !deps.logControlRequests)) return;
     emu.logged = true;
@@ -89,6 +105,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     const url = request.raw.url ?? request.url;
     const control = url === CONTROL_PREFIX || url.startsWith(CONTROL_PREFIX + "/");
     request.emu = { startedAt: performance.now(), emulatorTime: deps.clock.now(), control, auth: control ? "control" : "none" };
+    // Logged when the connection is done with, whether answered, dropped or abandoned by the client.
+    reply.raw.once("close", () =>
+      log(request, request.emu.dropped ? "dropped" : reply.raw.writableFinished ? reply.statusCode : "aborted"),
+    );
     if (control) return;
     const decision = deps.faults.decide(request.method, url);
     if (!decision) return;
@@ -96,7 +116,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (decision.phase === "after") return;
     switch (decision.kind) {
       case "latency":
-        await sleep(decision.latencyMs);
+        await delay(request, decision.latencyMs);
         return;
       case "drop":
         reply.hijack();
@@ -117,7 +137,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     if (!d || d.phase !== "after" || request.emu.dropped) return payload;
     switch (d.kind) {
       case "latency":
-        await sleep(d.latencyMs);
+        await delay(request, d.latencyMs);
         return payload;
       case "drop":
         drop(request);
@@ -129,10 +149,6 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         return stringifyJson(f.body());
       }
     }
-  });
-
-  app.addHook("onResponse", async (request: FastifyRequest, reply: FastifyReply) => {
-    log(request, request.emu.dropped ? "dropped" : reply.statusCode);
   });
 
   app.setErrorHandler(async (error: unknown, request: FastifyRequest, reply: FastifyReply) => {

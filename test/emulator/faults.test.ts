@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { EmulatorControl, RunningEmulator, startEmulator } from "../../emulator/index";
-import { PROJECT, caller, jobBody, useEmulator } from "./helpers";
+import { PROJECT, caller, jobBody, useEmulator, waitFor } from "./helpers";
 
 describe("emulator: fault injection and the request log", () => {
   const { emu, call } = useEmulator();
@@ -116,21 +116,25 @@ describe("emulator: fault injection and the request log", () => {
     });
 
     it("creates the job although the answer comes after the client gave up", async () => {
-      createScript("latency", 400);
-      await assert.rejects(
-        fetch(`${emu().url}/v1/${PROJECT}${listPath}`, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-auth-token": "t" },
-          body: JSON.stringify(jobBody("ambiguous-timeout")),
-          signal: AbortSignal.timeout(50),
-        }),
-      );
+      createScript("latency", 30_000);
+      const abort = new AbortController();
+      const pending = fetch(`${emu().url}/v1/${PROJECT}${listPath}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-auth-token": "t" },
+        body: JSON.stringify(jobBody("ambiguous-timeout")),
+        signal: abort.signal,
+      });
+      await waitFor(() => emu().control.jobs().length === 1, 10_000, "the job to exist");
+      abort.abort(); // the client's timeout
+      await assert.rejects(pending);
       assert.deepEqual(
         emu()
           .control.jobs()
           .map((j) => j.jobName),
         ["ambiguous-timeout"],
       );
+      await waitFor(() => emu().control.requests().length === 1, 10_000, "the delayed answer to be given up");
+      assert.equal(emu().control.requests()[0]?.status, "aborted");
     });
   });
 
