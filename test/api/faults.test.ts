@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import type { RunningEmulator } from "../../emulator/index";
+import type { RequestLogEntry, RunningEmulator } from "../../emulator/index";
 import { ModelArtsApiError, ModelArtsTimeoutError } from "../../provider/api/errors";
 import { PROJECT, akskClient, jobRequest, startTestEmulator, waitFor } from "./helpers";
 
@@ -7,7 +7,7 @@ const JOBS = `^/v1/${PROJECT}/training-jobs`;
 const LIST = `${JOBS}(\\?|$)`;
 
 /** The request log as [method, path without project and query, status] triples. */
-function calls(emu: RunningEmulator): Array<[string, string, number | "dropped"]> {
+function calls(emu: RunningEmulator): Array<[string, string, RequestLogEntry["status"]]> {
   return emu.control
     .requests({ pathRegex: "^/v1/" })
     .map((r) => [r.method, r.path.replace(`/v1/${PROJECT}`, "").replace(/\?.*/, "").replace(/\d{6,}/g, "N"), r.status]);
