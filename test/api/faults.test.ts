@@ -51,9 +51,9 @@ describe("retries and fault handling against the emulator", () => {
   });
 
   it("times out a slow attempt and retries it", async () => {
-    emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: [{ kind: "latency", latencyMs: 3000 }] });
+    emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: [{ kind: "latency", latencyMs: 10_000 }] });
     const lines: string[] = [];
-    await akskClient(emu, { requestTimeout: "300ms" }, { logger: (l) => lines.push(l) }).listJobs();
+    await akskClient(emu, { requestTimeout: "1s" }, { logger: (l) => lines.push(l) }).listJobs();
     // The emulator logs an attempt when it answers; the client gave up on the first one before that.
     const attempts = lines.filter((l) => / -> /.test(l)).map((l) => /-> (\S+) in/.exec(l)?.[1]);
     assert.deepEqual(attempts, ["timeout", "200"]);
@@ -142,8 +142,8 @@ describe("creating without duplicates after ambiguous failures", () => {
   });
 
   it("adopts the job when create timed out after creating it", async () => {
-    emu.control.addFaultScript({ method: "POST", pathRegex: `${JOBS}$`, phase: "after", steps: [{ kind: "latency", latencyMs: 3000 }] });
-    const result = await akskClient(emu, { requestTimeout: "300ms" }).createJob(jobRequest("ambiguous-timeout"));
+    emu.control.addFaultScript({ method: "POST", pathRegex: `${JOBS}$`, phase: "after", steps: [{ kind: "latency", latencyMs: 10_000 }] });
+    const result = await akskClient(emu, { requestTimeout: "1s" }).createJob(jobRequest("ambiguous-timeout"));
     assert.equal(emu.control.jobs(PROJECT).length, 1);
     assert.equal(result.jobId, String(emu.control.jobs(PROJECT)[0]!.jobId));
   });
