@@ -181,8 +181,7 @@ export class PasswordAuthenticator extends BaseAuthenticator {
     const issued = await this.#issue();
     registerSecret(issued.token);
     this.issuedCount++;
-    const ttl =
-      issued.ttlMs ?? (issued.expiresAtMs !== undefined ? Math.max(0, issued.expiresAtMs - startedAt) : DEFAULT_TOKEN_TTL_MS);
+    const ttl = issued.ttlMs ?? (issued.expiresAtMs !== undefined ? Math.max(0, issued.expiresAtMs - startedAt) : DEFAULT_TOKEN_TTL_MS);
     const margin = Math.min(this.#renewMarginMs, ttl / 5);
     this.#cached = { token: issued.token, renewAt: startedAt + ttl - margin };
     return issued.token;

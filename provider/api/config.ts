@@ -286,7 +286,9 @@ export function resolveClientConfig(settings: Partial<ModelArtsSettings>, env: N
     names: { endpoint: describeSetting("endpoint"), iamEndpoint: describeSetting("iamEndpoint"), region: describeSetting("region") },
   });
   if (auth.kind === "password" && endpoints.iamEndpoint === undefined) {
-    throw new ConfigurationError(`IAM password authentication needs the IAM endpoint: set ${describeSetting("iamEndpoint")} or ${describeSetting("region")}`);
+    throw new ConfigurationError(
+      `IAM password authentication needs the IAM endpoint: set ${describeSetting("iamEndpoint")} or ${describeSetting("region")}`,
+    );
   }
 
   const timeoutText = pick("requestTimeout");

@@ -23,7 +23,10 @@ export function cloudOfRegion(region: string): Cloud {
 
 /** Parses a `cloud` setting; accepts a few common spellings. */
 export function parseCloud(text: string, source: string): Cloud {
-  const t = text.trim().toLowerCase().replace(/[\s_-]/g, "");
+  const t = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, "");
   if (t === "huaweicloud" || t === "huawei" || t === "hwc") return "huaweicloud";
   if (t === "otc" || t === "opentelekomcloud" || t === "tsystems") return "otc";
   throw new ConfigurationError(`${source} is "${text}"; expected "huaweicloud" or "otc"`);

@@ -187,7 +187,7 @@ export interface ResponseInfo {
 /** The service's own message and code from any of the known error body shapes. */
 function serviceError(info: ResponseInfo): { code?: string; message?: string } {
   const env = readEnvelope(info.body);
-  let code = env.errorCode;
+  const code = env.errorCode;
   let message = env.errorMessage;
   const body = info.body;
   if (typeof body === "object" && body !== null && "error" in body) {

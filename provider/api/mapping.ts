@@ -438,7 +438,9 @@ export function fromWireLogFileNames(body: unknown): string[] {
     if (Array.isArray(decoded)) return decoded.map((x) => String(x));
     return list === "" ? [] : [list];
   }
-  return asArray(list).map((x) => toStr(x) ?? "").filter((x) => x !== "");
+  return asArray(list)
+    .map((x) => toStr(x) ?? "")
+    .filter((x) => x !== "");
 }
 
 export function fromWireLogs(body: unknown): LogResult {

@@ -199,9 +199,8 @@ export class Transport {
       const success = res.status >= 200 && res.status < 300 && (!spec.envelope || readEnvelope(body).isSuccess);
       if (success) return { ok: true, response };
       const retryAfterMs = parseRetryAfter(responseHeaders["retry-after"], this.#options.policy.now());
-      const failure: AttemptFailure = retryAfterMs === undefined
-        ? { kind: "status", status: res.status }
-        : { kind: "status", status: res.status, retryAfterMs };
+      const failure: AttemptFailure =
+        retryAfterMs === undefined ? { kind: "status", status: res.status } : { kind: "status", status: res.status, retryAfterMs };
       return { ok: false, failure, response, rawText, usedHeaders: authHeaders };
     } catch (error) {
       if (signal?.aborted) {
@@ -209,7 +208,14 @@ export class Transport {
         throw signal.reason;
       }
       const failure: AttemptFailure = timedOut ? { kind: "timeout" } : { kind: "network", code: networkCode(error) };
-      this.#log(spec.method, pathForLog, failure.kind === "timeout" ? "timeout" : failure.code, Date.now() - startedAt, undefined, attemptNumber);
+      this.#log(
+        spec.method,
+        pathForLog,
+        failure.kind === "timeout" ? "timeout" : failure.code,
+        Date.now() - startedAt,
+        undefined,
+        attemptNumber,
+      );
       return { ok: false, failure, usedHeaders: authHeaders };
     } finally {
       clearTimeout(timer);
@@ -266,7 +272,13 @@ export class Transport {
   }
 
   /** The typed error for a failed attempt. */
-  toError(spec: RequestSpec, result: Extract<AttemptResult, { ok: false }>, attempts: number, elapsedMs: number, options: SendOptions = {}): ModelArtsError {
+  toError(
+    spec: RequestSpec,
+    result: Extract<AttemptResult, { ok: false }>,
+    attempts: number,
+    elapsedMs: number,
+    options: SendOptions = {},
+  ): ModelArtsError {
     const f = result.failure;
     if (f.kind === "status") {
       const info = {

@@ -36,12 +36,19 @@ describe("authentication against the emulator", () => {
   });
 
   it("signs every request with AK/SK, temporary credentials included", async () => {
-    const temp = await startTestEmulator({ accessKeys: { AKTEMP: { secretKey: "SK-temp-secret-0001", securityToken: "temp-security-token-0001" } } });
+    const temp = await startTestEmulator({
+      accessKeys: { AKTEMP: { secretKey: "SK-temp-secret-0001", securityToken: "temp-security-token-0001" } },
+    });
     try {
       const settings = { endpoint: temp.url, projectId: PROJECT, accessKey: "AKTEMP", secretKey: "SK-temp-secret-0001" };
-      const client = new ModelArtsClient(resolveClientConfig({ ...settings, securityToken: "temp-security-token-0001" }, {}), { retry: FAST_RETRY });
+      const client = new ModelArtsClient(resolveClientConfig({ ...settings, securityToken: "temp-security-token-0001" }, {}), {
+        retry: FAST_RETRY,
+      });
       await client.createJob(jobRequest("temp-creds"));
-      assert.deepEqual(temp.control.requests().map((r) => [r.auth, r.status]), [["aksk", 200]]);
+      assert.deepEqual(
+        temp.control.requests().map((r) => [r.auth, r.status]),
+        [["aksk", 200]],
+      );
       const withoutToken = new ModelArtsClient(resolveClientConfig(settings, {}), { retry: FAST_RETRY });
       await assert.rejects(withoutToken.listJobs(), AuthenticationError);
     } finally {
@@ -57,7 +64,11 @@ describe("authentication against the emulator", () => {
     assert.equal(iamRequests(emu).length, 1);
     assert.deepEqual(
       emu.control.requests({ pathRegex: "^/v1/" }).map((r) => [r.auth, r.status]),
-      [["token", 200], ["token", 200], ["token", 200]],
+      [
+        ["token", 200],
+        ["token", 200],
+        ["token", 200],
+      ],
     );
     assert.equal(client.tokensIssued, 1);
   });
@@ -121,14 +132,20 @@ describe("authentication against the emulator", () => {
     emu.control.revokeTokens();
     const error = await client.listJobs().catch((e: unknown) => e);
     assert.ok(error instanceof AuthenticationError, String(error));
-    assert.match(error.message, /the token was rejected or has expired; obtain a new project-scoped IAM token and set modelarts:token \(OS_AUTH_TOKEN\)/);
+    assert.match(
+      error.message,
+      /the token was rejected or has expired; obtain a new project-scoped IAM token and set modelarts:token \(OS_AUTH_TOKEN\)/,
+    );
     assert.equal(emu.control.requests({ method: "GET" }).length, 1, "a given token is not renewed, so no second try");
   });
 
   it("keeps AK/SK and password clients apart on the same emulator", async () => {
     await akskClient(emu).createJob(jobRequest("by-aksk"));
     await passwordClient(emu).createJob(jobRequest("by-password"));
-    assert.deepEqual(emu.control.requests({ method: "POST", pathRegex: "^/v1/" }).map((r) => r.auth), ["aksk", "token"]);
+    assert.deepEqual(
+      emu.control.requests({ method: "POST", pathRegex: "^/v1/" }).map((r) => r.auth),
+      ["aksk", "token"],
+    );
   });
 });
 
@@ -180,13 +197,10 @@ describe("PasswordAuthenticator", () => {
   it("lets a caller abort its wait without cancelling the shared issuance", async () => {
     let release: (t: IssuedToken) => void = () => undefined;
     let calls = 0;
-    const auth = new PasswordAuthenticator(
-      () => {
-        calls++;
-        return new Promise<IssuedToken>((r) => (release = r));
-      },
-      "u",
-    );
+    const auth = new PasswordAuthenticator(() => {
+      calls++;
+      return new Promise<IssuedToken>((r) => (release = r));
+    }, "u");
     const controller = new AbortController();
     const impatient = auth.token(controller.signal);
     const patient = auth.token();

@@ -36,7 +36,10 @@ describe("ModelArtsClient against the emulator (AK/SK)", () => {
     for (const name of ["alpha-1", "alpha-2", "alpha-3", "beta-1"]) await client.createJob(jobRequest(name));
     const page = await client.listJobs({ searchContent: "alpha", perPage: 2, page: 1, sortBy: "job_name", order: "desc" });
     assert.equal(page.jobTotalCount, 3);
-    assert.deepEqual(page.jobs.map((j) => j.jobName), ["alpha-3", "alpha-2"]);
+    assert.deepEqual(
+      page.jobs.map((j) => j.jobName),
+      ["alpha-3", "alpha-2"],
+    );
     const byStatus = await client.listJobs({ status: 1, perPage: 10 });
     assert.equal(byStatus.jobs.length, 4);
     const none = await client.listJobs({ status: 10 });
@@ -72,7 +75,10 @@ describe("ModelArtsClient against the emulator (AK/SK)", () => {
     assert.deepEqual(details.parameters, [{ label: "lr", value: "0.01" }]);
     const list = await client.listVersions(created.jobId);
     assert.equal(list.versionCount, 1);
-    assert.deepEqual(list.versions.map((v) => v.versionId), [created.versionId]);
+    assert.deepEqual(
+      list.versions.map((v) => v.versionId),
+      [created.versionId],
+    );
   });
 
   it("creates a new version from the previous one", async () => {
@@ -109,9 +115,15 @@ describe("ModelArtsClient against the emulator (AK/SK)", () => {
     const v2 = await client.createVersion(created.jobId, { config: { ...jobRequest("x").config, preVersionId: created.versionId } });
     await client.deleteVersion(created.jobId, v2.versionId);
     emu.control.advance(60_000);
-    assert.deepEqual((await client.listVersions(created.jobId)).versions.map((v) => v.versionId), [created.versionId]);
+    assert.deepEqual(
+      (await client.listVersions(created.jobId)).versions.map((v) => v.versionId),
+      [created.versionId],
+    );
     await client.deleteJob(created.jobId);
-    assert.ok((await client.listAllJobs()).some((j) => j.jobId === created.jobId), "still listed right after DELETE");
+    assert.ok(
+      (await client.listAllJobs()).some((j) => j.jobId === created.jobId),
+      "still listed right after DELETE",
+    );
     emu.control.advance(60_000);
     assert.ok(!(await client.listAllJobs()).some((j) => j.jobId === created.jobId), "gone after the delay");
   });
@@ -190,12 +202,18 @@ describe("ModelArtsClient against the emulator (AK/SK)", () => {
     const logged = akskClient(emu, {}, { logger: (l) => lines.push(l) });
     await logged.listJobs({ searchContent: "x" });
     assert.equal(lines.length, 1);
-    assert.match(lines[0]!, new RegExp(`^modelarts: GET /v1/${PROJECT}/training-jobs\\?search_content=x -> 200 in \\d+ ms \\(attempt 1\\)`));
+    assert.match(
+      lines[0]!,
+      new RegExp(`^modelarts: GET /v1/${PROJECT}/training-jobs\\?search_content=x -> 200 in \\d+ ms \\(attempt 1\\)`),
+    );
     assert.doesNotMatch(lines[0]!, /authorization|x-sdk-date|SDK-HMAC/i);
   });
 
   it("prints itself without secrets", () => {
-    assert.match(String(client), /^ModelArtsClient\(http:\/\/127\.0\.0\.1:\d+, project [0-9a-f]{32}, AK\/SK \(access key AKTESTCLIENT00000001\)\)$/);
+    assert.match(
+      String(client),
+      /^ModelArtsClient\(http:\/\/127\.0\.0\.1:\d+, project [0-9a-f]{32}, AK\/SK \(access key AKTESTCLIENT00000001\)\)$/,
+    );
   });
 });
 

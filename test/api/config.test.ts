@@ -25,7 +25,13 @@ describe("client configuration", () => {
   });
 
   it("falls back to HW_* variables, then OS_* ones, and lets stack settings win", () => {
-    const env = { HW_REGION_NAME: "cn-north-4", OS_REGION_NAME: "eu-de", OS_PROJECT_ID: PROJECT, OS_ACCESS_KEY: "AKOS", OS_SECRET_KEY: "SK-os-00001" };
+    const env = {
+      HW_REGION_NAME: "cn-north-4",
+      OS_REGION_NAME: "eu-de",
+      OS_PROJECT_ID: PROJECT,
+      OS_ACCESS_KEY: "AKOS",
+      OS_SECRET_KEY: "SK-os-00001",
+    };
     const fromEnv = resolveClientConfig({}, env);
     assert.equal(fromEnv.region, "cn-north-4");
     assert.equal(fromEnv.sources.region, "HW_REGION_NAME");
@@ -44,14 +50,30 @@ describe("client configuration", () => {
   });
 
   it("reads temporary AK/SK credentials with their security token", () => {
-    const c = resolveClientConfig({}, { HW_REGION_NAME: "eu-de", HW_PROJECT_ID: PROJECT, HW_ACCESS_KEY: "AK", HW_SECRET_KEY: "SK-temp-0001", HW_SECURITY_TOKEN: "sec-token-0001" });
+    const c = resolveClientConfig(
+      {},
+      {
+        HW_REGION_NAME: "eu-de",
+        HW_PROJECT_ID: PROJECT,
+        HW_ACCESS_KEY: "AK",
+        HW_SECRET_KEY: "SK-temp-0001",
+        HW_SECURITY_TOKEN: "sec-token-0001",
+      },
+    );
     assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AK", secretKey: "SK-temp-0001", securityToken: "sec-token-0001" });
   });
 
   it("resolves IAM password authentication, scoping the token to the region by default", () => {
     const c = resolveClientConfig(
       {},
-      { OS_REGION_NAME: "eu-de", OS_PROJECT_ID: PROJECT, OS_USERNAME: "alice", OS_PASSWORD: "pw-0001", OS_USER_DOMAIN_NAME: "acme", OS_AUTH_URL: "https://iam.eu-de.otc.t-systems.com/v3" },
+      {
+        OS_REGION_NAME: "eu-de",
+        OS_PROJECT_ID: PROJECT,
+        OS_USERNAME: "alice",
+        OS_PASSWORD: "pw-0001",
+        OS_USER_DOMAIN_NAME: "acme",
+        OS_AUTH_URL: "https://iam.eu-de.otc.t-systems.com/v3",
+      },
     );
     assert.deepEqual(c.auth, { kind: "password", username: "alice", password: "pw-0001", domainName: "acme", projectName: "eu-de" });
     assert.equal(c.iamEndpoint, "https://iam.eu-de.otc.t-systems.com/v3");
@@ -66,7 +88,13 @@ describe("client configuration", () => {
   });
 
   it("names the keys when nothing authenticates", () => {
-    configError(() => resolveClientConfig({ region: "eu-de", projectId: PROJECT }, {}), /modelarts:accessKey/, /HW_ACCESS_KEY/, /OS_AUTH_TOKEN/, /modelarts:password/);
+    configError(
+      () => resolveClientConfig({ region: "eu-de", projectId: PROJECT }, {}),
+      /modelarts:accessKey/,
+      /HW_ACCESS_KEY/,
+      /OS_AUTH_TOKEN/,
+      /modelarts:password/,
+    );
   });
 
   it("refuses two complete methods from the same source", () => {
@@ -77,13 +105,27 @@ describe("client configuration", () => {
       /token \(modelarts:token\)/,
     );
     configError(
-      () => resolveClientConfig({}, { OS_REGION_NAME: "eu-de", OS_PROJECT_ID: PROJECT, OS_ACCESS_KEY: "AK", OS_SECRET_KEY: "SK-0001", OS_USERNAME: "u", OS_PASSWORD: "pw-0002" }),
+      () =>
+        resolveClientConfig(
+          {},
+          {
+            OS_REGION_NAME: "eu-de",
+            OS_PROJECT_ID: PROJECT,
+            OS_ACCESS_KEY: "AK",
+            OS_SECRET_KEY: "SK-0001",
+            OS_USERNAME: "u",
+            OS_PASSWORD: "pw-0002",
+          },
+        ),
       /environment \(OS_\*\) sets more than one authentication method/,
     );
   });
 
   it("requires the project id, the domain for passwords, and a region or an endpoint", () => {
-    configError(() => resolveClientConfig({ region: "eu-de", accessKey: "AK", secretKey: "SK-0001" }, {}), /modelarts:projectId \(or HW_PROJECT_ID \/ OS_PROJECT_ID\)/);
+    configError(
+      () => resolveClientConfig({ region: "eu-de", accessKey: "AK", secretKey: "SK-0001" }, {}),
+      /modelarts:projectId \(or HW_PROJECT_ID \/ OS_PROJECT_ID\)/,
+    );
     configError(
       () => resolveClientConfig({ region: "eu-de", projectId: PROJECT, username: "u", password: "pw-0003" }, {}),
       /modelarts:domainName \(or HW_DOMAIN_NAME \/ OS_DOMAIN_NAME \/ OS_USER_DOMAIN_NAME\)/,
@@ -96,25 +138,49 @@ describe("client configuration", () => {
 
   it("refuses plain http to a non-loopback endpoint, naming the setting", () => {
     configError(
-      () => resolveClientConfig({ projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001" }, { MODELARTS_ENDPOINT: "http://modelarts.example.com" }),
+      () =>
+        resolveClientConfig(
+          { projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001" },
+          { MODELARTS_ENDPOINT: "http://modelarts.example.com" },
+        ),
       /modelarts:endpoint \(or MODELARTS_ENDPOINT\) uses plain http:\/\//,
     );
   });
 
   it("parses the tuning settings and rejects malformed ones", () => {
-    const c = resolveClientConfig({ endpoint: "http://127.0.0.1:9", projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001", requestTimeout: "1m30s", maxAttempts: "3", maxRetryDuration: "45s" }, {});
+    const c = resolveClientConfig(
+      {
+        endpoint: "http://127.0.0.1:9",
+        projectId: PROJECT,
+        accessKey: "AK",
+        secretKey: "SK-0001",
+        requestTimeout: "1m30s",
+        maxAttempts: "3",
+        maxRetryDuration: "45s",
+      },
+      {},
+    );
     assert.equal(c.requestTimeoutMs, 90_000);
     assert.equal(c.retry.maxAttempts, 3);
     assert.equal(c.retry.maxElapsedMs, 45_000);
-    configError(() => resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001", requestTimeout: "30" }, {}), /modelarts:requestTimeout .* is "30", which is not a duration/);
-    configError(() => resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001", maxAttempts: "0" }, {}), /modelarts:maxAttempts .*at least 1; got "0"/);
+    configError(
+      () => resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001", requestTimeout: "30" }, {}),
+      /modelarts:requestTimeout .* is "30", which is not a duration/,
+    );
+    configError(
+      () => resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001", maxAttempts: "0" }, {}),
+      /modelarts:maxAttempts .*at least 1; got "0"/,
+    );
     assert.equal(parseDuration("250ms", "x"), 250);
     assert.equal(parseDuration("2h", "x"), 7_200_000);
     assert.equal(parseDuration(1500, "x"), 1500);
   });
 
   it("never prints its secrets, and registers them for redaction", () => {
-    const c = resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-never-printed-42" }, { OS_PASSWORD: "os-password-never-printed" });
+    const c = resolveClientConfig(
+      { region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-never-printed-42" },
+      { OS_PASSWORD: "os-password-never-printed" },
+    );
     for (const text of [inspect(c, { depth: 10 }), JSON.stringify(c), String(c), describeConfig(c)]) {
       assert.ok(!text.includes("SK-never-printed-42"), text);
     }

@@ -1,13 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ConfigurationError } from "../../provider/api/errors";
-import {
-  cloudOfRegion,
-  iamTokenUrl,
-  isLoopbackHost,
-  normaliseEndpoint,
-  parseCloud,
-  resolveEndpoints,
-} from "../../provider/api/endpoints";
+import { cloudOfRegion, iamTokenUrl, isLoopbackHost, normaliseEndpoint, parseCloud, resolveEndpoints } from "../../provider/api/endpoints";
 
 describe("endpoints", () => {
   it("derives Huawei Cloud hosts from the region", () => {
@@ -30,7 +23,10 @@ describe("endpoints", () => {
   });
 
   it("lets an explicit cloud override the region's guess", () => {
-    assert.equal(resolveEndpoints({ region: "eu-west-101", cloud: "huaweicloud" }).endpoint, "https://modelarts.eu-west-101.myhuaweicloud.com");
+    assert.equal(
+      resolveEndpoints({ region: "eu-west-101", cloud: "huaweicloud" }).endpoint,
+      "https://modelarts.eu-west-101.myhuaweicloud.com",
+    );
     assert.equal(parseCloud("Open Telekom Cloud", "modelarts:cloud"), "otc");
     assert.throws(() => parseCloud("aws", "modelarts:cloud"), /modelarts:cloud is "aws"; expected "huaweicloud" or "otc"/);
   });

@@ -29,21 +29,36 @@ describe("error factory", () => {
 
   it("keys on (status, code): 401 and 403 are authentication errors, so are auth codes at 400", () => {
     const ctx = { operation: "list training jobs", projectId: P, auth: "aksk" as const };
-    assert.ok(errorFromResponse({ httpStatus: 401, body: { error_code: "ModelArts.0208", error_msg: "check failed" } }, ctx) instanceof AuthenticationError);
+    assert.ok(
+      errorFromResponse({ httpStatus: 401, body: { error_code: "ModelArts.0208", error_msg: "check failed" } }, ctx) instanceof
+        AuthenticationError,
+    );
     assert.ok(errorFromResponse({ httpStatus: 403, body: undefined }, ctx) instanceof AuthenticationError);
     assert.ok(errorFromResponse({ httpStatus: 400, body: { error_code: "ModelArts.0210" } }, ctx) instanceof AuthenticationError);
     assert.ok(!(errorFromResponse({ httpStatus: 400, body: { error_code: "ModelArts.2775" } }, ctx) instanceof AuthenticationError));
   });
 
   it("tells token users that their token cannot be renewed", () => {
-    const e = errorFromResponse({ httpStatus: 401, body: { error_code: "ModelArts.0202", error_message: "token expired" } }, { operation: "list training jobs", auth: "token" });
-    assert.match(e.message, /^ModelArts\.0202: the token has expired; obtain a new project-scoped IAM token and set modelarts:token \(OS_AUTH_TOKEN\)/);
+    const e = errorFromResponse(
+      { httpStatus: 401, body: { error_code: "ModelArts.0202", error_message: "token expired" } },
+      { operation: "list training jobs", auth: "token" },
+    );
+    assert.match(
+      e.message,
+      /^ModelArts\.0202: the token has expired; obtain a new project-scoped IAM token and set modelarts:token \(OS_AUTH_TOKEN\)/,
+    );
   });
 
   it("reads the service message from error_message, error_msg or a Keystone error object", () => {
     const ctx = { operation: "x" };
     assert.equal(errorFromResponse({ httpStatus: 500, body: { error_msg: "alias" } }, ctx).serviceMessage, "alias");
-    assert.equal(errorFromResponse({ httpStatus: 401, body: { error: { code: 401, message: "The username or password is wrong." } } }, { ...ctx, iam: true }).serviceMessage, "The username or password is wrong.");
+    assert.equal(
+      errorFromResponse(
+        { httpStatus: 401, body: { error: { code: 401, message: "The username or password is wrong." } } },
+        { ...ctx, iam: true },
+      ).serviceMessage,
+      "The username or password is wrong.",
+    );
   });
 
   it("recognises not-found answers in the 400-2775 and 404 styles", () => {
@@ -59,7 +74,12 @@ describe("error factory", () => {
     assert.ok(t instanceof ModelArtsTimeoutError);
     assert.equal(t.operation, "delete training job 10");
     assert.match(t.message, /within 300 ms per attempt \(3 attempts, 1234 ms in all\)/);
-    const n = errorFromTransport({ kind: "network", code: "ECONNRESET" }, ctx, { attempts: 1, elapsedMs: 5, timeoutMs: 300, target: "https://h" });
+    const n = errorFromTransport({ kind: "network", code: "ECONNRESET" }, ctx, {
+      attempts: 1,
+      elapsedMs: 5,
+      timeoutMs: 300,
+      target: "https://h",
+    });
     assert.ok(ModelArtsApiError.isInstance(n));
     assert.equal(n.httpStatus, 0);
     assert.match(n.message, /lost the connection to https:\/\/h \(ECONNRESET\) \(1 attempt, 5 ms in all\)/);

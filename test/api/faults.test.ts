@@ -8,9 +8,14 @@ const LIST = `${JOBS}(\\?|$)`;
 
 /** The request log as [method, path without project and query, status] triples. */
 function calls(emu: RunningEmulator): Array<[string, string, RequestLogEntry["status"]]> {
-  return emu.control
-    .requests({ pathRegex: "^/v1/" })
-    .map((r) => [r.method, r.path.replace(`/v1/${PROJECT}`, "").replace(/\?.*/, "").replace(/\d{6,}/g, "N"), r.status]);
+  return emu.control.requests({ pathRegex: "^/v1/" }).map((r) => [
+    r.method,
+    r.path
+      .replace(`/v1/${PROJECT}`, "")
+      .replace(/\?.*/, "")
+      .replace(/\d{6,}/g, "N"),
+    r.status,
+  ]);
 }
 
 describe("retries and fault handling against the emulator", () => {
@@ -29,7 +34,10 @@ describe("retries and fault handling against the emulator", () => {
     emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: [{ kind: "429", retryAfterSeconds: 1 }] });
     await akskClient(emu).listJobs();
     const log = emu.control.requests({ pathRegex: LIST });
-    assert.deepEqual(log.map((r) => r.status), [429, 200]);
+    assert.deepEqual(
+      log.map((r) => r.status),
+      [429, 200],
+    );
     const gap = Date.parse(log[1]!.time) - Date.parse(log[0]!.time);
     assert.ok(gap >= 1000, `second attempt came ${gap} ms after the first; Retry-After asked for 1000 ms`);
   });
@@ -38,12 +46,17 @@ describe("retries and fault handling against the emulator", () => {
     emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: ["500", "503", "drop"] });
     const result = await akskClient(emu).listJobs();
     assert.equal(result.jobTotalCount, 0);
-    assert.deepEqual(emu.control.requests({ pathRegex: LIST }).map((r) => r.status), [500, 503, "dropped", 200]);
+    assert.deepEqual(
+      emu.control.requests({ pathRegex: LIST }).map((r) => r.status),
+      [500, 503, "dropped", 200],
+    );
   });
 
   it("gives up after maxAttempts with the last error", async () => {
     emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: ["503", "503", "503", "503"] });
-    const error = await akskClient(emu, { maxAttempts: 3 }).listJobs().catch((e: unknown) => e);
+    const error = await akskClient(emu, { maxAttempts: 3 })
+      .listJobs()
+      .catch((e: unknown) => e);
     assert.ok(ModelArtsApiError.isInstance(error), String(error));
     assert.equal(error.httpStatus, 503);
     assert.match(error.message, /HTTP 503 ServiceUnavailable/);
@@ -57,14 +70,29 @@ describe("retries and fault handling against the emulator", () => {
     // The emulator logs an attempt when it answers; the client gave up on the first one before that.
     const attempts = lines.filter((l) => / -> /.test(l)).map((l) => /-> (\S+) in/.exec(l)?.[1]);
     assert.deepEqual(attempts, ["timeout", "200"]);
-    assert.ok(lines.some((l) => /retrying GET .* after a timeout \(attempt 1 of 5\)/.test(l)), lines.join("\n"));
+    assert.ok(
+      lines.some((l) => /retrying GET .* after a timeout \(attempt 1 of 5\)/.test(l)),
+      lines.join("\n"),
+    );
   });
 
   it("fails with ModelArtsTimeoutError when every attempt times out", async () => {
-    emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: [{ kind: "latency", latencyMs: 3000 }, { kind: "latency", latencyMs: 3000 }] });
-    const error = await akskClient(emu, { requestTimeout: "200ms", maxAttempts: 2 }).listJobs().catch((e: unknown) => e);
+    emu.control.addFaultScript({
+      method: "GET",
+      pathRegex: LIST,
+      steps: [
+        { kind: "latency", latencyMs: 3000 },
+        { kind: "latency", latencyMs: 3000 },
+      ],
+    });
+    const error = await akskClient(emu, { requestTimeout: "200ms", maxAttempts: 2 })
+      .listJobs()
+      .catch((e: unknown) => e);
     assert.ok(error instanceof ModelArtsTimeoutError, String(error));
-    assert.match(error.message, /list training jobs timed out: no answer from http:\/\/127\.0\.0\.1:\d+ within 200 ms per attempt \(2 attempts/);
+    assert.match(
+      error.message,
+      /list training jobs timed out: no answer from http:\/\/127\.0\.0\.1:\d+ within 200 ms per attempt \(2 attempts/,
+    );
   });
 
   it("retries PUT, DELETE and stop, which are safe to repeat", async () => {

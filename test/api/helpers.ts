@@ -36,7 +36,11 @@ export function akskClient(emu: RunningEmulator, settings: Partial<ModelArtsSett
   );
 }
 
-export function passwordClient(emu: RunningEmulator, settings: Partial<ModelArtsSettings> = {}, options: ClientOptions = {}): ModelArtsClient {
+export function passwordClient(
+  emu: RunningEmulator,
+  settings: Partial<ModelArtsSettings> = {},
+  options: ClientOptions = {},
+): ModelArtsClient {
   return new ModelArtsClient(
     resolveClientConfig(
       { endpoint: emu.url, projectId: PROJECT, username: USER, password: PASSWORD, domainName: DOMAIN, projectName: "eu-de", ...settings },

@@ -19,7 +19,9 @@ import {
 
 describe("wire mapping", () => {
   it("keeps a 19-digit job id given as a bare JSON number exact", () => {
-    const body = parseWireJson('{"is_success":true,"job_id":9223372036854775807,"job_name":"a","status":1,"create_time":1524189990635,"version_id":9007199254740993,"version_name":"V0001","resource_id":"jobafd08896"}');
+    const body = parseWireJson(
+      '{"is_success":true,"job_id":9223372036854775807,"job_name":"a","status":1,"create_time":1524189990635,"version_id":9007199254740993,"version_name":"V0001","resource_id":"jobafd08896"}',
+    );
     const result = fromWireCreateJob(body);
     assert.equal(result.jobId, "9223372036854775807");
     assert.equal(result.versionId, "9007199254740993");
@@ -28,7 +30,9 @@ describe("wire mapping", () => {
   });
 
   it("turns ids and statuses sent as JSON strings into exact ids and numbers (the create sample)", () => {
-    const body = parseWireJson('{"is_success":true,"job_id":"10","job_name":"TestModelArtsJob","status":"1","create_time":"1524189990635","version_id":"10","version_name":"V0001","resource_id":"jobafd08896"}');
+    const body = parseWireJson(
+      '{"is_success":true,"job_id":"10","job_name":"TestModelArtsJob","status":"1","create_time":"1524189990635","version_id":"10","version_name":"V0001","resource_id":"jobafd08896"}',
+    );
     assert.deepEqual(fromWireCreateJob(body), {
       jobId: "10",
       jobName: "TestModelArtsJob",
@@ -97,7 +101,9 @@ describe("wire mapping", () => {
   });
 
   it("keeps log positions as text even when they arrive as bare 19-digit numbers", () => {
-    const body = parseWireJson('{"is_success":true,"start_line":1551252759254000002,"lines":"1","end_line":"1609121900042593083","content":"x"}');
+    const body = parseWireJson(
+      '{"is_success":true,"start_line":1551252759254000002,"lines":"1","end_line":"1609121900042593083","content":"x"}',
+    );
     assert.deepEqual(fromWireLogs(body), { content: "x", lines: 1, startLine: "1551252759254000002", endLine: "1609121900042593083" });
   });
 
@@ -109,14 +115,32 @@ describe("wire mapping", () => {
   });
 
   it("maps resource specs with string-typed numbers and booleans", () => {
-    const body = parseWireJson('{"is_success":true,"specs":[{"spec_id":"2","core":"2","cpu":8,"gpu_num":0,"gpu_type":"","spec_code":"modelarts.vm.cpu.2u","unit_num":1,"max_num":"2","storage":"","interface_type":1,"no_resource":"false"}]}');
+    const body = parseWireJson(
+      '{"is_success":true,"specs":[{"spec_id":"2","core":"2","cpu":8,"gpu_num":0,"gpu_type":"","spec_code":"modelarts.vm.cpu.2u","unit_num":1,"max_num":"2","storage":"","interface_type":1,"no_resource":"false"}]}',
+    );
     assert.deepEqual(fromWireResourceSpecs(body), [
-      { specId: 2, core: "2", cpu: "8", gpuNum: 0, gpuType: "", specCode: "modelarts.vm.cpu.2u", maxNum: 2, unitNum: 1, storage: "", interfaceType: 1, noResource: false },
+      {
+        specId: 2,
+        core: "2",
+        cpu: "8",
+        gpuNum: 0,
+        gpuType: "",
+        specCode: "modelarts.vm.cpu.2u",
+        maxNum: 2,
+        unitNum: 1,
+        storage: "",
+        interfaceType: 1,
+        noResource: false,
+      },
     ]);
   });
 
   it("accepts error_msg as an alias of error_message", () => {
-    assert.deepEqual(readEnvelope({ error_msg: "boom", error_code: "AS.0001" }), { isSuccess: false, errorCode: "AS.0001", errorMessage: "boom" });
+    assert.deepEqual(readEnvelope({ error_msg: "boom", error_code: "AS.0001" }), {
+      isSuccess: false,
+      errorCode: "AS.0001",
+      errorMessage: "boom",
+    });
     assert.deepEqual(readEnvelope({ is_success: true }), { isSuccess: true, errorCode: undefined, errorMessage: undefined });
     assert.equal(readEnvelope({ is_success: "true" }).isSuccess, false);
   });

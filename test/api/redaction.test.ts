@@ -3,7 +3,13 @@ import { inspect } from "node:util";
 import type { RunningEmulator } from "../../emulator/index";
 import { ModelArtsClient } from "../../provider/api/client";
 import { resolveClientConfig } from "../../provider/api/config";
-import { AuthenticationError, ConfigurationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../provider/api/errors";
+import {
+  AuthenticationError,
+  ConfigurationError,
+  ModelArtsApiError,
+  ModelArtsError,
+  ModelArtsTimeoutError,
+} from "../../provider/api/errors";
 import { AK, FAST_RETRY, PASSWORD, PROJECT, SK, akskClient, jobRequest, passwordClient, startTestEmulator } from "./helpers";
 
 // Secrets these tests use; none may appear in anything thrown or printed.
@@ -60,7 +66,10 @@ describe("secret redaction", () => {
 
   it("keeps secrets out of a 401 for a bad signature with temporary credentials", async () => {
     const client = new ModelArtsClient(
-      resolveClientConfig({ endpoint: emu.url, projectId: PROJECT, accessKey: "AKTEMP", secretKey: WRONG_SK, securityToken: SECURITY_TOKEN }, {}),
+      resolveClientConfig(
+        { endpoint: emu.url, projectId: PROJECT, accessKey: "AKTEMP", secretKey: WRONG_SK, securityToken: SECURITY_TOKEN },
+        {},
+      ),
       { retry: FAST_RETRY, logger },
     );
     const error = await failure(client.listJobs());
@@ -69,7 +78,10 @@ describe("secret redaction", () => {
   });
 
   it("keeps secrets out of a 401 for a rejected token", async () => {
-    const client = new ModelArtsClient(resolveClientConfig({ endpoint: emu.url, projectId: PROJECT, token: TOKEN }, {}), { retry: FAST_RETRY, logger });
+    const client = new ModelArtsClient(resolveClientConfig({ endpoint: emu.url, projectId: PROJECT, token: TOKEN }, {}), {
+      retry: FAST_RETRY,
+      logger,
+    });
     const error = await failure(client.listJobs());
     assert.ok(error instanceof AuthenticationError);
     assertNoSecret(error, lines);

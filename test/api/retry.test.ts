@@ -29,8 +29,14 @@ describe("retry policy", () => {
   });
 
   it("rejects bad options up front with the numbers in the message", () => {
-    assert.throws(() => resolveRetryPolicy({ maxAttempts: 0 }), (e: unknown) => e instanceof ConfigurationError && /maxAttempts .* 1 to 100; got 0/.test(e.message));
-    assert.throws(() => resolveRetryPolicy({ baseDelayMs: 1000, maxDelayMs: 10 }), /maxDelayMs \(10\) must not be below baseDelayMs \(1000\)/);
+    assert.throws(
+      () => resolveRetryPolicy({ maxAttempts: 0 }),
+      (e: unknown) => e instanceof ConfigurationError && /maxAttempts .* 1 to 100; got 0/.test(e.message),
+    );
+    assert.throws(
+      () => resolveRetryPolicy({ baseDelayMs: 1000, maxDelayMs: 10 }),
+      /maxDelayMs \(10\) must not be below baseDelayMs \(1000\)/,
+    );
     assert.throws(() => resolveRetryPolicy({ jitter: "some" as never }), /jitter must be "full", "equal" or "none"; got "some"/);
     assert.throws(() => resolveRetryPolicy({ retryOnStatus: [200] }), /400\.\.599; got 200/);
     assert.throws(() => resolveRetryPolicy({ maxElapsedMs: 1.5 }), /maxElapsedMs .*got 1.5/);
@@ -38,7 +44,10 @@ describe("retry policy", () => {
 
   it("grows the backoff exponentially up to the cap, without jitter", () => {
     const policy = resolveRetryPolicy({ jitter: "none", baseDelayMs: 100, maxDelayMs: 1000 });
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(policy, n)), [100, 200, 400, 800, 1000, 1000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => backoffDelay(policy, n)),
+      [100, 200, 400, 800, 1000, 1000],
+    );
   });
 
   it("keeps full jitter within [0, ceiling) and equal jitter within [ceiling/2, ceiling]", () => {
@@ -68,9 +77,11 @@ describe("retry policy", () => {
   it("retries 429, 500, 502, 503, 504, timeouts and network errors, but not 400, 401, 404 or an abort", () => {
     const policy = resolveRetryPolicy();
     for (const status of [429, 500, 502, 503, 504]) assert.equal(isRetryable(policy, { kind: "status", status }), true, String(status));
-    for (const status of [200, 400, 401, 403, 404, 409, 501]) assert.equal(isRetryable(policy, { kind: "status", status }), false, String(status));
+    for (const status of [200, 400, 401, 403, 404, 409, 501])
+      assert.equal(isRetryable(policy, { kind: "status", status }), false, String(status));
     assert.equal(isRetryable(policy, { kind: "timeout" }), true);
-    for (const code of ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ENOTFOUND"]) assert.equal(isRetryable(policy, { kind: "network", code }), true, code);
+    for (const code of ["ECONNRESET", "ECONNREFUSED", "EPIPE", "ENOTFOUND"])
+      assert.equal(isRetryable(policy, { kind: "network", code }), true, code);
     assert.equal(isRetryable(policy, { kind: "network", code: "ERR_TLS_CERT_ALTNAME_INVALID" }), false);
     assert.equal(isRetryable(policy, { kind: "aborted" }), false);
   });
@@ -106,7 +117,13 @@ describe("retry policy", () => {
   it("never schedules a retry past the time budget, for any sequence of failures", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ spent: fc.integer({ min: 0, max: 5000 }), retryAfter: fc.option(fc.integer({ min: 0, max: 70_000 }), { nil: undefined }) }), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.record({
+            spent: fc.integer({ min: 0, max: 5000 }),
+            retryAfter: fc.option(fc.integer({ min: 0, max: 70_000 }), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 12 },
+        ),
         fc.double({ min: 0, max: 0.999, noNaN: true }),
         (steps, r) => {
           let now = 0;
@@ -115,7 +132,10 @@ describe("retry policy", () => {
           for (const step of steps) {
             attempt++;
             now += step.spent;
-            const failure = step.retryAfter === undefined ? { kind: "status" as const, status: 503 } : { kind: "status" as const, status: 429, retryAfterMs: step.retryAfter };
+            const failure =
+              step.retryAfter === undefined
+                ? { kind: "status" as const, status: 503 }
+                : { kind: "status" as const, status: 429, retryAfterMs: step.retryAfter };
             const d = decideRetry(policy, failure, attempt, 0);
             if (!d.retry) return;
             assert.ok(attempt < policy.maxAttempts);

@@ -11,13 +11,25 @@ import { formatSdkDate, signRequest } from "../../provider/api/signer";
 // JSON.stringify(data)) and to us as exactly that text.
 
 const PROJECT = "0123456789abcdef0123456789abcdef";
-const RESERVED_HEADERS = new Set(["host", "x-sdk-date", "authorization", "content-type", "x-project-id", "x-security-token", "x-sdk-content-sha256"]);
+const RESERVED_HEADERS = new Set([
+  "host",
+  "x-sdk-date",
+  "authorization",
+  "content-type",
+  "x-project-id",
+  "x-security-token",
+  "x-sdk-content-sha256",
+]);
 
 const segment = fc.stringMatching(/^[A-Za-z0-9\-_~]{1,12}$/).filter((s) => s !== "." && s !== "..");
 const path = fc
   .tuple(fc.array(segment, { minLength: 0, maxLength: 5 }), fc.boolean())
   .map(([segments, trailingSlash]) => `/v1/{project_id}${segments.length ? "/" + segments.join("/") : ""}${trailingSlash ? "/" : ""}`);
-const queryText = fc.oneof(fc.string({ unit: "binary", maxLength: 12 }), fc.stringMatching(/^[a-z_]{1,10}$/), fc.constantFrom("demo job", "a*b~c!", "", "10", "2"));
+const queryText = fc.oneof(
+  fc.string({ unit: "binary", maxLength: 12 }),
+  fc.stringMatching(/^[a-z_]{1,10}$/),
+  fc.constantFrom("demo job", "a*b~c!", "", "10", "2"),
+);
 const query = fc.dictionary(queryText, fc.oneof(queryText, fc.array(queryText, { minLength: 1, maxLength: 4 })), { maxKeys: 6 });
 const extraHeaders = fc.dictionary(
   fc.stringMatching(/^x-[a-z]{1,8}(-[a-z]{1,6})?$/).filter((n) => !RESERVED_HEADERS.has(n)),
@@ -25,7 +37,12 @@ const extraHeaders = fc.dictionary(
   { maxKeys: 3 },
 );
 const body = fc.option(fc.object({ maxDepth: 2 }), { nil: undefined });
-const host = fc.constantFrom("modelarts.eu-de.otc.t-systems.com", "modelarts.cn-north-4.myhuaweicloud.com", "127.0.0.1:8443", "localhost:3000");
+const host = fc.constantFrom(
+  "modelarts.eu-de.otc.t-systems.com",
+  "modelarts.cn-north-4.myhuaweicloud.com",
+  "127.0.0.1:8443",
+  "localhost:3000",
+);
 const time = fc.date({ min: new Date("2000-01-01T00:00:00Z"), max: new Date("2099-12-31T23:59:59Z"), noInvalidDate: true });
 const credentials = fc.record({
   accessKey: fc.stringMatching(/^[A-Z0-9]{20}$/),

@@ -51,28 +51,38 @@ describe("HTTP transport (on a bare server)", () => {
   });
 
   const client = () =>
-    new ModelArtsClient(resolveClientConfig({ endpoint: url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {}), { retry: { baseDelayMs: 1, maxDelayMs: 5 } });
+    new ModelArtsClient(resolveClientConfig({ endpoint: url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {}), {
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    });
 
   it("sends the query string it signed and a signature the server can verify", async () => {
     await client().listJobs({ searchContent: "démo job/+&=", perPage: 5, sortBy: "create_time" });
     const req = seen[0]!;
     assert.equal(req.url, `/v1/${PROJECT}/training-jobs?per_page=5&search_content=d%C3%A9mo%20job%2F%2B%26%3D&sortBy=create_time`);
-    const verdict = verifySignature({ method: req.method, rawUrl: req.url, headers: req.headers, body: req.body }, (ak) => (ak === AK ? SK : undefined), {
-      now: new Date(),
-      maxSkewMs: 60_000,
-    });
+    const verdict = verifySignature(
+      { method: req.method, rawUrl: req.url, headers: req.headers, body: req.body },
+      (ak) => (ak === AK ? SK : undefined),
+      {
+        now: new Date(),
+        maxSkewMs: 60_000,
+      },
+    );
     assert.equal(verdict.ok, true, JSON.stringify(verdict));
   });
 
   it("signs the exact body bytes it sends, with content-type and x-project-id signed", async () => {
-    answer = (_req, res) => res.end('{"is_success":true,"job_id":1,"job_name":"ü","status":1,"create_time":1,"version_id":2,"version_name":"V0001"}');
+    answer = (_req, res) =>
+      res.end('{"is_success":true,"job_id":1,"job_name":"ü","status":1,"create_time":1,"version_id":2,"version_name":"V0001"}');
     await client().createJob({ jobName: "ü", jobDesc: "naïve ✓", config: { workerServerNum: 1, specId: 1 } });
     const req = seen[0]!;
     assert.equal(req.body, '{"job_name":"ü","job_desc":"naïve ✓","config":{"worker_server_num":1,"spec_id":1}}');
     assert.equal(req.headers["content-type"], "application/json");
     assert.equal(req.headers["x-project-id"], PROJECT);
     assert.match(String(req.headers["authorization"]), /SignedHeaders=content-type;host;x-project-id;x-sdk-date,/);
-    const verdict = verifySignature({ method: req.method, rawUrl: req.url, headers: req.headers, body: req.body }, () => SK, { now: new Date(), maxSkewMs: 60_000 });
+    const verdict = verifySignature({ method: req.method, rawUrl: req.url, headers: req.headers, body: req.body }, () => SK, {
+      now: new Date(),
+      maxSkewMs: 60_000,
+    });
     assert.equal(verdict.ok, true);
   });
 
@@ -111,7 +121,9 @@ describe("HTTP transport (on a bare server)", () => {
       res.setHeader("location", "https://elsewhere.example/");
       res.end();
     };
-    const error = await client().listJobs().catch((e: unknown) => e);
+    const error = await client()
+      .listJobs()
+      .catch((e: unknown) => e);
     assert.ok(ModelArtsApiError.isInstance(error));
     assert.equal(error.httpStatus, 302);
     assert.equal(seen.length, 1);
@@ -123,7 +135,9 @@ describe("HTTP transport (on a bare server)", () => {
       res.setHeader("x-request-id", "gw-123");
       res.end("<html><body>Forbidden by gateway</body></html>");
     };
-    const error = await client().listJobs().catch((e: unknown) => e);
+    const error = await client()
+      .listJobs()
+      .catch((e: unknown) => e);
     assert.ok(ModelArtsApiError.isInstance(error));
     assert.equal(error.name, "AuthenticationError");
     assert.equal(error.requestId, "gw-123");
@@ -132,7 +146,9 @@ describe("HTTP transport (on a bare server)", () => {
 
   it("treats a 2xx answer without is_success as a failure", async () => {
     answer = (_req, res) => res.end('{"jobs":[]}');
-    const error = await client().listJobs().catch((e: unknown) => e);
+    const error = await client()
+      .listJobs()
+      .catch((e: unknown) => e);
     assert.ok(ModelArtsApiError.isInstance(error));
     assert.equal(error.httpStatus, 200);
     assert.match(error.message, /the service reported a failure \(is_success is not true\)/);
@@ -143,15 +159,18 @@ describe("HTTP transport (on a bare server)", () => {
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const c = new ModelArtsClient(resolveClientConfig({ endpoint: `http://127.0.0.1:${port}`, projectId: PROJECT, accessKey: AK, secretKey: SK }, {}), {
-      retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 },
-    });
+    const c = new ModelArtsClient(
+      resolveClientConfig({ endpoint: `http://127.0.0.1:${port}`, projectId: PROJECT, accessKey: AK, secretKey: SK }, {}),
+      {
+        retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 2 },
+      },
+    );
     const error = await c.listJobs().catch((e: unknown) => e);
     assert.ok(ModelArtsApiError.isInstance(error));
     assert.match(error.message, /could not connect to http:\/\/127\.0\.0\.1:\d+ \(connection refused\) \(2 attempts/);
   });
 
   it("builds query strings sorted and encoded like the canonical query", () => {
-    assert.equal(buildQueryString({ b: "2", a: ["y", "x"], c: undefined, "é": "ü" }), "a=y&a=x&b=2&%C3%A9=%C3%BC");
+    assert.equal(buildQueryString({ b: "2", a: ["y", "x"], c: undefined, é: "ü" }), "a=y&a=x&b=2&%C3%A9=%C3%BC");
   });
 });
