@@ -24,6 +24,8 @@ export const CONFIG_KEYS = [
   "projectName",
   "token",
   "requestTimeout",
+  "maxAttempts",
+  "maxRetryDuration",
 ] as const;
 
 export interface ConfigSource {
