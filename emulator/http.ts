@@ -2,7 +2,7 @@
 import { FastifyRequest } from "fastify";
 import { ApiFault, Faults } from "./errors";
 import { FaultDecision } from "./faults";
-import { parseLong } from "./json";
+import { parseJsonKeepingLongs, parseLong } from "./json";
 import { RequestAuth } from "./requestLog";
 
 /** What the hooks learn about a request while it passes through. */
@@ -33,7 +33,7 @@ export function jsonBody(request: FastifyRequest): unknown {
   const buf = rawBody(request);
   if (!buf || buf.length === 0) throw Faults.emptyBody();
   try {
-    return JSON.parse(buf.toString("utf8"));
+    return parseJsonKeepingLongs(buf.toString("utf8"));
   } catch (e) {
     throw Faults.invalidJson((e as Error).message);
   }

@@ -3,6 +3,7 @@
  * bare digits (JSON numbers) even above 2^53, which `JSON.stringify` alone cannot do.
  */
 import { randomBytes } from "node:crypto";
+import { isSafeNumber, parse } from "lossless-json";
 
 // A per-process nonce makes the placeholder impossible to forge from request data.
 const MARK = `__bigint_${randomBytes(6).toString("hex")}_`;
@@ -23,4 +24,12 @@ export function parseLong(value: unknown): bigint | undefined {
     return n <= 9223372036854775807n ? n : undefined;
   }
   return undefined;
+}
+
+/**
+ * Parses a request body like `JSON.parse`, except that an integer too large for a JavaScript number
+ * (a Long id above 2^53) becomes a BigInt instead of being rounded.
+ */
+export function parseJsonKeepingLongs(text: string): unknown {
+  return parse(text, null, (value: string) => (isSafeNumber(value) || !/^-?\d+$/.test(value) ? Number(value) : BigInt(value)));
 }

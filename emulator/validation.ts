@@ -3,6 +3,7 @@
  * validation"): name → description → flavour → code → data → custom image → the other fields.
  * Name uniqueness is checked last, by the service. Every error names the field.
  */
+import { parseLong } from "./json";
 import { Catalogue, EngineEntry, SpecEntry } from "./catalogue";
 import { ApiFault, Faults } from "./errors";
 import { DataSourceWire, ParameterWire, StoredConfig, VolumeWire } from "./model";
@@ -371,12 +372,7 @@ export function validateCreateVersion(body: unknown, ctx: ValidationContext): Cr
   const config = configObject(o);
   if (!present(config, "pre_version_id")) throw Faults.invalidArgument("config.pre_version_id", "is required when creating a version");
   const raw = config.pre_version_id;
-  const pre =
-    typeof raw === "string" && /^\d{1,19}$/.test(raw)
-      ? BigInt(raw)
-      : typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0
-        ? BigInt(raw)
-        : undefined;
+  const pre = parseLong(raw);
   if (pre === undefined) throw Faults.invalidArgument("config.pre_version_id", `must be a Long, got ${JSON.stringify(raw)}`);
   if (present(config, "create_version") && !ctx.lenient)
     throw Faults.invalidArgument("config.create_version", "is not accepted when creating a version");

@@ -220,9 +220,8 @@ describe("ModelArtsClient against the emulator (AK/SK)", () => {
 describe("ModelArtsClient with 19-digit ids", () => {
   let emu: RunningEmulator;
   before(async () => {
-    // Version ids stay below 2^53 here: the emulator parses request bodies with JSON.parse, so it
-    // cannot read a bare pre_version_id above 2^53 (the client sends it exactly; see mapping.test.ts).
-    emu = await startTestEmulator({ idBase: "1234567890123456789", versionIdBase: "9007199254740000" });
+    // Both above 2^53: a bare pre_version_id in the create-version body must survive too.
+    emu = await startTestEmulator({ idBase: "1234567890123456789", versionIdBase: "9007199254740993" });
   });
   after(async () => {
     await emu.close();
@@ -232,14 +231,14 @@ describe("ModelArtsClient with 19-digit ids", () => {
     const client = akskClient(emu);
     const created = await client.createJob(jobRequest("big-ids"));
     assert.equal(created.jobId, "1234567890123456789");
-    assert.equal(created.versionId, "9007199254740000");
+    assert.equal(created.versionId, "9007199254740993");
     const listed = await client.findJobByName("big-ids");
     assert.equal(listed?.jobId, "1234567890123456789");
-    assert.equal(listed?.versionId, "9007199254740000");
+    assert.equal(listed?.versionId, "9007199254740993");
     const details = await client.getVersion(created.jobId, created.versionId);
     assert.equal(details.jobId, "1234567890123456789");
     const v2 = await client.createVersion(created.jobId, { config: { ...jobRequest("x").config, preVersionId: created.versionId } });
-    assert.equal((await client.getVersion(created.jobId, v2.versionId)).preVersionId, "9007199254740000");
+    assert.equal((await client.getVersion(created.jobId, v2.versionId)).preVersionId, "9007199254740993");
     await client.deleteJob(created.jobId);
   });
 });
