@@ -9,10 +9,12 @@
  * a process of its own that Pulumi starts, and reaches the emulator over HTTP.
  */
 import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import {
   LocalWorkspace,
   PulumiCommand,
@@ -26,6 +28,7 @@ import {
 import { startEmulator, type EmulatorOptions, type JobView, type RequestLogEntry, type RunningEmulator } from "../../emulator";
 import { ensurePulumi } from "../../scripts/ensure-pulumi";
 
+const execFileAsync = promisify(execFile);
 const { linkSelf } = require("../../scripts/link-self") as { linkSelf(root?: string): string };
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -84,7 +87,23 @@ export class Scenario {
     readonly emulator: RunningEmulator,
     /** The configured secrets, which must never show up in output or state. */
     readonly secrets: { accessKey: string; secretKey: string },
+    private readonly command: string,
+    private readonly envVars: Record<string, string>,
   ) {}
+
+  /** Runs the Pulumi CLI in the stack's project folder with the scenario's environment; returns stdout. */
+  async cli(args: string[]): Promise<string> {
+    const { stdout, stderr } = await this.run(() =>
+      execFileAsync(this.command, [...args, "--non-interactive"], {
+        cwd: this.stack.workspace.workDir,
+        env: { ...process.env, ...this.envVars },
+        maxBuffer: 64 * 1024 * 1024,
+      }),
+    );
+    this.record(stdout);
+    this.record(stderr);
+    return stdout;
+  }
 
   private record = (text: string): void => {
     for (const line of text.split(/\r?\n/)) if (line.length > 0) this.output.push(line);
@@ -103,25 +122,25 @@ export class Scenario {
     return { onOutput: this.record, onError: this.record, color: "never" as const };
   }
 
-  preview(): Promise<PreviewResult> {
-    return this.run(() => this.stack.preview({ ...this.streams, diff: true }));
+  preview(options: { debug?: boolean } = {}): Promise<PreviewResult> {
+    return this.run(() => this.stack.preview({ ...this.streams, diff: true, ...options }));
   }
-  up(options: { expectNoChanges?: boolean } = {}): Promise<UpResult> {
+  up(options: { expectNoChanges?: boolean; debug?: boolean } = {}): Promise<UpResult> {
     return this.run(() => this.stack.up({ ...this.streams, ...options }));
   }
-  refresh(): Promise<RefreshResult> {
-    return this.run(() => this.stack.refresh(this.streams));
+  refresh(options: { debug?: boolean } = {}): Promise<RefreshResult> {
+    return this.run(() => this.stack.refresh({ ...this.streams, ...options }));
   }
-  destroy(): Promise<DestroyResult> {
-    return this.run(() => this.stack.destroy(this.streams));
-  }
-
-  /** `pulumi stack export`, as text. */
-  async exportText(): Promise<string> {
-    return JSON.stringify(await this.stack.exportStack());
+  destroy(options: { debug?: boolean } = {}): Promise<DestroyResult> {
+    return this.run(() => this.stack.destroy({ ...this.streams, ...options }));
   }
 
-  /** The TrainingJob resources in the stack's state. */
+  /** `pulumi stack export`, as the CLI prints it (the Automation API's `exportStack` shows secrets). */
+  exportText(): Promise<string> {
+    return this.cli(["stack", "export", "--stack", this.stack.name]);
+  }
+
+  /** The TrainingJob resources in the stack's state (read with secrets shown: for assertions only). */
   async stateJobs(): Promise<Array<{ id?: string; outputs?: Record<string, unknown>; initErrors?: string[] }>> {
     const deployment = await this.stack.exportStack();
     const resources = (deployment.deployment?.resources ?? []) as Array<{ type: string; id?: string; outputs?: Record<string, unknown>; initErrors?: string[] }>;
@@ -140,11 +159,11 @@ export class Scenario {
       .filter((r) => !pathRegex || pathRegex.test(r.path.split("?")[0] ?? ""));
   }
 
-  /** Asserts that neither configured secret occurs in anything the CLI printed. */
-  assertNoSecretsInOutput(): void {
-    for (const [name, secret] of Object.entries(this.secrets)) {
+  /** Asserts that no configured secret (and none of `extra`) occurs in anything the CLI printed. */
+  assertNoSecretsInOutput(extra: Record<string, string> = {}): void {
+    for (const [name, secret] of Object.entries({ ...this.secrets, ...extra })) {
       const hit = this.output.find((line) => line.includes(secret));
-      assert.equal(hit, undefined, `the ${name} appeared in the CLI output: ${hit?.replace(secret, "<" + name + ">")}`);
+      assert.equal(hit, undefined, `the ${name} appeared in the CLI output: ${hit?.split(secret).join("<" + name + ">")}`);
     }
   }
 }
@@ -216,7 +235,7 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
       "modelarts:secretKey": { value: secrets.secretKey, secret: true },
       ...Object.fromEntries(Object.entries(options.config ?? {}).map(([k, v]) => [k, { value: v }])),
     });
-    scenario = new Scenario(stack, emulator, secrets);
+    scenario = new Scenario(stack, emulator, secrets, pulumiCommand.command, envVars);
     await body(scenario);
     scenario.assertNoSecretsInOutput();
   } finally {
