@@ -1,0 +1,128 @@
+/**
+ * The examples users copy, and the root Pulumi.yaml of the demo, run in place as the Pulumi CLI runs
+ * them (Node.js language host, TypeScript compiled by ts-node with the project's tsconfig,
+ * `pulumi-modelarts` resolved by name): preview, up and destroy of each against an emulator.
+ */
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import type { OutputMap } from "@pulumi/pulumi/automation";
+import { REPO_ROOT, checkPackageBuilt, pulumiCli, withScenario, type Scenario } from "./harness";
+
+interface ExampleCase {
+  /** What the test title names. */
+  title: string;
+  /** The Pulumi project folder. */
+  dir: string;
+  /** Stack config (plain), beyond the `modelarts:*` keys the harness sets. */
+  config: Record<string, string>;
+  /** Jobs the program declares. */
+  jobs: number;
+  check(outputs: OutputMap, s: Scenario): void;
+}
+
+const value = (outputs: OutputMap, key: string): unknown => outputs[key]?.value;
+
+const CASES: ExampleCase[] = [
+  {
+    title: "the root Pulumi.yaml (examples/basic, as the demo runs it)",
+    dir: REPO_ROOT,
+    config: { "modelarts-basic:bucket": "demo-bucket" },
+    jobs: 1,
+    check(outputs, s) {
+      assert.match(String(value(outputs, "jobName")), /^mnist-[0-9a-f]{7}$/);
+      assert.equal(value(outputs, "jobId"), s.jobs()[0]?.jobId);
+    },
+  },
+  {
+    title: "examples/basic",
+    dir: path.join(REPO_ROOT, "examples", "basic"),
+    config: { "modelarts-basic:bucket": "my-bucket", "modelarts-basic:epochs": "7" },
+    jobs: 1,
+    check(outputs, s) {
+      assert.equal(value(outputs, "jobId"), s.jobs()[0]?.jobId);
+      assert.equal(value(outputs, "versionName"), "V0001");
+      assert.match(String(value(outputs, "createTime")), /^\d{4}-\d\d-\d\dT/);
+    },
+  },
+  {
+    title: "examples/custom-image",
+    dir: path.join(REPO_ROOT, "examples", "custom-image"),
+    config: { "modelarts-custom-image:bucket": "my-bucket", "modelarts-custom-image:image": "100.125.5.235:20202/e2e/trainer:1.0" },
+    jobs: 1,
+    check(outputs, s) {
+      assert.equal(value(outputs, "userImageUrl"), "100.125.5.235:20202/e2e/trainer:1.0");
+      assert.equal(value(outputs, "jobId"), s.jobs()[0]?.jobId);
+    },
+  },
+  {
+    title: "examples/dataset",
+    dir: path.join(REPO_ROOT, "examples", "dataset"),
+    config: {
+      "modelarts-dataset:bucket": "my-bucket",
+      "modelarts-dataset:datasetId": "rF7FHMr4cD5WOu3ZHPc",
+      "modelarts-dataset:datasetVersionId": "yJPsxLbfEdbDvT9gO6B",
+    },
+    jobs: 1,
+    check(outputs) {
+      assert.deepEqual(value(outputs, "dataset"), { datasetId: "rF7FHMr4cD5WOu3ZHPc", datasetVersionId: "yJPsxLbfEdbDvT9gO6B" });
+    },
+  },
+  {
+    title: "examples/sweep",
+    dir: path.join(REPO_ROOT, "examples", "sweep"),
+    config: { "modelarts-sweep:bucket": "my-bucket" },
+    jobs: 3,
+    check(outputs, s) {
+      assert.equal(value(outputs, "trialCount"), 3);
+      const summary = value(outputs, "summary") as Array<{ jobName: string; jobId: string; parameters: Record<string, unknown> }>;
+      assert.equal(summary.length, 3);
+      assert.deepEqual(summary.map((t) => t.jobId).sort(), s.jobs().map((j) => j.jobId).sort());
+      assert.deepEqual(summary[0]?.parameters, { learning_rate: 0.1, batch_size: 32 });
+      for (const trial of summary) assert.match(trial.jobName, /^sweep-lr-[0-9-]+-bs-\d+-[0-9a-f]{7}$/);
+    },
+  },
+  {
+    title: "examples/ci-wait",
+    dir: path.join(REPO_ROOT, "examples", "ci-wait"),
+    config: { "modelarts-ci-wait:bucket": "my-bucket", "modelarts-ci-wait:build": "e2e-42" },
+    jobs: 1,
+    check(outputs, s) {
+      assert.equal(value(outputs, "status"), 10);
+      assert.equal(value(outputs, "statusName"), "JOBSTAT_COMPLETED");
+      assert.equal(s.jobs()[0]?.status, 10, "up returned only once the job had completed");
+      assert.equal(value(outputs, "outputUrl"), "/my-bucket/ci/output/e2e-42/");
+    },
+  },
+];
+
+describe("e2e: the examples under the Pulumi CLI", function () {
+  this.timeout(10 * 60_000);
+
+  before(async function () {
+    this.timeout(60 * 60_000);
+    checkPackageBuilt();
+    await pulumiCli();
+  });
+
+  for (const example of CASES) {
+    it(`${example.title} previews, comes up with its jobs and is destroyed`, async () => {
+      await withScenario(
+        { projectDir: example.dir, config: example.config, emulator: { jobDurationMs: 2000, deleteDelayMs: 500 } },
+        async (s) => {
+          const preview = await s.preview();
+          assert.deepEqual(preview.changeSummary, { create: example.jobs + 1 });
+          assert.equal(s.requests().length, 0, "a preview sends nothing to the service");
+
+          const up = await s.up();
+          assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 1 });
+          assert.equal(s.jobs().length, example.jobs);
+          example.check(up.outputs, s);
+
+          const destroy = await s.destroy();
+          assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 1 });
+          assert.deepEqual(s.jobs(), []);
+        },
+      );
+    });
+  }
+});
