@@ -21,7 +21,13 @@ const parameterSets = config.getObject<ParameterSet[]>("parameterSets") ?? [
 /** `learning_rate=0.01, batch_size=32` → `lr-0-01-bs-32`-like, usable in names and paths. */
 function slug(set: ParameterSet): string {
   return Object.entries(set)
-    .map(([label, value]) => `${label.split("_").map((w) => w.charAt(0)).join("")}-${value}`)
+    .map(
+      ([label, value]) =>
+        `${label
+          .split("_")
+          .map((w) => w.charAt(0))
+          .join("")}-${value}`,
+    )
     .join("-")
     .replace(/[^A-Za-z0-9-]/g, "-");
 }
@@ -29,7 +35,9 @@ function slug(set: ParameterSet): string {
 const trials = parameterSets.map((set) => {
   const name = `sweep-${slug(set)}`;
   const job = new TrainingJob(name, {
-    description: `Sweep trial ${Object.entries(set).map(([k, v]) => `${k}=${v}`).join(" ")}`,
+    description: `Sweep trial ${Object.entries(set)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(" ")}`,
     config: {
       workerServerNum: 1,
       specId: config.getNumber("specId") ?? 1,

@@ -89,17 +89,14 @@ describe("e2e: adopting and keeping jobs under the Pulumi CLI", function () {
 
   it("retainOnDelete keeps the job when the stack is destroyed", async () => {
     const args: TrainingJobArgs = { waitFor: "completed", config: jobConfig() };
-    await withScenario(
-      { program: singleJob("kept", () => ({ args, opts: { retainOnDelete: true } })), emulator: FAST },
-      async (s) => {
-        const up = await s.up();
-        await s.destroy();
-        assert.deepEqual(await s.stateJobs(), [], "the job left the stack");
-        const jobs = s.jobs();
-        assert.equal(jobs.length, 1, "but not the service");
-        assert.equal(jobs[0]?.jobId, up.outputs.jobId?.value);
-        assert.equal(s.requests("DELETE").length, 0);
-      },
-    );
+    await withScenario({ program: singleJob("kept", () => ({ args, opts: { retainOnDelete: true } })), emulator: FAST }, async (s) => {
+      const up = await s.up();
+      await s.destroy();
+      assert.deepEqual(await s.stateJobs(), [], "the job left the stack");
+      const jobs = s.jobs();
+      assert.equal(jobs.length, 1, "but not the service");
+      assert.equal(jobs[0]?.jobId, up.outputs.jobId?.value);
+      assert.equal(s.requests("DELETE").length, 0);
+    });
   });
 });

@@ -76,7 +76,13 @@ const CASES: ExampleCase[] = [
       assert.equal(value(outputs, "trialCount"), 3);
       const summary = value(outputs, "summary") as Array<{ jobName: string; jobId: string; parameters: Record<string, unknown> }>;
       assert.equal(summary.length, 3);
-      assert.deepEqual(summary.map((t) => t.jobId).sort(), s.jobs().map((j) => j.jobId).sort());
+      assert.deepEqual(
+        summary.map((t) => t.jobId).sort(),
+        s
+          .jobs()
+          .map((j) => j.jobId)
+          .sort(),
+      );
       assert.deepEqual(summary[0]?.parameters, { learning_rate: 0.1, batch_size: 32 });
       for (const trial of summary) assert.match(trial.jobName, /^sweep-lr-[0-9-]+-bs-\d+-[0-9a-f]{7}$/);
     },

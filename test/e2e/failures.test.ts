@@ -82,7 +82,14 @@ describe("e2e: failures under the Pulumi CLI", function () {
       faults: { rate: 0.2, kinds: ["429" as const, "500" as const, "503" as const, "drop" as const] },
       // Some creates succeed on the service but their answer is lost: the client must find the job
       // instead of submitting it again.
-      faultScripts: [{ method: "POST", pathRegex: "/training-jobs$", phase: "after" as const, steps: ["500" as const, "none" as const, "drop" as const] }],
+      faultScripts: [
+        {
+          method: "POST",
+          pathRegex: "/training-jobs$",
+          phase: "after" as const,
+          steps: ["500" as const, "none" as const, "drop" as const],
+        },
+      ],
     };
     await withScenario({ program, emulator }, async (s) => {
       const up = await s.up();

@@ -143,7 +143,12 @@ export class Scenario {
   /** The TrainingJob resources in the stack's state (read with secrets shown: for assertions only). */
   async stateJobs(): Promise<Array<{ id?: string; outputs?: Record<string, unknown>; initErrors?: string[] }>> {
     const deployment = await this.stack.exportStack();
-    const resources = (deployment.deployment?.resources ?? []) as Array<{ type: string; id?: string; outputs?: Record<string, unknown>; initErrors?: string[] }>;
+    const resources = (deployment.deployment?.resources ?? []) as Array<{
+      type: string;
+      id?: string;
+      outputs?: Record<string, unknown>;
+      initErrors?: string[];
+    }>;
     return resources.filter((r) => r.type === "pulumi-nodejs:dynamic/modelarts:TrainingJob" || r.type.endsWith("modelarts:TrainingJob"));
   }
 
@@ -154,9 +159,7 @@ export class Scenario {
 
   /** Requests the emulator received, optionally filtered by method and a path pattern. */
   requests(method?: string, pathRegex?: RegExp): RequestLogEntry[] {
-    return this.emulator.control
-      .requests(method ? { method } : {})
-      .filter((r) => !pathRegex || pathRegex.test(r.path.split("?")[0] ?? ""));
+    return this.emulator.control.requests(method ? { method } : {}).filter((r) => !pathRegex || pathRegex.test(r.path.split("?")[0] ?? ""));
   }
 
   /** Asserts that no configured secret (and none of `extra`) occurs in anything the CLI printed. */
@@ -249,7 +252,9 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
         }
         await stack.destroy({ color: "never" });
       } catch (error) {
-        process.stderr.write(`      cleanup: destroy of ${stack.name} failed: ${(error as Error).message.split("\n").slice(-5).join(" | ")}\n`);
+        process.stderr.write(
+          `      cleanup: destroy of ${stack.name} failed: ${(error as Error).message.split("\n").slice(-5).join(" | ")}\n`,
+        );
       }
       try {
         await stack.workspace.removeStack(stack.name, { force: true });
