@@ -47,8 +47,12 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       assert.deepEqual(preview.changeSummary, { same: 2 });
       const again = await s.up({ expectNoChanges: true });
       assert.deepEqual(again.summary.resourceChanges, { same: 2 });
+      const recorded = async () => (await s.stateJobs()).map((r) => ({ id: r.id, outputs: r.outputs }));
+      const before = await recorded();
       const refresh = await s.refresh();
       assert.deepEqual(refresh.summary.resourceChanges, { same: 2 });
+      // The engine summarises a refresh by its inputs; the outputs it recorded must not have moved either.
+      assert.deepEqual(await recorded(), before);
       assert.equal(s.requests("POST", API.jobs).length, 1, "no second job was submitted");
       assert.equal(s.jobs().length, 1);
     });
@@ -144,6 +148,24 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       const creates = s.requests("POST", API.jobs);
       assert.equal(creates.length, 2);
       assert.ok(del && del.seq < creates[1]!.seq, "the old job was deleted before the new one was created");
+    });
+  });
+
+  it("a description changed outside Pulumi shows as drift on refresh, and the next up restores it", async () => {
+    const args: TrainingJobArgs = { description: "ours", waitFor: "completed", config: jobConfig() };
+    await withScenario({ program: singleJob("drifted", () => ({ args })), emulator: FAST }, async (s) => {
+      await s.up();
+      const [job] = s.jobs();
+      s.emulator.control.patchJob(job!.jobId, { jobDesc: "theirs" });
+
+      const refresh = await s.refresh();
+      assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 1 });
+      assert.equal((await s.stateJobs())[0]?.outputs?.["description"], "theirs", "the state shows what the service has");
+      const preview = await s.preview();
+      assert.deepEqual(preview.changeSummary, { update: 1, same: 1 });
+      await s.up();
+      assert.equal(s.jobs()[0]?.jobDesc, "ours");
+      assert.equal(s.jobs()[0]?.jobId, job!.jobId);
     });
   });
 
