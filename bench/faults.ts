@@ -14,6 +14,7 @@
 import { startEmulator, type FaultStep, type RunningEmulator } from "../emulator";
 import { FAULT_KINDS, seededRandom } from "../emulator/faults";
 import { isTerminal } from "../provider/api/status";
+import { callsByRoute } from "./lib/calls";
 import { BENCH_PROJECT } from "./lib/emulated";
 import { trainingJobs } from "./lib/programs";
 import { BenchPulumi, freshCredentials, lastLines } from "./lib/pulumi";
@@ -40,7 +41,11 @@ export interface FaultRun {
   upMs: number;
   destroyMs: number;
   calls: number;
+  /** Calls per route. */
+  routes: Record<string, number>;
   faultsInjected: number;
+  /** Injected faults per kind and phase, e.g. `500/after`. */
+  faultKinds: Record<string, number>;
   extraCalls?: number;
 }
 
@@ -70,6 +75,12 @@ export function faultSteps(rate: number, seed: number, count = DRAWS): FaultStep
     }
   }
   return steps;
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of [...keys].sort()) out[k] = (out[k] ?? 0) + 1;
+  return out;
 }
 
 /** Jobs listed and not being deleted. */
@@ -151,7 +162,9 @@ async function runAt(pulumi: BenchPulumi, rate: number): Promise<FaultRun> {
       upMs: up.ms,
       destroyMs,
       calls: requests.length,
+      routes: callsByRoute(requests),
       faultsInjected: requests.filter((r) => r.fault !== undefined).length,
+      faultKinds: countBy(requests.filter((r) => r.fault !== undefined).map((r) => `${r.fault}/${r.faultPhase ?? "before"}`)),
     };
   } finally {
     if (!destroyed) await stack.destroy(JOBS);

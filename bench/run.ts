@@ -9,6 +9,7 @@
  * benchmark with that poll schedule instead of the provider's default, and writes
  * `delete-latency-custom.json`.
  */
+import * as os from "node:os";
 import type { PollSchedule } from "../provider/resource/waiter";
 import { runDeleteLatency } from "./delete-latency";
 import { runFaults } from "./faults";
@@ -47,7 +48,7 @@ async function main(args: string[]): Promise<void> {
   const machine: MachineInfo = machineInfo(pulumi?.binDir);
   process.stdout.write(
     `Machine: ${machine.nproc} CPUs (${machine.cpuModel}), ${machine.memoryGiB} GiB, Node ${machine.node}, ` +
-      `Pulumi CLI ${machine.pulumiCli ?? "-"}, @pulumi/pulumi ${machine.pulumiSdk}\n`,
+      `Pulumi CLI ${machine.pulumiCli ?? "-"}, @pulumi/pulumi ${machine.pulumiSdk}; load average ${machine.loadAverage.join(" ")}\n`,
   );
   const verdicts: Verdict[] = [];
   const timings: Record<string, number> = {};
@@ -91,9 +92,15 @@ async function main(args: string[]): Promise<void> {
     ["figure", "value", "target", "met"],
     verdicts.map((v) => [v.figure, v.value, v.target, v.met]),
   );
-  process.stdout.write(`\nTotal wall time: ${seconds(totalMs)} s (${selected.join(", ")})\n`);
+  process.stdout.write(
+    `\nTotal wall time: ${seconds(totalMs)} s (${selected.join(", ")}); load average now ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}\n`,
+  );
   if (selected.length === BENCHMARKS.length && !pollFromEnv()) {
-    writeResult("summary", { machine, totalWallMs: Math.round(totalMs), timings, verdicts });
+    const loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+    writeResult("summary", { machine, loadAverageAtEnd, totalWallMs: Math.round(totalMs), timings, verdicts });
   }
 }
 

@@ -7,8 +7,9 @@
  * Reported: wall time of each operation, its ratio to the floor, peak RSS of the dynamic-provider
  * process (and of the engine), and the API calls the emulator logged.
  */
-import { startEmulator } from "../emulator";
+import { startEmulator, type RequestLogEntry } from "../emulator";
 import { isTerminal } from "../provider/api/status";
+import { callsByRoute } from "./lib/calls";
 import { BENCH_PROJECT } from "./lib/emulated";
 import { PeakSampler, peakMiB, type ProcessPeak } from "./lib/procs";
 import { nothings, trainingJobs } from "./lib/programs";
@@ -31,6 +32,8 @@ export interface OperationFigures {
   ok: boolean;
   error?: string;
   calls: number;
+  /** Calls per route (training-job stacks only). */
+  routes: Record<string, number>;
   providerPeakMiB?: number;
   enginePeakMiB?: number;
   providerProcesses: number;
@@ -52,14 +55,19 @@ export interface StackScaleResult {
   verdicts: Verdict[];
 }
 
-async function operation(run: () => Promise<{ ms: number; ok: boolean; error?: string }>, calls: () => number): Promise<OperationFigures> {
+async function operation(
+  run: () => Promise<{ ms: number; ok: boolean; error?: string }>,
+  calls: () => RequestLogEntry[],
+): Promise<OperationFigures> {
   const sampler = new PeakSampler().start();
   const result = await run();
   const peaks: ProcessPeak[] = sampler.stop();
+  const log = calls();
   const figures: OperationFigures = {
     ms: result.ms,
     ok: result.ok,
-    calls: calls(),
+    calls: log.length,
+    routes: callsByRoute(log),
     providerProcesses: peaks.filter((p) => p.role === "provider").length,
   };
   if (result.error !== undefined) figures.error = result.error;
@@ -105,9 +113,9 @@ export async function runStackScale(pulumi: BenchPulumi, options: { withDefaultP
       credentials,
     );
     const apiCalls = () => {
-      const n = emu.control.requests().length;
-      if (n >= 10_000) throw new Error("stack-scale: the emulator's request log overflowed (10 000 entries)");
-      return n;
+      const log = emu.control.requests();
+      if (log.length >= 10_000) throw new Error("stack-scale: the emulator's request log overflowed (10 000 entries)");
+      return log;
     };
 
     const rows: ScaleRow[] = [];

@@ -48,6 +48,8 @@ export interface MachineInfo {
   pulumiSdk: string;
   pulumiCli?: string;
   platform: string;
+  /** 1, 5 and 15 minute load averages when the run started: other work on the machine skews the figures. */
+  loadAverage: number[];
 }
 
 /** `nproc`, memory, CPU model (from /proc/cpuinfo), Node and Pulumi versions. */
@@ -69,6 +71,7 @@ export function machineInfo(pulumiBin?: string): MachineInfo {
     node: process.version,
     pulumiSdk: (require("@pulumi/pulumi/package.json") as { version: string }).version,
     platform: `${os.platform()} ${os.release()}`,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
   if (pulumiBin) {
     try {
