@@ -125,6 +125,7 @@ export class ModelArtsClient implements ModelArtsApi {
     const startedAt = this.#policy.now();
     const state = { renewed: false };
     let ambiguousEarlier = false;
+    let refusedEarlier = false;
     for (let attempt = 1; ; attempt++) {
       const result = await this.#transport.exchange(spec, options, attempt, state);
       if (result.ok) return this.#map(() => fromWireCreateJob(result.response.body), result.response, ctx);
@@ -135,12 +136,20 @@ export class ModelArtsClient implements ModelArtsApi {
           const adopted = await this.#adoptJob(request, options, true);
           if (adopted !== undefined) return adopted;
         }
+        // After a refusal (429, refused connection) the service should not have made the job; should
+        // it have all the same, adopt it only when its configuration is the one just sent.
+        if (refusedEarlier && !ambiguousEarlier && isNameConflict(error)) {
+          const adopted = await this.#adoptJob(request, options, true, true);
+          if (adopted !== undefined) return adopted;
+        }
         throw error;
       }
       if (isAmbiguous(result.failure)) {
         ambiguousEarlier = true;
         const adopted = await this.#adoptJob(request, options, false);
         if (adopted !== undefined) return adopted;
+      } else {
+        refusedEarlier = true;
       }
       const decision = decideRetry(this.#policy, result.failure, attempt, startedAt);
       if (!decision.retry) throw error;
@@ -150,7 +159,12 @@ export class ModelArtsClient implements ModelArtsApi {
   }
 
   /** Looks the job up by exact name and builds a create result from it; undefined if it is not there. */
-  async #adoptJob(request: CreateJobRequest, options: CallOptions, expectExisting: boolean): Promise<CreateJobResult | undefined> {
+  async #adoptJob(
+    request: CreateJobRequest,
+    options: CallOptions,
+    expectExisting: boolean,
+    requireSameConfig = false,
+  ): Promise<CreateJobResult | undefined> {
     const lookup = { ...options, ...(request.workspaceId !== undefined ? { workspaceId: request.workspaceId } : {}) };
     // After "name exists" the job is known to exist: allow for the list lagging behind (§9.9).
     const tries = expectExisting ? Math.max(2, this.#policy.maxAttempts) : 1;
@@ -165,11 +179,15 @@ export class ModelArtsClient implements ModelArtsApi {
     if (found.versionId !== "") {
       try {
         const version = await this.getVersion(found.jobId, found.versionId, options);
+        if (requireSameConfig && !sameConfig(request.config, version)) return undefined;
         versionName = version.versionName;
         resourceId = version.resourceId;
       } catch (error) {
         if (!isNotFound(error)) throw error;
+        if (requireSameConfig) return undefined;
       }
+    } else if (requireSameConfig) {
+      return undefined;
     }
     const result: CreateJobResult = {
       jobId: found.jobId,
@@ -462,4 +480,25 @@ export function createClient(
   options: ClientOptions = {},
 ): ModelArtsClient {
   return new ModelArtsClient(resolveClientConfig(settings, env), options);
+}
+
+/** The scalar config fields a create request set, all equal in the version the service reports. */
+function sameConfig(sent: CreateJobRequest["config"], version: VersionDetails): boolean {
+  const keys = [
+    "workerServerNum",
+    "appUrl",
+    "bootFileUrl",
+    "engineId",
+    "modelId",
+    "dataUrl",
+    "datasetId",
+    "datasetVersionId",
+    "specId",
+    "poolId",
+    "trainUrl",
+    "logUrl",
+    "userImageUrl",
+    "userCommand",
+  ] as const;
+  return keys.every((key) => sent[key] === undefined || String(sent[key]) === String(version[key] ?? ""));
 }

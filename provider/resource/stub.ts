@@ -18,37 +18,46 @@ export interface StubProvider {
   delete(id: string, props: unknown): Promise<void>;
 }
 
+/**
+ * Every method goes through `d`, and everything the methods need is data on the object (`m`, the
+ * package's runtime module; `f`, the path recorded when the resource was declared): the closure
+ * serializer then captures no variables, which keeps the stored text small.
+ */
 export function makeStub(moduleName: string, fallbackPath: string, version: string): StubProvider {
-  function load(): { dispatch(stub: object, method: string, args: unknown[]): Promise<never> } {
-    try {
-      return require(moduleName);
-    } catch (error) {
-      if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
-      return require(fallbackPath);
-    }
-  }
   return {
     version,
-    async configure(req) {
-      return load().dispatch(this, "configure", [req]);
+    m: moduleName,
+    f: fallbackPath,
+    d(method: string, args: unknown[]): Promise<never> {
+      let runtime: { dispatch(stub: object, method: string, args: unknown[]): Promise<never> };
+      try {
+        runtime = require(this.m);
+      } catch (error) {
+        if ((error as { code?: string }).code !== "MODULE_NOT_FOUND") throw error;
+        runtime = require(this.f);
+      }
+      return runtime.dispatch(this, method, args);
     },
-    async check(olds, news) {
-      return load().dispatch(this, "check", [olds, news]);
+    configure(q) {
+      return this.d("configure", [q]);
     },
-    async diff(id, olds, news) {
-      return load().dispatch(this, "diff", [id, olds, news]);
+    check(o, n) {
+      return this.d("check", [o, n]);
     },
-    async create(inputs) {
-      return load().dispatch(this, "create", [inputs]);
+    diff(i, o, n) {
+      return this.d("diff", [i, o, n]);
     },
-    async read(id, props) {
-      return load().dispatch(this, "read", [id, props]);
+    create(n) {
+      return this.d("create", [n]);
     },
-    async update(id, olds, news) {
-      return load().dispatch(this, "update", [id, olds, news]);
+    read(i, p) {
+      return this.d("read", [i, p]);
     },
-    async delete(id, props) {
-      return load().dispatch(this, "delete", [id, props]);
+    update(i, o, n) {
+      return this.d("update", [i, o, n]);
     },
-  };
+    delete(i, p) {
+      return this.d("delete", [i, p]);
+    },
+  } as StubProvider & { m: string; f: string; d(method: string, args: unknown[]): Promise<never> };
 }

@@ -19,13 +19,13 @@ export const realClock: Clock = {
 export interface PollSchedule {
   /** @default 1000 */
   firstMs: number;
-  /** @default 1.5 */
+  /** @default 2 */
   factor: number;
   /** @default 15000 */
   maxMs: number;
 }
 
-export const DEFAULT_POLL: PollSchedule = { firstMs: 1000, factor: 1.5, maxMs: 15_000 };
+export const DEFAULT_POLL: PollSchedule = { firstMs: 1000, factor: 2, maxMs: 15_000 };
 
 /** Validates a schedule up front, with the numbers in the message. */
 export function checkSchedule(s: PollSchedule): PollSchedule {

@@ -196,6 +196,30 @@ describe("creating without duplicates after ambiguous failures", () => {
     ]);
   });
 
+  it("adopts a job that a 429 answer hid, when its configuration is the one sent", async () => {
+    emu.control.addFaultScript({ method: "POST", pathRegex: `${JOBS}$`, phase: "after", steps: [{ kind: "429", retryAfterSeconds: 1 }] });
+    const result = await akskClient(emu).createJob(jobRequest("throttled-after"));
+    const jobs = emu.control.jobs(PROJECT).filter((j) => j.jobName === "throttled-after");
+    assert.equal(jobs.length, 1);
+    assert.equal(result.jobId, jobs[0]!.jobId);
+  });
+
+  it("does not adopt a same-named job with another configuration after a 429", async () => {
+    emu.control.createJob(PROJECT, {
+      job_name: "someone-elses",
+      config: {
+        worker_server_num: 2,
+        app_url: "/bucket/app/",
+        boot_file_url: "/bucket/app/train.py",
+        data_url: "/bucket/data/",
+        spec_id: 1,
+        engine_id: 1,
+      },
+    });
+    emu.control.addFaultScript({ method: "POST", pathRegex: `${JOBS}$`, steps: [{ kind: "429", retryAfterSeconds: 1 }] });
+    await assert.rejects(akskClient(emu).createJob(jobRequest("someone-elses")), /ModelArts\.0103/);
+  });
+
   it("adopts the job when the list lags behind and the re-sent create says the name exists", async () => {
     emu.control.unfreeze();
     emu.control.setBehaviour({ listVisibilityDelayMs: 400 });
