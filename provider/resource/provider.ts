@@ -160,11 +160,14 @@ export class TrainingJobProviderImpl {
     const client = this.deps.clientFor(targetOf(news));
     const timeoutMs = timeoutOf(after, "update");
     const started = this.clock.now();
+    // What the service has accepted so far: on a failure, the state records exactly that.
+    let applied: Bag | undefined;
     let outs = outputsOf(news, computedOf(before));
     try {
       const newDesc = after.description ?? "";
       if (newDesc !== (before.description ?? "")) {
         await client.updateDescription(id, newDesc);
+        applied = { ...olds, description: after.description };
         this.progress(`training job ${id}: description updated`);
       }
       if (!deepEqual(before.config, after.config)) {
@@ -188,13 +191,16 @@ export class TrainingJobProviderImpl {
           duration: 0,
           versionCount: (current?.versionCount ?? before.versionCount) + 1,
         });
+        applied = outs;
         this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
         const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", timeoutMs - (this.clock.now() - started));
         outs = mergeDetails(outs, details);
       }
       return { outs };
     } catch (error) {
-      throw this.partial(error, id, outs, news[PROVIDER_KEY], "updated");
+      // Nothing accepted: a plain failure, and the engine keeps the previous state.
+      if (applied === undefined) throw error;
+      throw this.partial(error, id, applied, news[PROVIDER_KEY], "updated");
     }
   }
 
@@ -215,11 +221,24 @@ export class TrainingJobProviderImpl {
       this.progress(`${what}: stopping version ${job.versionId} (${statusName(job.status)}) before deleting`);
       await this.stopAndWait(client, id, job.versionId, remaining());
     }
-    try {
-      await client.deleteJob(id);
-    } catch (error) {
-      if (isNotFound(error)) return;
-      throw error;
+    for (let wait = this.poll.firstMs; ; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
+      try {
+        await client.deleteJob(id);
+        break;
+      } catch (error) {
+        if (isNotFound(error)) return;
+        // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
+        // service will not delete it otherwise), else give it a moment, and send DELETE again.
+        if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
+        const current = await this.findJob(client, id, outs.jobName);
+        if (!current) return;
+        if (statusClass(current.status) === "in-progress" && current.status !== 9) {
+          this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
+          await this.stopAndWait(client, id, current.versionId, remaining());
+        } else {
+          await this.clock.sleep(Math.min(wait, Math.max(remaining(), 0)));
+        }
+      }
     }
     this.progress(`${what}: delete requested; waiting for the service to remove it`);
     const priorDeleteFailed = job.status === 6;

@@ -225,6 +225,33 @@ describe("TrainingJob provider against the emulator", function () {
       );
     });
 
+    it("fails without touching the state when nothing was accepted", async () => {
+      const { id, outs } = await created(h, { jobName: "upd-3", description: "old", config: CONFIG });
+      h.emu.control.addFaultScript({ method: "PUT", steps: ["500", "500", "500", "500", "500"] });
+      const error = await h.provider
+        .update(id, outs, { jobName: "upd-3", description: "new", config: CONFIG, __provider: SERIALIZED })
+        .catch((e: unknown) => e);
+      assert.ok(!(error instanceof PartialStateError), String(error));
+      assert.match(String(error), /500/);
+    });
+
+    it("records only what the service accepted when a later step fails", async () => {
+      const { id, outs } = await created(h, { jobName: "upd-4", description: "old", config: CONFIG });
+      const error = await h.provider
+        .update(id, outs, {
+          jobName: "upd-4",
+          description: "new",
+          config: { ...CONFIG, engineId: 999 },
+          __provider: SERIALIZED,
+        })
+        .catch((e: unknown) => e);
+      assert.ok(error instanceof PartialStateError, String(error));
+      assert.equal(error.properties["description"], "new", "the description change was applied");
+      assert.deepEqual(error.properties["config"], CONFIG, "the rejected config is not recorded");
+      assert.equal(error.properties["__provider"], SERIALIZED);
+      assert.match(error.message, /ModelArts\.2780/);
+    });
+
     it("creates a new version for a config change, stopping the running version first", async () => {
       const { id, outs } = await created(h, { jobName: "upd-2", waitFor: "running", config: CONFIG });
       assert.equal(outs["status"], 8);
@@ -294,6 +321,20 @@ describe("TrainingJob provider against the emulator", function () {
         );
         return true;
       });
+    });
+
+    it("stops a running job and sends DELETE again when the service refuses with 409", async () => {
+      h = await harness({ rejectDeleteWhileRunning: true });
+      const { id, outs } = await created(h, { jobName: "del-409", waitFor: "running", stopBeforeDelete: false, config: CONFIG });
+      h.emu.control.clearRequests();
+      await h.provider.delete(id, outs);
+      assert.equal(h.emu.control.job(id), undefined);
+      const deletes = h.emu.control.requests().filter((r) => r.method === "DELETE");
+      assert.deepEqual(
+        deletes.map((r) => r.status),
+        [409, 200],
+      );
+      assert.ok(h.progress.some((l) => /refused to delete a running job; stopping version/.test(l)));
     });
 
     it("succeeds for a job that is already gone", async () => {
