@@ -591,7 +591,6 @@ function installedSources(): { shim: string; hostGo: string } {
   return sources;
 }
 
-
 /** Changes whenever what a build produces changes, so that older cached builds are rebuilt. */
 const RECIPE = crypto
   .createHash("sha256")

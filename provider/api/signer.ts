@@ -118,7 +118,10 @@ export function signatureOf(secretKey: string, toSign: string): string {
 
 /** Formats a time as `YYYYMMDD'T'HHMMSS'Z'` in UTC. */
 export function formatSdkDate(time: Date): string {
-  return time.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return time
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 /** Parses `YYYYMMDD'T'HHMMSS'Z'`; undefined if the text is not exactly that form. */
@@ -161,8 +164,7 @@ export function signRequest(input: SignInput, credentials: SigningCredentials): 
     body: input.body,
   });
   const signature = signatureOf(credentials.secretKey, stringToSign(sdkDate, canonicalRequest));
-  headers["authorization"] =
-    `${SIGNING_ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  headers["authorization"] = `${SIGNING_ALGORITHM} Access=${credentials.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return headers;
 }
 

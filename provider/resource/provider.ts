@@ -130,7 +130,7 @@ export class TrainingJobProviderImpl {
       outs = mergeDetails(outs, details);
       return { id: accepted.jobId, outs };
     } catch (error) {
-      throw this.partial(error, accepted.jobId, outs, inputs[PROVIDER_KEY], "created");
+      throw this.partial(error, accepted.jobId, outs, inputs[PROVIDER_KEY], "create");
     }
   }
 
@@ -200,7 +200,7 @@ export class TrainingJobProviderImpl {
     } catch (error) {
       // Nothing accepted: a plain failure, and the engine keeps the previous state.
       if (applied === undefined) throw error;
-      throw this.partial(error, id, applied, news[PROVIDER_KEY], "updated");
+      throw this.partial(error, id, applied, news[PROVIDER_KEY], "update");
     }
   }
 
@@ -378,16 +378,17 @@ export class TrainingJobProviderImpl {
     );
   }
 
-  private partial(error: unknown, id: string, outs: Bag, provider: unknown, verb: string): PartialStateError {
+  private partial(error: unknown, id: string, outs: Bag, provider: unknown, step: "create" | "update"): PartialStateError {
     const reason = error instanceof Error ? error.message : String(error);
     const properties: Bag = { ...outs };
     if (provider !== undefined) properties[PROVIDER_KEY] = provider;
-    return new PartialStateError(
-      `training job ${id} was ${verb} but did not reach the requested state: ${reason}. ` +
-        `It is recorded in the stack; \`pulumi destroy\` removes it, or fix the cause and run \`pulumi up\` again.`,
-      id,
-      properties,
-    );
+    const message =
+      step === "create"
+        ? `training job ${id} was created but did not reach the requested state: ${reason}. ` +
+          `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.`
+        : `training job ${id} was only partly updated: ${reason}. ` +
+          `The stack records what the service accepted: fix the cause and run \`pulumi up\` again.`;
+    return new PartialStateError(message, id, properties);
   }
 }
 

@@ -89,17 +89,37 @@ describe("AK/SK signer", () => {
   it("verifies what it signed and rejects tampering, unknown keys and stale dates", () => {
     const body = '{"job_desc":"x"}';
     const headers = signRequest(
-      { method: "PUT", url: "http://127.0.0.1:8080/v1/p/training-jobs/1", query: { q: ["b", "a"] }, headers: { "content-type": "application/json" }, body, now: NOW },
+      {
+        method: "PUT",
+        url: "http://127.0.0.1:8080/v1/p/training-jobs/1",
+        query: { q: ["b", "a"] },
+        headers: { "content-type": "application/json" },
+        body,
+        now: NOW,
+      },
       { accessKey: AK, secretKey: SK, securityToken: "temporary-token" },
     );
     const lookup = (ak: string) => (ak === AK ? SK : undefined);
-    const ok = verifySignature({ method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body }, lookup, { now: NOW, maxSkewMs: 900_000 });
+    const ok = verifySignature({ method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body }, lookup, {
+      now: NOW,
+      maxSkewMs: 900_000,
+    });
     assert.deepEqual(ok, { ok: true, accessKey: AK, sdkDate: NOW, securityToken: "temporary-token" });
-    const tampered = verifySignature({ method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body: '{"job_desc":"y"}' }, lookup, { now: NOW, maxSkewMs: 900_000 });
+    const tampered = verifySignature(
+      { method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body: '{"job_desc":"y"}' },
+      lookup,
+      { now: NOW, maxSkewMs: 900_000 },
+    );
     assert.equal(tampered.ok ? "ok" : tampered.reason, "signature");
-    const unknown = verifySignature({ method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body }, () => undefined, { now: NOW, maxSkewMs: 900_000 });
+    const unknown = verifySignature({ method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body }, () => undefined, {
+      now: NOW,
+      maxSkewMs: 900_000,
+    });
     assert.equal(unknown.ok ? "ok" : unknown.reason, "unknown-key");
-    const stale = verifySignature({ method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body }, lookup, { now: new Date(NOW.getTime() + 3_600_000), maxSkewMs: 900_000 });
+    const stale = verifySignature({ method: "PUT", rawUrl: "/v1/p/training-jobs/1?q=a&q=b", headers, body }, lookup, {
+      now: new Date(NOW.getTime() + 3_600_000),
+      maxSkewMs: 900_000,
+    });
     assert.equal(stale.ok ? "ok" : stale.reason, "date");
   });
 });
