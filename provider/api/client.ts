@@ -48,6 +48,7 @@ import type {
   VersionDetails,
 } from "./types";
 import type { WireIamError, WireIamTokenRequest, WireIamTokenResponse } from "./wire";
+import { JOB_CONFIG_KEYS } from "./types";
 
 /** Options of the client that are not configuration (code, not stack config). */
 export interface ClientOptions {
@@ -484,21 +485,8 @@ export function createClient(
 
 /** The scalar config fields a create request set, all equal in the version the service reports. */
 function sameConfig(sent: CreateJobRequest["config"], version: VersionDetails): boolean {
-  const keys = [
-    "workerServerNum",
-    "appUrl",
-    "bootFileUrl",
-    "engineId",
-    "modelId",
-    "dataUrl",
-    "datasetId",
-    "datasetVersionId",
-    "specId",
-    "poolId",
-    "trainUrl",
-    "logUrl",
-    "userImageUrl",
-    "userCommand",
-  ] as const;
-  return keys.every((key) => sent[key] === undefined || String(sent[key]) === String(version[key] ?? ""));
+  return JOB_CONFIG_KEYS.every((key) => {
+    const value = sent[key];
+    return value === undefined || typeof value === "object" || String(value) === String(version[key] ?? "");
+  });
 }

@@ -44,27 +44,66 @@ export interface Volume {
   hostPath?: HostPathVolume;
 }
 
-/** The create API's `config`, camelCase. */
+/** The create API's `config`, camelCase (also the `config` input of the TrainingJob resource). */
 export interface JobConfig {
+  /** Number of nodes; at most the flavour's `max_num`. */
   workerServerNum: number;
+  /** OBS code directory, e.g. `/bucket/app/`. Only together with `bootFileUrl`. */
   appUrl?: string;
+  /** Boot script inside `appUrl`, e.g. `/bucket/app/train.py`. Only together with `appUrl`. */
   bootFileUrl?: string;
+  /** AI engine id (look it up: engine ids differ per deployment). Needed unless `modelId` is set. */
   engineId?: number;
+  /** Built-in algorithm id; with it, `appUrl`, `bootFileUrl` and `engineId` may be omitted. */
   modelId?: number;
+  /** Run arguments (the API's `parameter` list); environment variables for custom images. */
   parameters?: Parameter[];
+  /** OBS data directory. Exactly one of `dataUrl`, `datasetId`+`datasetVersionId` or `dataSource`. */
   dataUrl?: string;
+  /** ModelArts dataset id; only together with `datasetVersionId`. */
   datasetId?: string;
+  /** ModelArts dataset version id; only together with `datasetId`. */
   datasetVersionId?: string;
+  /** Data sources (OBS or dataset items). */
   dataSource?: DataSourceItem[];
+  /** Public-pool flavour id. Exactly one of `specId` or `poolId`. */
   specId?: number;
+  /** Dedicated resource pool id. Exactly one of `specId` or `poolId`. */
   poolId?: string;
+  /** OBS output directory. Required to create a version (so for a config change of a resource). */
   trainUrl?: string;
+  /** OBS log directory. */
   logUrl?: string;
+  /** SWR image of a custom-image job; needs `userCommand`. */
   userImageUrl?: string;
+  /** Container start command of a custom-image job. */
   userCommand?: string;
+  /** NFS or host-path volumes (dedicated pools). A new version cannot carry them: a change replaces a resource. */
   volumes?: Volume[];
+  /** Create the first version with the job. @default true */
   createVersion?: boolean;
 }
+
+/** Every key of {@link JobConfig} that the service echoes in version details. */
+export const JOB_CONFIG_KEYS = [
+  "workerServerNum",
+  "appUrl",
+  "bootFileUrl",
+  "engineId",
+  "modelId",
+  "parameters",
+  "dataUrl",
+  "datasetId",
+  "datasetVersionId",
+  "dataSource",
+  "specId",
+  "poolId",
+  "trainUrl",
+  "logUrl",
+  "userImageUrl",
+  "userCommand",
+  "volumes",
+] as const satisfies ReadonlyArray<keyof JobConfig & keyof VersionDetails>;
 
 export interface CreateJobRequest {
   jobName: string;

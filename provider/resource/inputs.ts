@@ -3,48 +3,13 @@
  * The public args type (`TrainingJobArgs`) derives from `TrainingJobInputs`; the provider stores
  * `TrainingJobOutputs` (inputs plus computed values) in the state.
  */
-import type { DataSourceItem, Parameter, Volume } from "../api/types";
+import type { JobConfig } from "../api/types";
 
 /** What `create` and `update` wait for before they return. */
 export type WaitFor = "submitted" | "running" | "completed";
 
-/** The training job's `config`, camelCase; every field of the create API's `config`. */
-export interface TrainingJobConfig {
-  /** Number of nodes; at most the flavour's `max_num`. */
-  workerServerNum: number;
-  /** OBS code directory, e.g. `/bucket/app/`. Only together with `bootFileUrl`. */
-  appUrl?: string;
-  /** Boot script inside `appUrl`, e.g. `/bucket/app/train.py`. Only together with `appUrl`. */
-  bootFileUrl?: string;
-  /** AI engine id (look it up: engine ids differ per deployment). Needed unless `modelId` is set. */
-  engineId?: number;
-  /** Built-in algorithm id; with it, `appUrl`, `bootFileUrl` and `engineId` may be omitted. */
-  modelId?: number;
-  /** Run arguments (the API's `parameter` list); environment variables for custom images. */
-  parameters?: Parameter[];
-  /** OBS data directory. Exactly one of `dataUrl`, `datasetId`+`datasetVersionId` or `dataSource`. */
-  dataUrl?: string;
-  /** ModelArts dataset id; only together with `datasetVersionId`. */
-  datasetId?: string;
-  /** ModelArts dataset version id; only together with `datasetId`. */
-  datasetVersionId?: string;
-  /** Data sources (OBS or dataset items). */
-  dataSource?: DataSourceItem[];
-  /** Public-pool flavour id. Exactly one of `specId` or `poolId`. */
-  specId?: number;
-  /** Dedicated resource pool id. Exactly one of `specId` or `poolId`. */
-  poolId?: string;
-  /** OBS output directory. Required for a config change (a new version needs it). */
-  trainUrl?: string;
-  /** OBS log directory. */
-  logUrl?: string;
-  /** SWR image of a custom-image job; needs `userCommand`. */
-  userImageUrl?: string;
-  /** Container start command of a custom-image job. */
-  userCommand?: string;
-  /** NFS or host-path volumes (dedicated pools). A change replaces the job. */
-  volumes?: Volume[];
-}
+/** The training job's `config`: every field of the create API's `config` (see {@link JobConfig}). */
+export type TrainingJobConfig = Omit<JobConfig, "createVersion">;
 
 /** Timeouts as durations such as `"90s"`, `"20m"` or `"1h30m"`. */
 export interface TrainingJobTimeouts {

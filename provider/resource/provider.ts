@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { isNotFound, ModelArtsApiError, ModelArtsError } from "../api/errors";
 import { isTerminal, statusClass, statusName } from "../api/status";
-import type { JobConfig, JobSummary, ModelArtsApi, VersionDetails } from "../api/types";
+import { JOB_CONFIG_KEYS, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { formatDuration, parseDuration } from "./duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
@@ -519,33 +519,13 @@ function mergeDetails(outs: Bag, details: VersionDetails | undefined): Bag {
   return merged;
 }
 
-const CONFIG_KEYS: ReadonlyArray<keyof TrainingJobConfig & keyof VersionDetails> = [
-  "workerServerNum",
-  "appUrl",
-  "bootFileUrl",
-  "engineId",
-  "modelId",
-  "parameters",
-  "dataUrl",
-  "datasetId",
-  "datasetVersionId",
-  "dataSource",
-  "specId",
-  "poolId",
-  "trainUrl",
-  "logUrl",
-  "userImageUrl",
-  "userCommand",
-  "volumes",
-];
-
 /**
  * The declared config with the values the service reports for the keys the user set (§9.16: only
  * diff fields the user set, and never treat a missing echo as drift).
  */
 export function driftConfig(declared: TrainingJobConfig, details: VersionDetails): TrainingJobConfig {
   const out: Bag = { ...declared };
-  for (const key of CONFIG_KEYS) {
+  for (const key of JOB_CONFIG_KEYS) {
     if (declared[key] === undefined) continue;
     const live = details[key];
     if (live === undefined || live === null) continue;
