@@ -94,6 +94,17 @@ export class ConfigurationError extends ModelArtsError {
   override readonly name = "ConfigurationError";
 }
 
+/**
+ * True for failures that say nothing about the job, only that the service or the network could not
+ * answer now (429, 5xx, no response, a timed-out call), after the client's own retries.
+ */
+export function isTransient(error: unknown): boolean {
+  if (ModelArtsApiError.isInstance(error)) {
+    return error.name !== "AuthenticationError" && (error.httpStatus === 0 || error.httpStatus === 429 || error.httpStatus >= 500);
+  }
+  return ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError";
+}
+
 /** Codes that mean "this job or version does not exist" (../shared/modelarts-api.md §9.2). */
 const NOT_FOUND_CODES = new Set(["ModelArts.2775", "ModelArts.0015"]);
 

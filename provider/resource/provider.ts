@@ -4,7 +4,7 @@
  * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { isNotFound, ModelArtsApiError, ModelArtsError } from "../api/errors";
+import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError } from "../api/errors";
 import { isTerminal, statusClass, statusName } from "../api/status";
 import { JOB_CONFIG_KEYS, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
@@ -261,6 +261,7 @@ export class TrainingJobProviderImpl {
         what: `${what} to be removed`,
         progress: this.progress,
         describe: describeStatus,
+        tolerate: isTransient,
       },
     ).catch((error: unknown) => {
       if (ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError") {
@@ -343,6 +344,7 @@ export class TrainingJobProviderImpl {
         what,
         progress: this.progress,
         describe: describeStatus,
+        tolerate: isTransient,
         probeFirst: true,
       },
     );
@@ -374,6 +376,7 @@ export class TrainingJobProviderImpl {
         what: `training job ${jobId} version ${versionId} to stop`,
         progress: this.progress,
         describe: describeStatus,
+        tolerate: isTransient,
       },
     );
   }

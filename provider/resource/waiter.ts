@@ -55,6 +55,11 @@ export interface PollOptions {
   describe?: (status: number) => string;
   /** Poll once at once, before the first interval. @default false */
   probeFirst?: boolean;
+  /**
+   * Probe failures that only mean "no answer this time" (e.g. a 503 after the client's retries):
+   * reported, then polled again on the schedule instead of failing the wait.
+   */
+  tolerate?: (error: unknown) => boolean;
 }
 
 /**
@@ -77,7 +82,15 @@ export async function pollUntil<T>(probe: () => Promise<PollStep<T>>, options: P
       interval = Math.min(interval * schedule.factor, schedule.maxMs);
     }
     first = false;
-    const step = await probe();
+    let step: PollStep<T>;
+    try {
+      step = await probe();
+    } catch (error) {
+      if (!options.tolerate?.(error)) throw error;
+      options.progress?.(`${options.what}: no answer this time (${error instanceof Error ? error.message : String(error)}); polling again`);
+      if (clock.now() - started >= options.timeoutMs) break;
+      continue;
+    }
     if (step.status !== undefined && step.status !== lastStatus) {
       options.progress?.(`${options.what}: ${describe(step.status)} after ${formatDuration(clock.now() - started)}`);
       lastStatus = step.status;

@@ -337,6 +337,23 @@ describe("TrainingJob provider against the emulator", function () {
       assert.ok(h.progress.some((l) => /refused to delete a running job; stopping version/.test(l)));
     });
 
+    it("keeps polling when the list fails for longer than the client retries", async () => {
+      h = await harness({ deleteDelayMs: 30_000 });
+      const { id, outs } = await created(h, { jobName: "del-503", waitFor: "completed", config: CONFIG });
+      // Six 503s in a row outlast one call's five attempts; they start after the first list.
+      h.emu.control.addFaultScript({
+        method: "GET",
+        pathRegex: "/training-jobs\\?",
+        steps: ["none", "503", "503", "503", "503", "503", "503"],
+      });
+      await h.provider.delete(id, outs);
+      assert.equal(h.emu.control.job(id), undefined);
+      assert.ok(
+        h.progress.some((l) => /no answer this time .*503.*polling again/.test(l)),
+        h.progress.join("\n"),
+      );
+    });
+
     it("succeeds for a job that is already gone", async () => {
       h = await harness();
       const { id, outs } = await created(h, { jobName: "del-5", config: CONFIG });

@@ -71,6 +71,39 @@ describe("pollUntil", () => {
     assert.equal(clock.now() - start, 10_000);
   });
 
+  it("polls again after a tolerated failure, and fails on any other", async () => {
+    const clock = new FakeClock();
+    const lines: string[] = [];
+    let calls = 0;
+    const value = await pollUntil(
+      async () => {
+        calls++;
+        if (calls <= 2) throw new Error("HTTP 503");
+        return { done: true, value: calls };
+      },
+      {
+        schedule: { firstMs: 1000, factor: 1, maxMs: 1000 },
+        timeoutMs: 60_000,
+        clock,
+        what: "job 3",
+        progress: (l) => lines.push(l),
+        tolerate: (e) => /503/.test(String(e)),
+      },
+    );
+    assert.equal(value, 3);
+    assert.equal(lines.filter((l) => /no answer this time \(HTTP 503\); polling again/.test(l)).length, 2);
+    await assert.rejects(
+      pollUntil(async () => Promise.reject(new Error("HTTP 400")), {
+        schedule: { firstMs: 1, factor: 1, maxMs: 1 },
+        timeoutMs: 60_000,
+        clock,
+        what: "x",
+        tolerate: (e) => /503/.test(String(e)),
+      }),
+      /HTTP 400/,
+    );
+  });
+
   it("rejects a schedule that cannot work, naming the numbers", () => {
     assert.throws(() => checkSchedule({ firstMs: 0, factor: 2, maxMs: 10 }), /firstMs 0 must be > 0/);
     assert.throws(() => checkSchedule({ firstMs: 100, factor: 0.5, maxMs: 1000 }), /factor 0.5 >= 1/);
