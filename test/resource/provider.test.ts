@@ -21,6 +21,16 @@ const CONFIG = {
   parameters: [{ label: "lr", value: "0.01" }],
 };
 
+/** The config of a job made outside Pulumi (wire form), and the same declared as resource input. */
+const EXISTING_WIRE_CONFIG = {
+  worker_server_num: 1,
+  spec_id: 1,
+  engine_id: 4,
+  app_url: "/bucket/app/",
+  boot_file_url: "/bucket/app/train.py",
+  data_url: "/bucket/data/",
+};
+
 interface Harness {
   emu: RunningEmulator;
   client: ModelArtsApi;
@@ -376,14 +386,7 @@ describe("TrainingJob provider against the emulator", function () {
       h = await harness();
       const existing = h.emu.control.createJob(PROJECT, {
         job_name: "made-elsewhere",
-        config: {
-          worker_server_num: 1,
-          spec_id: 1,
-          engine_id: 4,
-          app_url: "/bucket/app/",
-          boot_file_url: "/bucket/app/train.py",
-          data_url: "/bucket/data/",
-        },
+        config: EXISTING_WIRE_CONFIG,
       });
       const { id, outs } = await created(h, {
         adoptJobId: existing.jobId,
@@ -405,14 +408,7 @@ describe("TrainingJob provider against the emulator", function () {
       h = await harness();
       const existing = h.emu.control.createJob(PROJECT, {
         job_name: "other",
-        config: {
-          worker_server_num: 1,
-          spec_id: 1,
-          engine_id: 4,
-          app_url: "/bucket/app/",
-          boot_file_url: "/bucket/app/train.py",
-          data_url: "/bucket/data/",
-        },
+        config: EXISTING_WIRE_CONFIG,
       });
       await assert.rejects(created(h, { adoptJobId: existing.jobId, config: { ...CONFIG, workerServerNum: 2 } }), /config.workerServerNum/);
     });
