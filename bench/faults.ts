@@ -11,13 +11,13 @@
  * destroy, failed operations (up/destroy exiting with an error), and API calls beyond the 0% run.
  * When a destroy fails it is run again, as a user would, at most twice more.
  */
-import { startEmulator, type FaultStep, type RunningEmulator } from "../emulator";
+import type { FaultStep, RunningEmulator } from "../emulator";
 import { FAULT_KINDS, seededRandom } from "../emulator/faults";
 import { isTerminal } from "../provider/api/status";
 import { callsByRoute } from "./lib/calls";
-import { BENCH_PROJECT } from "./lib/emulated";
+import { BENCH_PROJECT, benchEmulator } from "./lib/emulated";
 import { trainingJobs } from "./lib/programs";
-import { BenchPulumi, freshCredentials, lastLines } from "./lib/pulumi";
+import { BenchPulumi, lastLines } from "./lib/pulumi";
 import { printTable, seconds, type Verdict } from "./lib/report";
 
 export const RATES = [0, 0.1, 0.2, 0.4] as const;
@@ -89,15 +89,7 @@ function remaining(emu: RunningEmulator): number {
 }
 
 async function runAt(pulumi: BenchPulumi, rate: number): Promise<FaultRun> {
-  const credentials = freshCredentials();
-  const emu = await startEmulator({
-    port: 0,
-    accessKeys: { [credentials.accessKey]: credentials.secretKey },
-    projectId: BENCH_PROJECT,
-    deleteDelayMs: REMOVAL_DELAY_MS,
-    jobDurationMs: 500,
-    seed: SEED,
-  });
+  const { emu, credentials } = await benchEmulator({ deleteDelayMs: REMOVAL_DELAY_MS, jobDurationMs: 500, seed: SEED });
   let destroyed = false;
   const stack = await pulumi.stack(
     `faults-${Math.round(rate * 100)}-${Date.now().toString(36)}`,

@@ -7,13 +7,13 @@
  * Reported: wall time of each operation, its ratio to the floor, peak RSS of the dynamic-provider
  * process (and of the engine), and the API calls the emulator logged.
  */
-import { startEmulator, type RequestLogEntry } from "../emulator";
+import type { RequestLogEntry } from "../emulator";
 import { isTerminal } from "../provider/api/status";
 import { callsByRoute } from "./lib/calls";
-import { BENCH_PROJECT } from "./lib/emulated";
+import { BENCH_PROJECT, benchEmulator } from "./lib/emulated";
 import { PeakSampler, peakMiB, type ProcessPeak } from "./lib/procs";
 import { nothings, trainingJobs } from "./lib/programs";
-import { BenchPulumi, freshCredentials, lastLines, type BenchStack } from "./lib/pulumi";
+import { BenchPulumi, lastLines, type BenchStack } from "./lib/pulumi";
 import { printTable, seconds, type Verdict } from "./lib/report";
 import { linearFit } from "./lib/stats";
 
@@ -88,14 +88,7 @@ async function until(what: string, condition: () => boolean, timeoutMs: number):
 }
 
 export async function runStackScale(pulumi: BenchPulumi, options: { withDefaultParallel?: boolean } = {}): Promise<StackScaleResult> {
-  const credentials = freshCredentials();
-  const emu = await startEmulator({
-    port: 0,
-    accessKeys: { [credentials.accessKey]: credentials.secretKey },
-    projectId: BENCH_PROJECT,
-    deleteDelayMs: REMOVAL_DELAY_MS,
-    jobDurationMs: 500,
-  });
+  const { emu, credentials } = await benchEmulator({ deleteDelayMs: REMOVAL_DELAY_MS, jobDurationMs: 500 });
   const counts: Record<Kind, number> = { "training-job": 0, floor: 0 };
   const stacks: Partial<Record<Kind, BenchStack>> = {};
   const tag = Date.now().toString(36);

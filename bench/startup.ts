@@ -13,10 +13,8 @@ import * as provrpc from "@pulumi/pulumi/proto/provider_grpc_pb";
 import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
-import { startEmulator } from "../emulator";
-import { BENCH_JOB_CONFIG, BENCH_PROJECT } from "./lib/emulated";
+import { BENCH_JOB_CONFIG, BENCH_PROJECT, benchEmulator } from "./lib/emulated";
 import { repoRoot } from "./lib/paths";
-import { freshCredentials } from "./lib/pulumi";
 import { printTable, type Verdict } from "./lib/report";
 import { median } from "./lib/stats";
 
@@ -135,8 +133,7 @@ async function once(launcher: Launcher, command: string, config: Record<string, 
 
 export async function runStartup(binDir: string): Promise<StartupResult> {
   const provider = serializedProvider();
-  const credentials = freshCredentials();
-  const emu = await startEmulator({ port: 0, accessKeys: { [credentials.accessKey]: credentials.secretKey }, projectId: BENCH_PROJECT });
+  const { emu, credentials } = await benchEmulator();
   const config = {
     "modelarts:endpoint": emu.url,
     "modelarts:projectId": BENCH_PROJECT,

@@ -3,10 +3,9 @@
  * `pulumi stack export` (exactly as the CLI prints it) per job, the size of one TrainingJob's entry,
  * and the size of the serialized provider (`__provider`) that the engine stores with each resource.
  */
-import { startEmulator } from "../emulator";
-import { BENCH_PROJECT } from "./lib/emulated";
+import { benchEmulator } from "./lib/emulated";
 import { trainingJobs } from "./lib/programs";
-import { BenchPulumi, freshCredentials, lastLines } from "./lib/pulumi";
+import { BenchPulumi, lastLines } from "./lib/pulumi";
 import { printTable, type Verdict } from "./lib/report";
 
 /** Target of the issue: serialized provider per resource. */
@@ -35,13 +34,7 @@ const SMALL = 1;
 const LARGE = 11;
 
 export async function runStateSize(pulumi: BenchPulumi): Promise<StateSizeResult> {
-  const credentials = freshCredentials();
-  const emu = await startEmulator({
-    port: 0,
-    accessKeys: { [credentials.accessKey]: credentials.secretKey },
-    projectId: BENCH_PROJECT,
-    jobDurationMs: 500,
-  });
+  const { emu, credentials } = await benchEmulator({ jobDurationMs: 500 });
   let count = SMALL;
   const stack = await pulumi.stack(
     `state-${Date.now().toString(36)}`,

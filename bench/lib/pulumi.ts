@@ -9,7 +9,6 @@
  * emulator, so this is the small bench-side variant.
  */
 import { execFile } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,23 +16,13 @@ import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, type PulumiFn, type Stack } from "@pulumi/pulumi/automation";
 import type { RunningEmulator } from "../../emulator";
 import { ensurePulumi } from "../../scripts/ensure-pulumi";
-import { BENCH_PROJECT } from "./emulated";
+import { BENCH_PROJECT, type Credentials } from "./emulated";
 import { repoRoot } from "./paths";
 
 const execFileAsync = promisify(execFile);
 
 /** Environment variables the provider would read as a fallback: the benchmarks must not inherit them. */
 const FOREIGN_ENV = /^(HW|OS|MODELARTS)_/;
-
-export interface Credentials {
-  accessKey: string;
-  secretKey: string;
-}
-
-/** Fresh AK/SK credentials for one emulator. */
-export function freshCredentials(): Credentials {
-  return { accessKey: `AK${randomBytes(9).toString("hex").toUpperCase()}`, secretKey: randomBytes(24).toString("base64url") };
-}
 
 /** What one timed operation returned. */
 export interface Timed {
