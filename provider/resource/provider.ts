@@ -151,6 +151,8 @@ export class TrainingJobProviderImpl {
     // Stored outputs always carry the job id; the props of a `get` never do.
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const job = await this.findJob(client, id, stored?.jobName);
+    // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
+    if (!job && !stored) throw new GetError(`TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
     if (!job) return {};
     let details: VersionDetails | undefined;
     try {
@@ -424,6 +426,10 @@ export class DeleteTimeoutError extends ModelArtsError {
 }
 export class AdoptError extends ModelArtsError {
   override readonly name = "AdoptError";
+}
+/** `TrainingJob.get` names a job that the service does not list. */
+export class GetError extends ModelArtsError {
+  override readonly name = "GetError";
 }
 
 export function describeStatus(status: number): string {

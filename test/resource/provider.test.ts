@@ -272,11 +272,19 @@ describe("TrainingJob provider against the emulator", function () {
       assert.deepEqual(clients, [{ projectId: other }]);
       assert.equal(props!["projectId"], other);
       assert.equal(props!["jobName"], "elsewhere");
-      assert.deepEqual(await h.provider.read(existing.jobId, { __provider: SERIALIZED }), {}, "not in the default project");
+      await assert.rejects(
+        h.provider.read(existing.jobId, { __provider: SERIALIZED }),
+        /no training job with id/,
+        "not in the default project",
+      );
     });
 
-    it("returns nothing for an id that no job has, so that get fails", async () => {
-      assert.deepEqual(await h.provider.read("987654321", { __provider: SERIALIZED }), {});
+    it("fails a get for an id that no job has, naming the id and the project", async () => {
+      await assert.rejects(h.provider.read("987654321", { __provider: SERIALIZED }), (error: Error) => {
+        assert.equal(error.name, "GetError");
+        assert.match(error.message, new RegExp(`no training job with id 987654321 exists in project ${PROJECT}`));
+        return true;
+      });
     });
   });
 
