@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { TrainingJobComputed, TrainingJobConfig, TrainingJobInputs, TrainingJobTimeouts, WaitFor } from "./resource/inputs";
+import { PROGRESS_URN_KEY } from "./resource/progress";
 import { makeStub, type StubProvider } from "./resource/stub";
 
 /** `pulumi.Input` all the way down, for plain data shapes. */
@@ -81,6 +82,8 @@ const argsAgreeWithInputs: ArgsAgreeWithInputs = true;
 void argsAgreeWithInputs;
 
 const PACKAGE_NAME = "pulumi-modelarts";
+/** The type token the engine records for a TrainingJob. */
+const RESOURCE_TYPE = "pulumi-nodejs:dynamic/modelarts:TrainingJob";
 
 let stub: StubProvider | undefined;
 
@@ -191,7 +194,13 @@ export class TrainingJob extends pulumi.dynamic.Resource {
     // A read sends only where to look: every output comes from the service, never from the program.
     const props: Record<string, unknown> = reading
       ? lookupOf(argsOrState)
-      : { ...argsOrState, autonamePrefix: name, autonameSeed: `${pulumi.getProject()}/${pulumi.getStack()}` };
+      : {
+          ...argsOrState,
+          autonamePrefix: name,
+          autonameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
+          // The provider is never told which resource a call is for: its own URN lets progress show on its row.
+          [PROGRESS_URN_KEY]: pulumi.createUrn(name, RESOURCE_TYPE, opts?.parent),
+        };
     for (const key of OUTPUT_KEYS) if (!(key in props)) props[key] = undefined;
     super(sharedStub() as unknown as pulumi.dynamic.ResourceProvider, name, props, opts, "modelarts", "TrainingJob");
   }
@@ -219,7 +228,7 @@ export class TrainingJob extends pulumi.dynamic.Resource {
   }
 
   /** The resource's type token, as the engine records it. */
-  private static readonly pulumiType = "pulumi-nodejs:dynamic/modelarts:TrainingJob";
+  private static readonly pulumiType = RESOURCE_TYPE;
 
   /**
    * True if `obj` is a TrainingJob. Compares the type token the SDK records on every resource

@@ -36,7 +36,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 /** Default values applied before comparing, so that an explicit default is no change. */
 const DEFAULTS: Bag = { description: "", workspaceId: "0", waitFor: "submitted", stopBeforeDelete: true };
 
-/** Keys that are compared; anything else (outputs, `__provider`) is ignored. */
+/** Keys that are compared; anything else (outputs, `__provider`, the hidden `progressUrn`) is ignored. */
 const INPUT_KEYS = [
   "jobName",
   "description",

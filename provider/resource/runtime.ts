@@ -6,7 +6,8 @@
 import { createClient, parseProfiles, profileSettings, PROFILES_KEY, type ModelArtsSettings, type Profiles } from "../api/config";
 import { ConfigurationError, ModelArtsError } from "../api/errors";
 import type { ModelArtsApi } from "../api/types";
-import { reportProgress } from "./progress";
+import { shapeFailure } from "./failure";
+import { PROGRESS_URN_KEY, reportProgress, withOperation } from "./progress";
 import { TrainingJobProviderImpl, type JobTarget } from "./provider";
 
 /** The stack-config keys read under the `modelarts:` namespace (besides `modelarts:profiles`). */
@@ -92,7 +93,17 @@ const providers = new WeakMap<object, TrainingJobProviderImpl>();
 
 type Method = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete";
 
-/** Called by the serialized stub for every engine call. */
+/** Where each method finds the resource's inputs or state, which carry its URN. */
+const PROPS_ARG: Record<Exclude<Method, "configure">, number> = { check: 1, diff: 2, create: 0, read: 1, update: 2, delete: 1 };
+
+/** Methods that wait on the service, and so get a heartbeat. */
+const WAITING = new Set<Method>(["create", "update", "delete"]);
+
+/**
+ * Called by the serialized stub for every engine call. Runs the call in its resource's progress
+ * context, and shapes its failure for the dynamic-provider host (see `failure.ts`): an error the user
+ * can act on is printed once, without stack frames.
+ */
 export async function dispatch(stub: object, method: Method, args: unknown[]): Promise<unknown> {
   if (method === "configure") {
     const req = args[0] as { config?: ConfigSource } | undefined;
@@ -105,5 +116,16 @@ export async function dispatch(stub: object, method: Method, args: unknown[]): P
     providers.set(stub, provider);
   }
   const fn = provider[method] as (...a: unknown[]) => Promise<unknown>;
-  return fn.apply(provider, args);
+  const props = args[PROPS_ARG[method]] as Record<string, unknown> | undefined;
+  return withOperation(
+    props?.[PROGRESS_URN_KEY],
+    async () => {
+      try {
+        return await fn.apply(provider, args);
+      } catch (error) {
+        throw await shapeFailure(error, method);
+      }
+    },
+    { heartbeat: WAITING.has(method) },
+  );
 }
