@@ -66,7 +66,7 @@ describe("e2e: one clean line per failure", function () {
     await pulumiCli();
   });
 
-  it("a missing modelarts:projectId fails the preview with its message once and no stack frames, which --debug still shows", async () => {
+  it("a missing modelarts:projectId fails the preview with its message once and no stack frames, which --debug and -v=3 --logtostderr still show", async () => {
     const args: TrainingJobArgs = { jobName: "no-project", config: jobConfig() };
     await withScenario({ program: singleJob("cfg", () => ({ args })) }, async (s) => {
       await s.stack.removeConfig("modelarts:projectId");
@@ -89,6 +89,11 @@ describe("e2e: one clean line per failure", function () {
         debug.some((l) => /at .*config\.(ts|js):\d+/.test(l)),
         `with --debug the frames are in the transcript:\n${debug.join("\n")}`,
       );
+      const engineLog: string[] = [];
+      await s.stack
+        .preview({ onError: (t) => engineLog.push(t), color: "never", logVerbosity: 3, logToStdErr: true })
+        .catch(() => undefined);
+      assert.match(engineLog.join(""), /at .*config\.(ts|js):\d+/, "with -v=3 --logtostderr the frames are in the engine's log");
       await s.stack.setConfig("modelarts:projectId", { value: "0123456789abcdef0123456789abcdef" });
     });
   });
