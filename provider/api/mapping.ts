@@ -14,6 +14,7 @@ import type {
   CreateVersionResult,
   DataSourceItem,
   EngineSpec,
+  Flavor,
   JobConfig,
   JobSummary,
   ListJobsQuery,
@@ -172,7 +173,7 @@ function toWireConfigFields(config: Omit<JobConfig, "createVersion" | "volumes">
     boot_file_url: config.bootFileUrl,
     engine_id: config.engineId,
     model_id: config.modelId,
-    parameter: config.parameters?.map((p) => ({ label: p.label, value: p.value })),
+    parameter: config.parameters?.map((p) => compact({ label: p.label, value: p.value })),
     data_url: config.dataUrl,
     dataset_id: config.datasetId,
     dataset_version_id: config.datasetVersionId,
@@ -180,11 +181,15 @@ function toWireConfigFields(config: Omit<JobConfig, "createVersion" | "volumes">
       compact({ type: d.type, data_url: d.dataUrl, dataset_id: d.datasetId, dataset_version: d.datasetVersion }),
     ),
     spec_id: config.specId,
+    flavor: config.flavor && { code: config.flavor.code },
     pool_id: config.poolId,
     train_url: config.trainUrl,
     log_url: config.logUrl,
     user_image_url: config.userImageUrl,
     user_command: config.userCommand,
+    nas_share_addr: config.nasShareAddr,
+    nas_mount_path: config.nasMountPath,
+    nas_type: config.nasType,
   });
 }
 
@@ -285,9 +290,10 @@ export function fromWireListJobs(body: unknown): ListJobsResult {
   });
 }
 
+/** Parameter items as sent: a member that is absent or null stays absent (both are optional). */
 function fromWireParameters(value: unknown): Parameter[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return value.filter(isObject).map((p) => ({ label: toStr(p["label"]) ?? "", value: toStr(p["value"]) ?? "" }));
+  return value.filter(isObject).map((p) => compact({ label: toStr(p["label"]), value: toStr(p["value"]) }));
 }
 
 function fromWireDataSource(value: unknown): DataSourceItem[] | undefined {
@@ -328,6 +334,12 @@ function fromWireVolumes(value: unknown): Volume[] | undefined {
   });
 }
 
+/** `flavor_code` in the shape of the create request's `flavor`; undefined when null or empty. */
+function flavorOf(value: unknown): Flavor | undefined {
+  const code = toStr(value);
+  return code === undefined || code === "" ? undefined : { code };
+}
+
 /** Version details (§3.3), or one item of the versions list (§3.4) with the job's id given. */
 export function fromWireVersion(body: unknown, jobIdFallback?: string): VersionDetails {
   const v = requireObject(body) as WireVersion;
@@ -350,6 +362,7 @@ export function fromWireVersion(body: unknown, jobIdFallback?: string): VersionD
     engineType: toNumber(v.engine_type),
     specId: toNumber(v.spec_id),
     specCode: toStr(v.spec_code),
+    flavor: flavorOf(v.flavor_code),
     workerServerNum: toNumber(v.worker_server_num),
     appUrl: toStr(v.app_url),
     bootFileUrl: toStr(v.boot_file_url),
@@ -365,7 +378,11 @@ export function fromWireVersion(body: unknown, jobIdFallback?: string): VersionD
     userCommand: toStr(v.user_command),
     resourceId: toStr(v.resource_id),
     poolId: toStr(v.pool_id),
+    poolName: toStr(v.pool_name),
     volumes: fromWireVolumes(v.volumes),
+    nasShareAddr: toStr(v.nas_share_addr),
+    nasMountPath: toStr(v.nas_mount_path),
+    nasType: toStr(v.nas_type),
     modelMetricList: decodeEmbeddedJson(v.model_metric_list),
     systemMetricList: decodeEmbeddedJson(v.system_metric_list),
   });

@@ -5,10 +5,16 @@
  * Job and version ids are decimal strings: they are Longs on the wire and must never lose digits.
  */
 
-/** A run argument (`config.parameter[]` on the wire). */
+/** A run argument (`config.parameter[]` on the wire). The reference marks both members optional. */
 export interface Parameter {
-  label: string;
-  value: string;
+  label?: string;
+  value?: string;
+}
+
+/** Flavour selected by its code (`config.flavor` on the wire), e.g. `{ code: "modelarts.vm.cpu.8u" }`. */
+export interface Flavor {
+  /** A `spec_code` from `GET /v1/{project_id}/job/resource-specs`, or a flavour of the dedicated pool given by `poolId`. */
+  code: string;
 }
 
 /** One `config.data_source[]` item: either an OBS item (`dataUrl`) or a dataset item. */
@@ -66,9 +72,14 @@ export interface JobConfig {
   datasetVersionId?: string;
   /** Data sources (OBS or dataset items). */
   dataSource?: DataSourceItem[];
-  /** Public-pool flavour id. Exactly one of `specId` or `poolId`. */
+  /**
+   * Public-pool flavour id. The flavour is chosen in one of four ways: `specId` alone, `flavor`
+   * alone (public pool), `flavor` with `poolId`, or `poolId` alone (dedicated pool).
+   */
   specId?: number;
-  /** Dedicated resource pool id. Exactly one of `specId` or `poolId`. */
+  /** Flavour by code, e.g. `{ code: "modelarts.vm.cpu.8u" }`: alone (public pool) or with `poolId`. Not with `specId`. */
+  flavor?: Flavor;
+  /** Dedicated resource pool id, alone or with `flavor`. Not with `specId`. */
   poolId?: string;
   /** OBS output directory. Required to create a version (so for a config change of a resource). */
   trainUrl?: string;
@@ -80,6 +91,12 @@ export interface JobConfig {
   userCommand?: string;
   /** NFS or host-path volumes (dedicated pools). A new version cannot carry them: a change replaces a resource. */
   volumes?: Volume[];
+  /** NAS share address, e.g. `192.168.8.150:/`. */
+  nasShareAddr?: string;
+  /** Where the NAS share is mounted in the job, e.g. `/home/work/nas`. */
+  nasMountPath?: string;
+  /** NAS type: `"nfs"` (the reference) or `"efs"` (what the live service reports by default). */
+  nasType?: string;
   /** Create the first version with the job. @default true */
   createVersion?: boolean;
 }
@@ -97,12 +114,16 @@ export const JOB_CONFIG_KEYS = [
   "datasetVersionId",
   "dataSource",
   "specId",
+  "flavor",
   "poolId",
   "trainUrl",
   "logUrl",
   "userImageUrl",
   "userCommand",
   "volumes",
+  "nasShareAddr",
+  "nasMountPath",
+  "nasType",
 ] as const satisfies ReadonlyArray<keyof JobConfig & keyof VersionDetails>;
 
 export interface CreateJobRequest {
@@ -177,6 +198,8 @@ export interface VersionDetails {
   engineType?: number;
   specId?: number;
   specCode?: string;
+  /** `flavor_code`, in the create request's shape. */
+  flavor?: Flavor;
   workerServerNum?: number;
   appUrl?: string;
   bootFileUrl?: string;
@@ -191,8 +214,13 @@ export interface VersionDetails {
   userImageUrl?: string;
   userCommand?: string;
   resourceId?: string;
+  /** Also reported for public pools (the service's own pool behind the flavour). */
   poolId?: string;
+  poolName?: string;
   volumes?: Volume[];
+  nasShareAddr?: string;
+  nasMountPath?: string;
+  nasType?: string;
   /** `model_metric_list`, decoded from its JSON-string form; undefined when absent or not JSON. */
   modelMetricList?: unknown;
   /** `system_metric_list` (an object in details, a JSON string in the list), decoded. */

@@ -532,10 +532,8 @@ export function driftConfig(declared: TrainingJobConfig, details: VersionDetails
     if (declared[key] === undefined) continue;
     const live = details[key];
     if (live === undefined || live === null) continue;
-    out[key] =
-      key === "parameters"
-        ? (live as Array<{ label: string; value: unknown }>).map((p) => ({ label: p.label, value: String(p.value) }))
-        : live;
+    // The client already normalises the echo (strings for parameter values, no null members).
+    out[key] = live;
   }
   return out as unknown as TrainingJobConfig;
 }

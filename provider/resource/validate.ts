@@ -1,5 +1,5 @@
 /**
- * `check`'s rules: every rule of the create API (../shared/modelarts-api.md §3.1), applied before any
+ * `check`'s rules: every rule of the create API (docs/api-v1.md §3.1), applied before any
  * call is made, reported as `{property, reason}` with the property path. Values that are still
  * unknown during a preview are skipped.
  */
@@ -127,20 +127,14 @@ function validateConfig(c: Checker, config: Bag): void {
   c.positiveInt(config, "workerServerNum", "config.workerServerNum");
   c.positiveInt(config, "engineId", "config.engineId");
   c.positiveInt(config, "modelId", "config.modelId");
-  c.positiveInt(config, "specId", "config.specId");
-  c.nonEmpty(config, "poolId", "config.poolId");
   for (const key of ["appUrl", "bootFileUrl", "dataUrl", "trainUrl", "logUrl"]) c.obsPath(config, key, `config.${key}`);
   c.nonEmpty(config, "datasetId", "config.datasetId");
   c.nonEmpty(config, "datasetVersionId", "config.datasetVersionId");
   c.nonEmpty(config, "userImageUrl", "config.userImageUrl");
   c.nonEmpty(config, "userCommand", "config.userCommand");
 
-  // Flavour: exactly one of specId and poolId.
-  if (set(config, "specId") && set(config, "poolId")) {
-    c.fail("config.poolId", "cannot be set together with config.specId: use specId for a public pool or poolId for a dedicated pool");
-  } else if (!set(config, "specId") && !set(config, "poolId")) {
-    c.fail("config.specId", "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required");
-  }
+  validateFlavour(c, config);
+  validateNas(c, config);
 
   // Code: modelId, or appUrl together with bootFileUrl.
   const app = set(config, "appUrl");
@@ -193,14 +187,52 @@ function validateConfig(c: Checker, config: Bag): void {
       if (isUnknown(item)) return;
       if (!item || typeof item !== "object") return c.fail(path, "must be {label, value}");
       const p = item as Bag;
-      if (!set(p, "label")) c.fail(`${path}.label`, "is required");
-      else if (c.has(p, "label", `${path}.label`, "string") && !(p["label"] as string)) c.fail(`${path}.label`, "must not be empty");
-      if (!set(p, "value")) c.fail(`${path}.value`, 'is required (use "" for an empty value)');
-      else c.has(p, "value", `${path}.value`, "string");
+      // Both members are optional in the API reference (docs/api-v1.md §3.1); a given one is text.
+      c.has(p, "label", `${path}.label`, "string");
+      c.has(p, "value", `${path}.value`, "string");
     });
   }
   if (c.has(config, "volumes", "config.volumes", "array")) {
     (config["volumes"] as unknown[]).forEach((item, i) => validateVolume(c, item, `config.volumes[${i}]`));
+  }
+}
+
+/**
+ * The flavour, in one of the four forms of the API (docs/api-v1.md §3.1): `specId` alone or
+ * `flavor.code` alone (public pool), `poolId` alone or with `flavor.code` (dedicated pool).
+ */
+function validateFlavour(c: Checker, config: Bag): void {
+  c.positiveInt(config, "specId", "config.specId");
+  c.nonEmpty(config, "poolId", "config.poolId");
+  if (c.has(config, "flavor", "config.flavor", "object")) {
+    const flavor = config["flavor"] as Bag;
+    for (const key of Object.keys(flavor)) if (key !== "code") c.fail(`config.flavor.${key}`, "is not a flavour field: use code");
+    if (!set(flavor, "code")) c.fail("config.flavor.code", 'is required (a flavour code such as "modelarts.vm.cpu.8u")');
+    else if (c.has(flavor, "code", "config.flavor.code", "string") && !/^\S+$/.test(flavor["code"] as string))
+      c.fail("config.flavor.code", `must be a flavour code such as "modelarts.vm.cpu.8u", got "${String(flavor["code"])}"`);
+  }
+  const spec = set(config, "specId");
+  const code = set(config, "flavor");
+  const pool = set(config, "poolId");
+  if (spec && pool)
+    c.fail("config.poolId", "cannot be set together with config.specId: use specId for a public pool or poolId for a dedicated pool");
+  if (spec && code)
+    c.fail("config.flavor", "cannot be set together with config.specId: choose the flavour by specId or by flavor.code, not both");
+  if (!spec && !code && !pool)
+    c.fail(
+      "config.specId",
+      "one of config.specId or config.flavor.code (public pool flavour) or config.poolId (dedicated pool) is required",
+    );
+}
+
+/** The NAS fields: text; the mount path, when given, absolute. */
+function validateNas(c: Checker, config: Bag): void {
+  c.has(config, "nasShareAddr", "config.nasShareAddr", "string");
+  c.has(config, "nasType", "config.nasType", "string");
+  if (c.has(config, "nasMountPath", "config.nasMountPath", "string")) {
+    const path = config["nasMountPath"] as string;
+    if (path !== "" && !path.startsWith("/"))
+      c.fail("config.nasMountPath", `must be an absolute path such as "/home/work/nas", got "${path}"`);
   }
 }
 

@@ -87,8 +87,8 @@ describe("emulator: training jobs over HTTP", () => {
       const details = (await call()("GET", `/training-jobs/${jobId}/versions/${versionId}`)).json;
       assert.equal(details.duration, 7_500);
       assert.equal(typeof details.start_time, "number");
-      assert.notEqual(details.model_metric_list, "{}");
-      assert.equal(typeof JSON.parse(details.model_metric_list as string).total_metric, "object");
+      // A custom-code job has no model metrics: the live service answers "{}" for it.
+      assert.equal(details.model_metric_list, "{}");
     });
 
     it("passes through IMAGE_CREATING for a custom-image job", async () => {

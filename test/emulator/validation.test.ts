@@ -150,7 +150,8 @@ describe("emulator: create validation", () => {
 
   describe("other fields", () => {
     it("checks parameter items and volumes", async () => {
-      await rejects(jobBody("o", { parameter: [{ value: "1" }] }), "ModelArts.0101", /parameter\[0\]\.label/);
+      await rejects(jobBody("o", { parameter: [{ label: 7 }] }), "ModelArts.0101", /parameter\[0\]\.label/);
+      await rejects(jobBody("o", { parameter: [{ value: { x: 1 } }] }), "ModelArts.0101", /parameter\[0\]\.value/);
       await rejects(jobBody("o", { volumes: [{ host_path: { src_path: "/a", dest_path: "/b" } }] }), "ModelArts.0101", /host_path/);
       await rejects(jobBody("o", { volumes: [{ nfs: { id: "x", src_path: "1.2.3.4:/" } }] }), "ModelArts.0101", /dest_path/);
       await accepts(jobBody("nfs-job", { volumes: [{ nfs: { id: "sfs1", src_path: "192.168.8.150:/", dest_path: "/home/work/nas" } }] }));

@@ -105,7 +105,10 @@ describe("TrainingJob provider against the emulator", function () {
       h.emu.control.clearRequests();
       const { failures } = await h.provider.check({}, { jobName: "x", config: { ...CONFIG, specId: undefined } });
       assert.deepEqual(failures, [
-        { property: "config.specId", reason: "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required" },
+        {
+          property: "config.specId",
+          reason: "one of config.specId or config.flavor.code (public pool flavour) or config.poolId (dedicated pool) is required",
+        },
       ]);
       assert.equal(h.emu.control.requests().length, 0);
     });

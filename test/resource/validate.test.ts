@@ -41,7 +41,7 @@ describe("check rules", () => {
 
   it("requires exactly one of specId and poolId", () => {
     assert.match(failuresOf(withConfig({ poolId: "pool-1" }))[0]!, /^config.poolId: cannot be set together with config.specId/);
-    assert.match(failuresOf(withConfig({ specId: undefined }))[0]!, /^config.specId: one of config.specId/);
+    assert.match(failuresOf(withConfig({ specId: undefined }))[0]!, /^config.specId: one of config.specId or config.flavor.code/);
     assert.deepEqual(failuresOf(withConfig({ specId: undefined, poolId: "pool-1" })), []);
   });
 
@@ -86,7 +86,10 @@ describe("check rules", () => {
     assert.match(failuresOf(withConfig({ trainUrl: "/bucket/with space/" })).join("\n"), /config.trainUrl: must not contain spaces/);
     assert.match(failuresOf(withConfig({ workerServerNum: 0 })).join("\n"), /config.workerServerNum: must be a positive integer, got 0/);
     assert.match(failuresOf(withConfig({ workerServerNum: "2" })).join("\n"), /config.workerServerNum: must be a number, got string/);
-    assert.match(failuresOf(withConfig({ parameters: [{ label: "lr" }] })).join("\n"), /config.parameters\[0\].value: is required/);
+    assert.match(
+      failuresOf(withConfig({ parameters: [{ label: "lr", value: 1 }] })).join("\n"),
+      /config.parameters\[0\].value: must be a string/,
+    );
     assert.match(
       failuresOf(withConfig({ volumes: [{ nfs: { id: "x", srcPath: "1.2.3.4:/" } }] })).join("\n"),
       /config.volumes\[0\].nfs.destPath: is required/,
