@@ -119,7 +119,8 @@ function checkFlavour(config: Obj, ctx: ValidationContext): FlavourResult {
   if (workers < 1) throw Faults.invalidArgument("config.worker_server_num", `must be at least 1, got ${workers}`);
   const specId = optInt(config, "spec_id", "config.spec_id");
   const code = flavorCode(config);
-  const poolId = optString(config, "pool_id", "config.pool_id");
+  // Clients that send every field write `"pool_id": ""` for a public-pool job (docs/api-v1.md §3.1).
+  const poolId = optString(config, "pool_id", "config.pool_id") || null;
   if (specId !== null && poolId !== null && !ctx.lenient) {
     throw Faults.invalidArgument("config.spec_id", "spec_id (public pool) and pool_id (dedicated pool) are mutually exclusive");
   }
@@ -141,8 +142,10 @@ function checkFlavour(config: Obj, ctx: ValidationContext): FlavourResult {
   }
   const pool = ctx.catalogue.pools.find((p) => p.pool_id === poolId);
   if (!pool) throw Faults.poolNotFound(poolId as string);
+  // A dedicated pool offers its own flavours and, as the emulator does not model its hardware, every public one.
   const offered = pool.flavors ?? [];
-  if (code !== null && !offered.includes(code)) throw Faults.flavorNotInPool(code, pool.pool_id);
+  if (code !== null && !offered.includes(code) && !ctx.catalogue.specs.some((s) => s.spec_code === code))
+    throw Faults.flavorNotInPool(code, pool.pool_id);
   if (workers > pool.max_num) throw Faults.tooManyNodes(workers, pool.max_num, pool.pool_name);
   return { specId: null, poolId, flavorCode: code ?? offered[0] ?? null };
 }
@@ -365,7 +368,8 @@ function checkConfig(config: Obj, ctx: ValidationContext, trainUrlRequired: bool
   const trainUrl = optString(config, "train_url", "config.train_url");
   if (trainUrl === null && trainUrlRequired) throw Faults.invalidArgument("config.train_url", "is required when creating a version");
   obsPath(trainUrl, "config.train_url");
-  const logUrl = optString(config, "log_url", "config.log_url");
+  // An empty log_url means none: clients that send every field write "" (docs/api-v1.md §3.1).
+  const logUrl = optString(config, "log_url", "config.log_url") || null;
   obsPath(logUrl, "config.log_url");
   let volumes: VolumeWire[] | null = null;
   if (allowVolumes) volumes = checkVolumes(config, flavour.poolId);

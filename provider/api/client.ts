@@ -1,5 +1,5 @@
 /**
- * `ModelArtsClient`: the v1 training-job API over HTTP (../shared/modelarts-api.md §3), with
+ * `ModelArtsClient`: the v1 training-job API over HTTP (docs/api-v1.md §3), with
  * AK/SK, IAM password or token authentication, the retry policy of `retry.ts`, and typed errors
  * from `error-factory.ts`. Creating a job or a version is never re-sent blindly: after an ambiguous
  * failure the client looks first and adopts what the service created.

@@ -1,7 +1,7 @@
 /**
  * The one factory that turns a failed response or a failed transport into a typed error
  * (`errors.ts`). Handling is keyed on the pair (HTTP status, `ModelArts.NNNN` code), never on the
- * message text (../shared/modelarts-api.md §5.1). Messages say what happened and what to do; every
+ * message text (docs/api-v1.md §5.1). Messages say what happened and what to do; every
  * message is redacted by the error classes.
  */
 import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, type ApiErrorDetails } from "./errors";

@@ -105,7 +105,7 @@ export function isTransient(error: unknown): boolean {
   return ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError";
 }
 
-/** Codes that mean "this job or version does not exist" (../shared/modelarts-api.md §9.2). */
+/** Codes that mean "this job or version does not exist" (docs/api-v1.md §9.2). */
 const NOT_FOUND_CODES = new Set(["ModelArts.2775", "ModelArts.0015"]);
 
 /** True when an error says the addressed job or version does not exist. */

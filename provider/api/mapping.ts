@@ -2,7 +2,8 @@
  * The one place that crosses between the snake_case wire (`wire.ts`) and the camelCase types
  * (`types.ts`). Responses are normalised leniently: numbers that arrive as strings become numbers,
  * job and version ids become exact decimal strings, `null` becomes undefined, unknown keys are
- * ignored. A response that lacks an id or is not an object raises `WireFormatError`.
+ * ignored. A response that lacks an id or is not an object raises `WireFormatError`. Section
+ * numbers (§) refer to docs/api-v1.md.
  */
 import { isLosslessNumber } from "lossless-json";
 import { ModelArtsError } from "./errors";

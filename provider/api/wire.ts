@@ -1,5 +1,5 @@
 /**
- * Snake_case wire types of the v1 training-job API (../shared/modelarts-api.md §3) and of the IAM
+ * Snake_case wire types of the v1 training-job API (docs/api-v1.md §3) and of the IAM
  * token call (§6.1). Responses are typed as they may really arrive: Longs and Ints as JSON numbers
  * or strings (§8.1), `null` for unset fields (§8.6); bodies are parsed with a lossless JSON parser,
  * so every JSON number arrives as a `LosslessNumber` holding its exact text. Unknown keys are ignored.

@@ -17,7 +17,7 @@ type Bag = Record<string, unknown>;
 
 const PROVIDER_KEY = "__provider";
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
-/** How long a job that the service accepted may stay invisible (read-after-create lag, §9.9). */
+/** How long a job that the service accepted may stay invisible (read-after-create lag, docs/api-v1.md §9.9). */
 const NOT_FOUND_GRACE_MS = 60_000;
 
 /** Where a job lives: the per-resource overrides of the provider configuration. */
@@ -356,7 +356,7 @@ export class TrainingJobProviderImpl {
       await client.stopVersion(jobId, versionId);
     } catch (error) {
       if (isNotFound(error)) return;
-      // 409: the version already left a stoppable state (§5.3 ModelArts.2796); the wait below settles it.
+      // 409: the version already left a stoppable state (ModelArts.2796, docs/api-v1.md §5.3); the wait below settles it.
       if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409)) throw error;
     }
     await pollUntil(
@@ -523,7 +523,7 @@ function mergeDetails(outs: Bag, details: VersionDetails | undefined): Bag {
 }
 
 /**
- * The declared config with the values the service reports for the keys the user set (§9.16: only
+ * The declared config with the values the service reports for the keys the user set (docs/api-v1.md §9.16: only
  * diff fields the user set, and never treat a missing echo as drift).
  */
 export function driftConfig(declared: TrainingJobConfig, details: VersionDetails): TrainingJobConfig {

@@ -509,7 +509,7 @@ describe("emulator: training jobs over HTTP", () => {
       assert.equal((await call()("GET", "/job/resource-specs?job_type=deploy")).json.error_code, "ModelArts.2765");
     });
 
-    it("lists AI engines with the digest's ids and types", async () => {
+    it("lists AI engines with the reference's and the live example's ids and types", async () => {
       const res = await call()("GET", "/job/ai-engines?job_type=train");
       const engines = res.json.engines as Array<Record<string, unknown>>;
       assert.deepEqual(
