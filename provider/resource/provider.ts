@@ -141,7 +141,8 @@ export class TrainingJobProviderImpl {
     if (!job) return {};
     let details: VersionDetails | undefined;
     try {
-      details = await client.getVersion(id, job.versionId);
+      // A job whose versions were all deleted is listed without one: there are no details to read.
+      if (job.versionId !== "") details = await client.getVersion(id, job.versionId);
     } catch (error) {
       if (!isNotFound(error)) throw error;
     }
