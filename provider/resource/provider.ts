@@ -8,6 +8,7 @@ import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError } from "../a
 import { isTerminal, statusClass, statusName } from "../api/status";
 import { JOB_CONFIG_KEYS, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
+import { echoOf } from "./echo";
 import { formatDuration, parseDuration } from "./duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
 import { containsUnknown, JOB_NAME_PATTERN, validateInputs, type CheckFailure } from "./validate";
@@ -534,7 +535,7 @@ export function driftConfig(declared: TrainingJobConfig, details: VersionDetails
     const live = details[key];
     if (live === undefined || live === null) continue;
     // The client already normalises the echo (strings for parameter values, no null members).
-    out[key] = live;
+    out[key] = echoOf(key, declared[key], live);
   }
   return out as unknown as TrainingJobConfig;
 }

@@ -113,6 +113,19 @@ describe("TrainingJob provider: the live service's echoes are no drift", functio
     });
   });
 
+  it("shows no drift for an NFS volume declared without readOnly, which the service echoes as false", async () => {
+    await assertNoDriftAfterRefresh(h, {
+      jobName: "nfs",
+      config: {
+        workerServerNum: 1,
+        ...CODE,
+        poolId: "poolc0ffee01",
+        dataUrl: "/bucket/data/",
+        volumes: [{ nfs: { id: "sfs-1", srcPath: "192.168.8.150:/", destPath: "/home/work/nas" } }],
+      },
+    });
+  });
+
   it("shows no drift when the service leaves out the undocumented keys (flavor_code among them)", async () => {
     h.emu.control.setBehaviour({ extraFields: false });
     await assertNoDriftAfterRefresh(h, {
