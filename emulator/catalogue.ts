@@ -153,7 +153,9 @@ export function defaultCatalogue(): Catalogue {
   return {
     specs: [
       spec(1, "modelarts.vm.cpu.2u", "2", "8", 2),
-      spec(2, "modelarts.vm.cpu.8u", "8", "32", 4),
+      // The reference's flavour sample (id 2) and the live example's 8-core flavour (id 27, one node).
+      spec(2, "modelarts.vm.cpu.2u", "2", "8", 2),
+      spec(27, "modelarts.vm.cpu.8u", "8", "32", 1),
       spec(3, "modelarts.vm.cpu.free", "1", "4", 1),
       spec(4, "modelarts.vm.gpu.p100", "8", "64", 4, { gpu_num: 1, gpu_type: "P100" }),
       spec(5, "modelarts.vm.gpu.v100.8", "64", "512", 1, { gpu_num: 8, gpu_type: "V100" }, true),

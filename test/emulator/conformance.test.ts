@@ -68,12 +68,63 @@ describe("emulator conformance with the reference and the live example", () => {
       assert.equal(res.status, 200, res.text);
       assert.equal(res.json.version_name, "V0001");
       assert.equal(res.json.status, 1);
+      const ids = { jobId: rawField(res.text, "job_id"), versionId: rawField(res.text, "version_id") };
+      emu().control.advance(JOB_MS);
+      const d = await details(call(), ids);
+      // The live answer to this request (docs/api-v1.md §3.3), for every field the emulator can know.
+      const live: Json = {
+        job_name: "jobtest_TF",
+        status: 10,
+        spec_id: 27,
+        spec_code: "modelarts.vm.cpu.8u",
+        flavor_code: "modelarts.vm.cpu.8u",
+        core: "8",
+        cpu: "32",
+        gpu_num: 0,
+        gpu_type: "",
+        max_num: 1,
+        worker_server_num: 1,
+        engine_id: 4,
+        engine_name: "TensorFlow",
+        engine_version: "TF-1.8.0-python3.6",
+        engine_type: 1,
+        parameter: [],
+        app_url: "/test-modelarts/mnist-tensorflow-code/",
+        boot_file_url: "/test-modelarts/mnist-tensorflow-code/train_mnist_tf.py",
+        train_url: "/test-modelarts/mnist-model/output/",
+        data_url: "/test-modelarts/dataset-mnist/",
+        data_source: [{ type: "obs", data_url: "/test-modelarts/dataset-mnist/" }],
+        log_url: null,
+        dataset_id: null,
+        dataset_version_id: null,
+        model_id: null,
+        user_image_url: null,
+        user_command: null,
+        volumes: null,
+        pre_version_id: null,
+        pool_id: "pool7d1e384a",
+        pool_name: "hec-train-pub-cpu",
+        pool_type: "SYSTEM_DEFINED",
+        nas_type: "efs",
+        nas_share_addr: null,
+        nas_mount_path: null,
+        model_metric_list: "{}",
+        model_outputs: [],
+        task_summary: {},
+        job_type: 1,
+        storage: "",
+        no_resource: false,
+        gpu: null,
+      };
+      assert.deepEqual(Object.fromEntries(Object.keys(live).map((k) => [k, d[k]])), live);
+      const files = await call()("GET", `/training-jobs/${ids.jobId}/versions/${ids.versionId}/log/file-names`);
+      assert.deepEqual(files.json.log_file_list, ["job-jobtest-tf.0"]);
     });
 
     it("answers a flavor.code job with its spec_id, flavor_code and the public pool", async () => {
       const ids = await create(call(), bodyWith("by-code", { flavor: { code: "modelarts.vm.cpu.8u" } }));
       const d = await details(call(), ids);
-      assert.equal(d.spec_id, 2);
+      assert.equal(d.spec_id, 27);
       assert.equal(d.spec_code, "modelarts.vm.cpu.8u");
       assert.equal(d.flavor_code, "modelarts.vm.cpu.8u");
       assert.equal(d.pool_id, "pool7d1e384a");
@@ -154,7 +205,7 @@ describe("emulator conformance with the reference and the live example", () => {
       assert.equal(res.status, 200, res.text);
       const d = await details(call(), { jobId: ids.jobId, versionId: rawField(res.text, "version_id") });
       assert.equal(d.flavor_code, "modelarts.vm.cpu.8u");
-      assert.equal(d.spec_id, 2);
+      assert.equal(d.spec_id, 27);
     });
   });
 

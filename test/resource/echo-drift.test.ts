@@ -61,7 +61,7 @@ async function assertNoDriftAfterRefresh(h: Harness, inputs: Bag): Promise<Bag> 
 const CODE = { appUrl: "/bucket/app/", bootFileUrl: "/bucket/app/train.py", engineId: 4, trainUrl: "/bucket/out/" };
 
 const FLAVOURS: Array<[string, Bag]> = [
-  ["specId alone", { specId: 2 }],
+  ["specId alone", { specId: 27 }],
   ["flavor.code alone", { flavor: { code: "modelarts.vm.cpu.8u" } }],
   ["flavor.code with a dedicated poolId", { flavor: { code: "modelarts.vm.cpu.8u" }, poolId: "poolc0ffee01" }],
   ["a dedicated poolId alone", { poolId: "poolc0ffee01" }],
