@@ -22,6 +22,8 @@ export interface RequestLogEntry {
   faultPhase?: FaultPhase;
   /** How the request authenticated (or "none" when it did not get that far). */
   auth: RequestAuth;
+  /** The request's `User-Agent` header, when it has one. */
+  userAgent?: string;
   /** `ModelArts.NNNN` of an error answer. */
   errorCode?: string;
   durationMs: number;

@@ -90,6 +90,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       status,
       ...(emu.fault ? { fault: emu.fault.kind, faultPhase: emu.fault.phase } : {}),
       auth: emu.auth,
+      ...(typeof request.headers["user-agent"] === "string" ? { userAgent: request.headers["user-agent"] } : {}),
       ...(emu.errorCode ? { errorCode: emu.errorCode } : {}),
       durationMs: Math.round(performance.now() - emu.startedAt),
     });

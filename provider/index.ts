@@ -2,7 +2,7 @@
  * pulumi-modelarts: ModelArts training jobs (Huawei Cloud and Open Telekom Cloud, v1 training-job
  * API) as Pulumi resources.
  */
-export { TrainingJob, type TrainingJobArgs } from "./training-job";
+export { TrainingJob, type TrainingJobArgs, type TrainingJobState } from "./training-job";
 export type {
   TrainingJobConfig,
   TrainingJobInputs,

@@ -52,11 +52,24 @@ function linkSelf(root = path.resolve(__dirname, "..")) {
   return stat ? "replaced" : "created";
 }
 
-module.exports = { linkSelf };
+/**
+ * Records which package-lock.json node_modules was installed from (its sha256), for
+ * scripts/ensure-node.js `--install`, which runs `npm ci` only when the lock file changed since.
+ * @param {string} root the repository root
+ */
+function stampInstall(root = path.resolve(__dirname, "..")) {
+  const lock = path.join(root, "package-lock.json");
+  if (!fs.existsSync(lock)) return;
+  const hash = require("node:crypto").createHash("sha256").update(fs.readFileSync(lock)).digest("hex");
+  fs.writeFileSync(path.join(root, require("./ensure-node").INSTALL_STAMP), hash + "\n");
+}
+
+module.exports = { linkSelf, stampInstall };
 
 if (require.main === module) {
   try {
     const result = linkSelf();
+    stampInstall();
     if (result !== "present") console.log(`link-self: node_modules/${PACKAGE_NAME} → . (${result})`);
   } catch (error) {
     console.error(`link-self: ${error.message}`);

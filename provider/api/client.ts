@@ -63,7 +63,7 @@ export interface ClientOptions {
    * @default 300000
    */
   tokenRenewMarginMs?: number;
-  /** `User-Agent`; defaults to `pulumi-modelarts/<package version>`. */
+  /** `User-Agent`; defaults to `pulumi-modelarts/<package version> node/<Node.js version>`. */
   userAgent?: string;
 }
 

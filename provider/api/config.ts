@@ -343,6 +343,82 @@ function withSafePrinting(config: ResolvedClientConfig): ResolvedClientConfig {
   return config;
 }
 
+/** The stack-config key that holds the named credentials profiles. */
+export const PROFILES_KEY = "modelarts:profiles";
+
+/** A profile name: what a resource's `profile` input names. */
+export const PROFILE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Settings a profile takes from the top-level `modelarts:*` settings when it does not set them: how
+ * calls are made, never who makes them or where (so two identities never mix).
+ */
+export const INHERITED_BY_PROFILES: readonly SettingKey[] = ["requestTimeout", "maxAttempts", "maxRetryDuration"];
+
+/** Named credentials profiles: each a set of settings, keyed as the top-level ones. */
+export type Profiles = ReadonlyMap<string, Partial<ModelArtsSettings>>;
+
+const SETTING_KEYS = Object.keys(ENVIRONMENT_VARIABLES) as SettingKey[];
+
+/**
+ * Parses `modelarts:profiles`, which the provider receives as the JSON text of a structured config
+ * value (`pulumi config set --path 'modelarts:profiles.eu.accessKey' …`). Every secret is registered
+ * for redaction before anything can fail, and no message quotes a value.
+ */
+export function parseProfiles(text: string | undefined): Profiles {
+  const profiles = new Map<string, Partial<ModelArtsSettings>>();
+  if (text === undefined || text.trim() === "") return profiles;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigurationError(
+      `${PROFILES_KEY} is not structured config; set it by path, e.g. \`pulumi config set --path '${PROFILES_KEY}.eu.accessKey' …\``,
+    );
+  }
+  if (!isPlainObject(parsed)) {
+    throw new ConfigurationError(`${PROFILES_KEY} must be an object of named profiles, e.g. ${PROFILES_KEY}.eu.accessKey`);
+  }
+  for (const profile of Object.values(parsed)) {
+    if (!isPlainObject(profile)) continue;
+    for (const key of SECRET_SETTINGS) if (typeof profile[key] === "string") registerSecret(profile[key]);
+  }
+  for (const [name, profile] of Object.entries(parsed)) {
+    const where = `${PROFILES_KEY}.${name}`;
+    if (!PROFILE_NAME_PATTERN.test(name)) {
+      throw new ConfigurationError(`${PROFILES_KEY}: the profile name "${name}" is not 1–64 of A–Z a–z 0–9 _ -`);
+    }
+    if (!isPlainObject(profile)) throw new ConfigurationError(`${where} must be an object of settings, e.g. ${where}.accessKey`);
+    const settings: Partial<Record<SettingKey, string>> = {};
+    for (const [key, value] of Object.entries(profile)) {
+      if (!(SETTING_KEYS as string[]).includes(key)) {
+        throw new ConfigurationError(`${where}.${key} is not a setting; a profile may set ${SETTING_KEYS.join(", ")}`);
+      }
+      if (typeof value !== "string" && typeof value !== "number" && typeof value !== "boolean") {
+        throw new ConfigurationError(`${where}.${key} must be a single value (a string), not a list or an object`);
+      }
+      settings[key as SettingKey] = String(value);
+    }
+    profiles.set(name, settings);
+  }
+  return profiles;
+}
+
+/**
+ * The settings a resource that names `profile` resolves against: the profile's own, plus the
+ * top-level tuning settings it does not set. Resolve them with an empty environment: a profile is
+ * complete in itself, and a gap must fail rather than fall back to the environment's identity.
+ */
+export function profileSettings(topLevel: Partial<ModelArtsSettings>, profile: Partial<ModelArtsSettings>): Partial<ModelArtsSettings> {
+  const settings: Partial<Record<SettingKey, unknown>> = {};
+  for (const key of INHERITED_BY_PROFILES) if (topLevel[key] !== undefined) settings[key] = topLevel[key];
+  return { ...(settings as Partial<ModelArtsSettings>), ...profile };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 // Convenience: `createClient(settings, env, options?)` lives with the client; re-exported here so
 // that configuration and client construction are one import away.
 export { createClient } from "./client";

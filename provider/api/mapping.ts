@@ -380,6 +380,7 @@ export function fromWireVersion(body: unknown, jobIdFallback?: string): VersionD
     resourceId: toStr(v.resource_id),
     poolId: toStr(v.pool_id),
     poolName: toStr(v.pool_name),
+    poolType: toStr(v.pool_type),
     volumes: fromWireVolumes(v.volumes),
     nasShareAddr: toStr(v.nas_share_addr),
     nasMountPath: toStr(v.nas_mount_path),

@@ -62,7 +62,7 @@ export interface TransportOptions {
   timeoutMs: number;
   policy: RetryPolicy;
   logger?: DebugLogger;
-  /** `User-Agent`; defaults to `pulumi-modelarts/<version>`. */
+  /** `User-Agent`; defaults to `pulumi-modelarts/<version> node/<Node.js version>`. */
   userAgent?: string;
   /** For tests: a preconfigured axios instance. */
   axiosInstance?: AxiosInstance;
@@ -93,7 +93,8 @@ export function packageVersion(): string {
 }
 
 export function defaultUserAgent(): string {
-  return `pulumi-modelarts/${packageVersion()}`;
+  // The Node.js version helps support and lets the tests see which runtime the provider runs on.
+  return `pulumi-modelarts/${packageVersion()} node/${process.version}`;
 }
 
 /** Builds the query string exactly as the signer canonicalises it (sorted, same encoder). */

@@ -217,6 +217,8 @@ export interface VersionDetails {
   /** Also reported for public pools (the service's own pool behind the flavour). */
   poolId?: string;
   poolName?: string;
+  /** Undocumented: `SYSTEM_DEFINED` for the service's public pools (live example). */
+  poolType?: string;
   volumes?: Volume[];
   nasShareAddr?: string;
   nasMountPath?: string;

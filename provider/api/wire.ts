@@ -170,6 +170,8 @@ export interface WireVersion {
   resource_id?: string | null;
   pool_id?: string | null;
   pool_name?: string | null;
+  /** Undocumented; `SYSTEM_DEFINED` for a public pool (docs/api-v1.md §3.3). */
+  pool_type?: string | null;
   nas_share_addr?: string | null;
   nas_mount_path?: string | null;
   nas_type?: string | null;

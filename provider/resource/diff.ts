@@ -48,6 +48,7 @@ const INPUT_KEYS = [
   "region",
   "projectId",
   "endpoint",
+  "profile",
   "adoptJobId",
 ] as const;
 
@@ -61,7 +62,7 @@ function valueOf(bag: Bag, key: string): unknown {
  * - description, waitFor, timeouts, stopBeforeDelete, endpoint: in-place update;
  * - config: in-place update that creates a new version, except `config.volumes` (a new version
  *   cannot carry volumes), which replaces;
- * - jobName, workspaceId, region, projectId: replace, deleting first when the name stays the same;
+ * - jobName, workspaceId, region, projectId, profile: replace, deleting first when the name stays the same;
  * - adoptJobId: replaces only when it names another job than the one in the state.
  */
 export function diffInputs(olds: Bag, news: Bag): JobDiff {
@@ -79,7 +80,7 @@ export function diffInputs(olds: Bag, news: Bag): JobDiff {
     }
     if (!containsUnknown(after) && deepEqual(before, after)) continue;
     changed.push(key);
-    if (key === "jobName" || key === "workspaceId" || key === "region" || key === "projectId") replaces.push(key);
+    if (key === "jobName" || key === "workspaceId" || key === "region" || key === "projectId" || key === "profile") replaces.push(key);
     if (key === "config" && !isUnknown(after)) {
       const oldVolumes = (before as TrainingJobConfig | undefined)?.volumes;
       const newVolumes = (after as Bag | undefined)?.["volumes"];

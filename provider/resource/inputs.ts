@@ -46,6 +46,15 @@ export interface TrainingJobInputs {
   /** Endpoint URL override for this job (else `modelarts:endpoint` or the region's endpoint). */
   endpoint?: string;
   /**
+   * The named credentials profile that manages this job: the settings under
+   * `modelarts:profiles.<profile>` (another account or project) instead of the top-level
+   * `modelarts:*` ones. A name, never a secret. A change replaces the job (another account's job is
+   * another job). `region`, `projectId` and `endpoint` still override the profile's.
+   * @default the top-level `modelarts:*` settings
+   * @example "eu"
+   */
+  profile?: string;
+  /**
    * Adopt an existing job by id instead of creating one (Pulumi's `import` option does not work
    * with dynamic resources). The declared `config` must match the job's; `pulumi destroy` then
    * deletes the job unless `retainOnDelete` is set.

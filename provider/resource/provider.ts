@@ -8,10 +8,10 @@ import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError } from "../a
 import { isTerminal, statusClass, statusName } from "../api/status";
 import { JOB_CONFIG_KEYS, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
-import { echoOf } from "./echo";
+import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration, parseDuration } from "./duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
-import { containsUnknown, JOB_NAME_PATTERN, validateInputs, type CheckFailure } from "./validate";
+import { containsUnknown, JOB_NAME_PATTERN, validateInputs, validateProfile, type CheckFailure } from "./validate";
 import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "./waiter";
 
 type Bag = Record<string, unknown>;
@@ -26,6 +26,8 @@ export interface JobTarget {
   region?: string;
   projectId?: string;
   endpoint?: string;
+  /** A named credentials profile of the provider configuration (`modelarts:profiles.<name>`). */
+  profile?: string;
 }
 
 export interface ProviderDeps {
@@ -33,6 +35,8 @@ export interface ProviderDeps {
   clientFor(target: JobTarget): ModelArtsApi;
   /** Reports progress (status changes, elapsed time) where the Pulumi CLI shows it. */
   progress?: (line: string) => void;
+  /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
+  profileNames?: () => readonly string[];
   clock?: Clock;
   /** Poll schedule for status waits and for delete's list polling. */
   poll?: PollSchedule;
@@ -91,8 +95,10 @@ export class TrainingJobProviderImpl {
       inputs["jobNameAutonamed"] = true;
     }
     const failures = validateInputs(inputs);
+    const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
+    failures.push(...profileFailures);
     const target = targetOf(inputs);
-    if (!containsUnknown(target)) this.deps.clientFor(target);
+    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
     return { inputs, failures };
   }
 
@@ -135,25 +141,39 @@ export class TrainingJobProviderImpl {
     }
   }
 
-  async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag }> {
-    const outs = props as unknown as TrainingJobOutputs;
+  /**
+   * Reads the job as the service has it. On a refresh `props` are the stored outputs; for
+   * `TrainingJob.get` they are only where to look (region, projectId, endpoint, profile), and every
+   * output and input is built from the service. Returns the inputs too, so that the state's inputs
+   * are the job as it is and the next diff is a true one. Reads never change or adopt anything.
+   */
+  async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag; inputs?: Bag }> {
     const client = this.deps.clientFor(targetOf(props));
-    const job = await this.findJob(client, id, outs.jobName);
+    // Stored outputs always carry the job id; the props of a `get` never do.
+    const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
+    const job = await this.findJob(client, id, stored?.jobName);
+    // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
+    if (!job && !stored) throw new GetError(`TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
     if (!job) return {};
     let details: VersionDetails | undefined;
     try {
       // A job whose versions were all deleted is listed without one: there are no details to read.
       if (job.versionId !== "") details = await client.getVersion(id, job.versionId);
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      // A refresh keeps the stored config when the version vanished in between; a `get` has none to keep.
+      if (!stored || !isNotFound(error)) throw error;
     }
-    const refreshed = mergeSummary(outs as unknown as Bag, job);
-    const withDetails = details ? mergeDetails(refreshed, details) : refreshed;
-    const config = details ? driftConfig(outs.config, details) : outs.config;
-    const result: Bag = { ...withDetails, config, description: job.jobDesc ?? outs.description };
-    if (outs.description === undefined && (job.jobDesc === "" || job.jobDesc === undefined)) delete result["description"];
-    delete result[PROVIDER_KEY];
-    return { id, props: result };
+    const base: Bag = stored ? { ...props } : { ...targetOf(props) };
+    delete base[PROVIDER_KEY];
+    const summary = mergeSummary({ ...base, jobId: id, versionName: stored?.versionName ?? "" }, job);
+    const outs = mergeDetails(summary, details);
+    outs["config"] = stored ? (details ? driftConfig(stored.config, details) : stored.config) : configFromDetails(details!);
+    const description = job.jobDesc || undefined;
+    if (description !== undefined || stored?.description !== undefined) outs["description"] = job.jobDesc ?? stored?.description;
+    else delete outs["description"];
+    const inputs: Bag = { ...outs };
+    for (const key of COMPUTED_KEYS) delete inputs[key];
+    return { id, props: outs, inputs };
   }
 
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
@@ -409,6 +429,10 @@ export class DeleteTimeoutError extends ModelArtsError {
 export class AdoptError extends ModelArtsError {
   override readonly name = "AdoptError";
 }
+/** `TrainingJob.get` names a job that the service does not list. */
+export class GetError extends ModelArtsError {
+  override readonly name = "GetError";
+}
 
 export function describeStatus(status: number): string {
   return `${statusName(status)} (${status})`;
@@ -427,7 +451,7 @@ export function autoname(prefix: string, suffix: string): string {
 
 function targetOf(bag: Bag): JobTarget {
   const target: JobTarget = {};
-  for (const key of ["region", "projectId", "endpoint"] as const) {
+  for (const key of ["region", "projectId", "endpoint", "profile"] as const) {
     const v = bag[key];
     if (typeof v === "string" && v.length > 0) target[key] = v;
   }
@@ -522,6 +546,21 @@ function mergeDetails(outs: Bag, details: VersionDetails | undefined): Bag {
   };
   if (details.resourceId) merged["resourceId"] = details.resourceId;
   return merged;
+}
+
+/** Outputs that the service computes: never inputs. */
+const COMPUTED_KEYS = ["jobId", "versionId", "versionName", "status", "statusName", "createTime", "duration", "versionCount", "resourceId"];
+
+/** A job's whole config as the service reports it, for a job read without a declared config. */
+export function configFromDetails(details: VersionDetails): TrainingJobConfig {
+  const declared: Bag = {};
+  for (const key of JOB_CONFIG_KEYS) {
+    const value = details[key];
+    // The service echoes unset fields as empty values: they were never part of the job's config.
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    declared[key] = value;
+  }
+  return withoutAddedEchoes(driftConfig(declared as unknown as TrainingJobConfig, details), details);
 }
 
 /**

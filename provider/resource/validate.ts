@@ -3,6 +3,7 @@
  * call is made, reported as `{property, reason}` with the property path. Values that are still
  * unknown during a preview are skipped.
  */
+import { PROFILE_NAME_PATTERN } from "../api/config";
 import { parseDuration } from "./duration";
 
 /** The engine's marker for a value not known until apply (the SDK's `rpc.unknownValue`). */
@@ -269,4 +270,23 @@ function validateVolume(c: Checker, item: unknown, path: string): void {
     else c.nonEmpty(inner, key, `${path}.${kind}.${key}`);
   }
   c.has(inner, "readOnly", `${path}.${kind}.readOnly`, "boolean");
+}
+
+/**
+ * `profile` must name a configured credentials profile. `known` lists the names (never their
+ * settings); it is only asked when a profile is named, so a stack without profiles never parses them.
+ */
+export function validateProfile(value: unknown, known: () => readonly string[]): CheckFailure[] {
+  if (value === undefined || value === null || isUnknown(value)) return [];
+  if (typeof value !== "string" || !PROFILE_NAME_PATTERN.test(value)) {
+    return [{ property: "profile", reason: `must be a profile name, 1-64 characters of letters, digits, "_" and "-"` }];
+  }
+  const names = known();
+  if (names.includes(value)) return [];
+  const reason =
+    names.length === 0
+      ? `names the credentials profile "${value}", but modelarts:profiles defines no profile; ` +
+        `set one with \`pulumi config set --path 'modelarts:profiles.${value}.accessKey' …\` and \`--secret --path 'modelarts:profiles.${value}.secretKey'\``
+      : `names the credentials profile "${value}", which modelarts:profiles does not define; the profiles are: ${[...names].sort().join(", ")}`;
+  return [{ property: "profile", reason }];
 }

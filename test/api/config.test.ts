@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { inspect } from "node:util";
-import { describeConfig, parseDuration, resolveClientConfig } from "../../provider/api/config";
+import { describeConfig, parseDuration, parseProfiles, profileSettings, resolveClientConfig } from "../../provider/api/config";
 import { ConfigurationError, redact } from "../../provider/api/errors";
 
 const PROJECT = "0123456789abcdef0123456789abcdef";
@@ -185,5 +185,67 @@ describe("client configuration", () => {
       assert.ok(!text.includes("SK-never-printed-42"), text);
     }
     assert.equal(redact("oops SK-never-printed-42 and os-password-never-printed"), "oops *** and ***");
+  });
+
+  describe("credentials profiles (modelarts:profiles)", () => {
+    const EU = { accessKey: "AKEU", secretKey: "SK-profile-eu-0001", projectId: PROJECT, region: "eu-de" };
+
+    it("parses named profiles from the structured config's JSON text, values as strings", () => {
+      const profiles = parseProfiles(
+        JSON.stringify({ eu: EU, us: { token: "token-us-0001", projectId: PROJECT, endpoint: "https://x", maxAttempts: 3 } }),
+      );
+      assert.deepEqual([...profiles.keys()], ["eu", "us"]);
+      assert.deepEqual(profiles.get("eu"), EU);
+      assert.equal(profiles.get("us")?.maxAttempts, "3");
+      assert.equal(parseProfiles(undefined).size, 0);
+      assert.equal(parseProfiles("").size, 0);
+    });
+
+    it("names the key and the rule for a malformed profile, and never quotes a value", () => {
+      configError(() => parseProfiles("SK-not-json-0001"), /modelarts:profiles is not structured config/);
+      configError(() => parseProfiles('"SK-a-string-0001"'), /modelarts:profiles must be an object of named profiles/);
+      configError(() => parseProfiles(JSON.stringify({ "e u": EU })), /profile name "e u" is not 1–64/);
+      configError(() => parseProfiles(JSON.stringify({ eu: "SK-flat-0001" })), /modelarts:profiles\.eu must be an object of settings/);
+      configError(
+        () => parseProfiles(JSON.stringify({ eu: { ...EU, secretkey: "SK-typo-0001" } })),
+        /modelarts:profiles\.eu\.secretkey is not a setting; a profile may set cloud, region/,
+      );
+      configError(
+        () => parseProfiles(JSON.stringify({ eu: { ...EU, secretKey: ["SK-list-0001"] } })),
+        /modelarts:profiles\.eu\.secretKey must be a single value/,
+      );
+      for (const secret of ["SK-not-json-0001", "SK-a-string-0001", "SK-flat-0001", "SK-typo-0001", "SK-list-0001"]) {
+        try {
+          parseProfiles(secret.startsWith("SK-not") ? secret : JSON.stringify({ eu: { ...EU, secretkey: secret } }));
+        } catch (error) {
+          assert.ok(!(error as Error).message.includes(secret), (error as Error).message);
+        }
+      }
+    });
+
+    it("registers every profile's secrets for redaction as soon as it parses them", () => {
+      assert.throws(() => parseProfiles(JSON.stringify({ ok: { secretKey: "SK-redacted-early-0001" }, "bad name": {} })));
+      assert.equal(redact("x SK-redacted-early-0001 y"), "x *** y");
+    });
+
+    it("resolves a profile on its own: its identity and place, plus only the top-level tuning settings", () => {
+      const top = {
+        region: "cn-north-4",
+        projectId: "ffffffffffffffffffffffffffffffff",
+        accessKey: "AKTOP",
+        secretKey: "SK-top-0001",
+        maxAttempts: "2",
+      };
+      const settings = profileSettings(top, EU);
+      assert.deepEqual(settings, { ...EU, maxAttempts: "2" });
+      const c = resolveClientConfig(settings, {});
+      assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AKEU", secretKey: "SK-profile-eu-0001" });
+      assert.equal(c.projectId, PROJECT);
+      assert.equal(c.retry.maxAttempts, 2);
+      configError(
+        () => resolveClientConfig(profileSettings(top, { projectId: PROJECT, region: "eu-de" }), {}),
+        /no credentials are configured/,
+      );
+    });
   });
 });

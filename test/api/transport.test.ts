@@ -110,7 +110,7 @@ describe("HTTP transport (on a bare server)", () => {
     await client().deleteJob("10");
     const pkg = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8")) as { version: string };
     assert.equal(packageVersion(), pkg.version);
-    assert.equal(seen[0]!.headers["user-agent"], `pulumi-modelarts/${pkg.version}`);
+    assert.equal(seen[0]!.headers["user-agent"], `pulumi-modelarts/${pkg.version} node/${process.version}`);
     assert.equal(seen[0]!.headers["content-type"], "application/json");
     assert.equal(seen[0]!.method, "DELETE");
   });

@@ -77,9 +77,10 @@ describe("e2e: adopting and keeping jobs under the Pulumi CLI", function () {
         () => assert.fail("an import of a dynamic resource should fail"),
         (e: Error) => e,
       );
-      // The engine reports the import as failed; the host's read fails on the missing properties.
+      // The engine reports the import as failed; the host's read finds no serialized provider. SDK 3.248
+      // failed on the missing properties; 3.276 falls back to the request's inputs, which do not hold it.
       assert.match(error.message, /modelarts:TrainingJob imported \*\*importing failed\*\*/);
-      assert.match(error.message, /Cannot read properties of undefined \(reading 'toJavaScript'\)/);
+      assert.match(error.message, /code must be a string, not undefined|Cannot read properties of undefined \(reading 'toJavaScript'\)/);
       assert.deepEqual(await s.stateJobs(), [], "nothing was imported into the stack");
       assert.equal(s.jobs().length, 1, "the job is untouched");
       assert.equal(s.jobs()[0]?.jobId, jobId);

@@ -75,6 +75,11 @@ export interface ScenarioOptions {
   emulator?: EmulatorOptions;
   /** Extra stack configuration (plain), e.g. `{ "modelarts-basic:bucket": "b" }`. */
   config?: Record<string, string>;
+  /**
+   * Folders put first on the CLI's PATH, e.g. another Node.js's `bin`: the language host and the
+   * dynamic-provider shim start the first `node` on PATH.
+   */
+  pathPrefix?: string[];
 }
 
 /** One scenario's stack, emulator and CLI transcript. */
@@ -210,7 +215,7 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
-      PATH: process.env.PATH ?? "",
+      PATH: [...(options.pathPrefix ?? []), process.env.PATH ?? ""].join(path.delimiter),
     };
     for (const key of Object.keys(process.env)) if (FOREIGN_ENV.test(key)) envVars[key] = "";
     const stackName = uniqueName("e2e");

@@ -214,6 +214,70 @@ describe("TrainingJob provider: the live service's echoes are no drift", functio
   });
 });
 
+describe("TrainingJob provider: a job read by id alone (TrainingJob.get) gets a config it could have declared", function () {
+  this.timeout(30_000);
+  let h: Harness;
+  beforeEach(async () => {
+    h = await harness();
+  });
+  afterEach(async () => {
+    await h.emu.close();
+  });
+
+  const WIRE_CODE = { worker_server_num: 1, app_url: "/bucket/app/", boot_file_url: "/bucket/app/train.py", engine_id: 4 };
+  const DECLARED_CODE = { workerServerNum: 1, appUrl: "/bucket/app/", bootFileUrl: "/bucket/app/train.py", engineId: 4 };
+  const cases: Array<[string, Bag, Bag]> = [
+    ["flavor.code alone", { flavor: { code: "modelarts.vm.cpu.8u" } }, { specId: 27 }],
+    ["specId alone", { spec_id: 1 }, { specId: 1 }],
+    [
+      "flavor.code with a dedicated pool",
+      { flavor: { code: "modelarts.vm.cpu.2u" }, pool_id: "poolc0ffee01" },
+      { flavor: { code: "modelarts.vm.cpu.2u" }, poolId: "poolc0ffee01" },
+    ],
+    ["a dedicated pool alone", { pool_id: "pool9928813f" }, { flavor: { code: "modelarts.vm.gpu.p100" }, poolId: "pool9928813f" }],
+  ];
+  for (const [form, wire, declared] of cases) {
+    it(`reads a job made with ${form} and an OBS data_source item as one flavour form and one data source`, async () => {
+      const existing = h.emu.control.createJob(PROJECT, {
+        job_name: "read-by-id",
+        config: { ...WIRE_CODE, ...wire, data_source: [{ type: "obs", data_url: "/bucket/data/" }] },
+      });
+      const { props, inputs } = await h.provider.read(existing.jobId, { __provider: SERIALIZED });
+      const config = { ...DECLARED_CODE, ...declared, dataSource: [{ type: "obs", dataUrl: "/bucket/data/" }] };
+      assert.deepEqual(props!["config"], config);
+      // The inputs it records pass check as they are.
+      const { failures } = await h.provider.check({}, inputs!);
+      assert.deepEqual(failures, []);
+    });
+  }
+
+  it("keeps the NAS fields a job was made with, and leaves out the default nas_type of a job without NAS", async () => {
+    const nas = h.emu.control.createJob(PROJECT, {
+      job_name: "nas",
+      config: {
+        ...WIRE_CODE,
+        spec_id: 1,
+        data_url: "/bucket/data/",
+        nas_share_addr: "192.168.8.150:/",
+        nas_mount_path: "/home/work/nas",
+        nas_type: "efs",
+      },
+    });
+    const { props } = await h.provider.read(nas.jobId, { __provider: SERIALIZED });
+    assert.deepEqual(props!["config"], {
+      ...DECLARED_CODE,
+      specId: 1,
+      dataUrl: "/bucket/data/",
+      nasShareAddr: "192.168.8.150:/",
+      nasMountPath: "/home/work/nas",
+      nasType: "efs",
+    });
+    const plain = h.emu.control.createJob(PROJECT, { job_name: "plain", config: { ...WIRE_CODE, spec_id: 1, data_url: "/bucket/data/" } });
+    const { props: plainProps } = await h.provider.read(plain.jobId, { __provider: SERIALIZED });
+    assert.deepEqual(plainProps!["config"], { ...DECLARED_CODE, specId: 1, dataUrl: "/bucket/data/" });
+  });
+});
+
 describe("TrainingJob provider: not found as HTTP 400 ModelArts.2775", function () {
   this.timeout(30_000);
   let h: Harness;

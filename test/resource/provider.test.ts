@@ -213,6 +213,82 @@ describe("TrainingJob provider against the emulator", function () {
       h.emu.control.deleteJob(id, { immediate: true });
       assert.deepEqual(await h.provider.read(id, outs), {});
     });
+
+    it("returns the checked inputs unchanged on a refresh of an unchanged job, so the next diff is empty", async () => {
+      const { inputs: checked } = await h.provider.check({}, { autonamePrefix: "refresh", description: "d", config: CONFIG });
+      const { id, outs } = await h.provider.create({ ...checked, __provider: SERIALIZED });
+      const { props, inputs } = await h.provider.read(id, { ...outs, __provider: SERIALIZED });
+      assert.deepEqual(inputs, checked);
+      assert.equal(props!["jobId"], id);
+      const { changes } = await h.provider.diff(id, props!, { ...checked, __provider: SERIALIZED });
+      assert.equal(changes, false);
+    });
+
+    it("returns drift in the inputs too, so that the next up shows it as a change", async () => {
+      const { inputs: checked } = await h.provider.check({}, { jobName: "read-4", description: "d", config: CONFIG });
+      const { id, outs } = await h.provider.create({ ...checked, __provider: SERIALIZED });
+      h.emu.control.patchJob(id, { jobDesc: "changed by hand" });
+      const { props, inputs } = await h.provider.read(id, outs);
+      assert.equal(inputs!["description"], "changed by hand");
+      const { changes } = await h.provider.diff(id, props!, checked);
+      assert.equal(changes, true);
+    });
+
+    it("reads a job by id alone (TrainingJob.get), building every output and the whole config from the service", async () => {
+      const existing = h.emu.control.createJob(PROJECT, {
+        job_name: "made-elsewhere",
+        job_desc: "by hand",
+        config: { ...EXISTING_WIRE_CONFIG, train_url: "/bucket/out/", parameter: [{ label: "lr", value: "0.01" }] },
+      });
+      h.emu.control.clearRequests();
+      const { id, props, inputs } = await h.provider.read(existing.jobId, { __provider: SERIALIZED });
+      assert.equal(id, existing.jobId);
+      assert.equal(props!["jobId"], existing.jobId);
+      assert.equal(props!["jobName"], "made-elsewhere");
+      assert.equal(props!["versionId"], existing.versionId);
+      assert.match(props!["versionName"] as string, /^V\d{4}$/);
+      assert.equal(props!["statusName"], "JOBSTAT_INIT");
+      assert.equal(props!["versionCount"], 1);
+      assert.match(props!["createTime"] as string, /^\d{4}-\d\d-\d\dT/);
+      assert.equal(props!["description"], "by hand");
+      assert.deepEqual(props!["config"], CONFIG);
+      assert.equal(props!["__provider"], undefined);
+      assert.deepEqual(inputs, { jobName: "made-elsewhere", description: "by hand", config: CONFIG });
+      assert.deepEqual(
+        h.emu.control.requests().filter((r) => r.method !== "GET"),
+        [],
+        "a read must not change anything",
+      );
+    });
+
+    it("reads a job by id alone in the project the look-up keys name", async () => {
+      const other = "fedcba9876543210fedcba9876543210";
+      const existing = h.emu.control.createJob(other, { job_name: "elsewhere", config: EXISTING_WIRE_CONFIG });
+      const clients: Array<Record<string, unknown>> = [];
+      const provider = new TrainingJobProviderImpl({
+        clientFor: (target) => {
+          clients.push({ ...target });
+          return createClient({ endpoint: h.emu.url, projectId: target.projectId ?? PROJECT, accessKey: AK, secretKey: SK }, {});
+        },
+      });
+      const { props } = await provider.read(existing.jobId, { projectId: other, __provider: SERIALIZED });
+      assert.deepEqual(clients, [{ projectId: other }]);
+      assert.equal(props!["projectId"], other);
+      assert.equal(props!["jobName"], "elsewhere");
+      await assert.rejects(
+        h.provider.read(existing.jobId, { __provider: SERIALIZED }),
+        /no training job with id/,
+        "not in the default project",
+      );
+    });
+
+    it("fails a get for an id that no job has, naming the id and the project", async () => {
+      await assert.rejects(h.provider.read("987654321", { __provider: SERIALIZED }), (error: Error) => {
+        assert.equal(error.name, "GetError");
+        assert.match(error.message, new RegExp(`no training job with id 987654321 exists in project ${PROJECT}`));
+        return true;
+      });
+    });
   });
 
   describe("update", () => {

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { UNKNOWN, validateInputs } from "../../provider/resource/validate";
+import { UNKNOWN, validateInputs, validateProfile } from "../../provider/resource/validate";
 
 const good = () => ({
   jobName: "mnist-baseline",
@@ -113,5 +113,25 @@ describe("check rules", () => {
 
   it("requires config", () => {
     assert.deepEqual(failuresOf({ jobName: "x" }), ["config: is required"]);
+  });
+});
+
+describe("the profile rule", () => {
+  it("accepts a configured profile and names the property and the rule otherwise", () => {
+    assert.deepEqual(
+      validateProfile("eu", () => ["eu"]),
+      [],
+    );
+    assert.deepEqual(
+      validateProfile(undefined, () => assert.fail("profiles are read only when a resource names one")),
+      [],
+    );
+    assert.deepEqual(
+      validateProfile(UNKNOWN, () => []),
+      [],
+    );
+    assert.equal(validateProfile(42, () => ["eu"])[0]?.property, "profile");
+    assert.match(validateProfile("e u", () => ["eu"])[0]?.reason ?? "", /must be a profile name/);
+    assert.match(validateProfile("eu", () => [])[0]?.reason ?? "", /modelarts:profiles defines no profile; set one with/);
   });
 });
