@@ -5,9 +5,11 @@
  * Job and version ids are decimal strings: they are Longs on the wire and must never lose digits.
  */
 
-/** A run argument (`config.parameter[]` on the wire). The reference marks both members optional. */
+/** A run argument (`config.parameter[]` on the wire). */
 export interface Parameter {
+  /** Optional, as the reference marks it (docs/api-v1.md §3.1). */
   label?: string;
+  /** Optional, as the reference marks it. */
   value?: string;
 }
 
