@@ -18,7 +18,7 @@ type Bag = Record<string, unknown>;
 
 const PROVIDER_KEY = "__provider";
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
-/** How long a job that the service accepted may stay invisible (read-after-create lag, docs/api-v1.md §9.9). */
+/** How long a job that the service accepted may stay invisible (read-after-create lag, §9.9). */
 const NOT_FOUND_GRACE_MS = 60_000;
 
 /** Where a job lives: the per-resource overrides of the provider configuration. */
