@@ -18,29 +18,11 @@ const { ensureNode } = require("../../scripts/ensure-node") as { ensureNode(opti
 /** The Pulumi project name of every user project (its stack config namespace). */
 export const USER_PROJECT = "modelarts-user";
 
-const PROGRAM = `"use strict";
-const pulumi = require("@pulumi/pulumi");
-const { TrainingJob } = require("pulumi-modelarts");
-
-const config = new pulumi.Config();
-const job = new TrainingJob("user", {
-  description: config.get("description") || "a user's job",
-  config: {
-    workerServerNum: 1,
-    specId: 1,
-    engineId: 4,
-    appUrl: "/user-bucket/code/",
-    bootFileUrl: "/user-bucket/code/train.py",
-    dataUrl: "/user-bucket/data/",
-    trainUrl: "/user-bucket/output/",
-    parameters: [{ label: "epochs", value: config.get("epochs") || "1" }],
-  },
-});
-
-exports.jobId = job.jobId;
-exports.versionName = job.versionName;
-exports.description = job.description;
-`;
+/**
+ * The program of every user project: plain JavaScript, as a user without TypeScript writes it. The
+ * README shows it as the JavaScript usage (test/package/readme.test.ts holds them together).
+ */
+export const USER_PROGRAM = path.join(__dirname, "user-program", "index.js");
 
 /** The packed package: the tarball's path and `npm pack --json`'s account of it. */
 export interface PackedPackage {
@@ -130,7 +112,7 @@ export function writeUserProject(dir: string): void {
   const pkg = { name: "modelarts-user-project", private: true, main: "index.js", allowScripts: USER_ALLOW_SCRIPTS };
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${USER_PROJECT}\nruntime: nodejs\n`);
-  fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
+  fs.copyFileSync(USER_PROGRAM, path.join(dir, "index.js"));
 }
 
 /** Makes and installs a user project that runs on Node.js `nodeMajor` with `@pulumi/pulumi@sdk`. */
