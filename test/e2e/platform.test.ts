@@ -19,6 +19,7 @@ import {
   nodeBin,
   npmInstall,
   packedPackage,
+  removePackedPackage,
   userNpmEnv,
   userProject,
   writeUserProject,
@@ -83,7 +84,10 @@ describe("e2e: the platform (Node.js and @pulumi/pulumi versions)", function () 
     await pulumiCli();
     root = fs.mkdtempSync(path.join(os.tmpdir(), "modelarts-platform-"));
   });
-  after(() => fs.rmSync(root, { recursive: true, force: true }));
+  after(async () => {
+    fs.rmSync(root, { recursive: true, force: true });
+    await removePackedPackage();
+  });
 
   it(`the dynamic provider of an e2e run runs on the project's Node.js (${PRIMARY_MAJOR} where the machine's is older than ${MINIMUM_MAJOR})`, async () => {
     // scripts/ensure-node.js, which `npm test` runs through, names the machine's own node.

@@ -49,6 +49,13 @@ export function packedPackage(): Promise<PackedPackage> {
   return packed;
 }
 
+/** Removes the packed tarball's folder, if this process packed one. */
+export async function removePackedPackage(): Promise<void> {
+  const done = packed;
+  packed = undefined;
+  if (done) fs.rmSync(path.dirname((await done).tarball), { recursive: true, force: true });
+}
+
 /**
  * A folder whose `node` (and `npm`) is Node.js `major`: the machine's own when it is that major,
  * else one fetched into the cache by scripts/ensure-node.js. Only `node` and `npm` are linked, so
