@@ -11,14 +11,13 @@ import { deepEqual, diffInputs, normalise } from "./diff";
 import { formatDuration, parseDuration } from "./duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
 import { containsUnknown, JOB_NAME_PATTERN, validateInputs, type CheckFailure } from "./validate";
+import { NOT_FOUND_GRACE_MS, submitJob } from "./ownership";
 import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "./waiter";
 
 type Bag = Record<string, unknown>;
 
 const PROVIDER_KEY = "__provider";
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
-/** How long a job that the service accepted may stay invisible (read-after-create lag, §9.9). */
-const NOT_FOUND_GRACE_MS = 60_000;
 
 /** Where a job lives: the per-resource overrides of the provider configuration. */
 export interface JobTarget {
@@ -107,11 +106,19 @@ export class TrainingJobProviderImpl {
     const started = this.clock.now();
     if (checked.adoptJobId) return this.adopt(client, checked, inputs);
 
-    const accepted = await client.createJob({
-      jobName: checked.jobName,
-      ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
-      ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
-      config: toApiConfig(checked.config),
+    const { job: accepted } = await submitJob({
+      client,
+      request: {
+        jobName: checked.jobName,
+        ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
+        ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
+        config: toApiConfig(checked.config),
+      },
+      derivedName: this.isDerivedName(checked),
+      deadline: started + timeoutMs,
+      clock: this.clock,
+      poll: this.poll,
+      progress: this.progress,
     });
     let outs = outputsOf(inputs, {
       jobId: accepted.jobId,
@@ -137,7 +144,7 @@ export class TrainingJobProviderImpl {
   async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag }> {
     const outs = props as unknown as TrainingJobOutputs;
     const client = this.deps.clientFor(targetOf(props));
-    const job = await this.findJob(client, id, outs.jobName);
+    const job = await this.findJob(client, id, outs.jobName, outs.workspaceId);
     if (!job) return {};
     let details: VersionDetails | undefined;
     try {
@@ -171,7 +178,7 @@ export class TrainingJobProviderImpl {
         this.progress(`training job ${id}: description updated`);
       }
       if (!deepEqual(before.config, after.config)) {
-        const current = await this.findJob(client, id, before.jobName);
+        const current = await this.findJob(client, id, before.jobName, before.workspaceId);
         const currentVersion = current?.versionId ?? before.versionId;
         if (current && statusClass(current.status) === "in-progress") {
           this.progress(`training job ${id}: stopping version ${currentVersion} before creating a new version`);
@@ -212,7 +219,7 @@ export class TrainingJobProviderImpl {
     const remaining = () => timeoutMs - (this.clock.now() - started);
     const what = `training job ${id} ("${outs.jobName}")`;
 
-    const job = await this.findJob(client, id, outs.jobName);
+    const job = await this.findJob(client, id, outs.jobName, outs.workspaceId);
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
@@ -230,7 +237,7 @@ export class TrainingJobProviderImpl {
         // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
         // service will not delete it otherwise), else give it a moment, and send DELETE again.
         if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
-        const current = await this.findJob(client, id, outs.jobName);
+        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId);
         if (!current) return;
         if (statusClass(current.status) === "in-progress" && current.status !== 9) {
           this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
@@ -244,7 +251,7 @@ export class TrainingJobProviderImpl {
     const priorDeleteFailed = job.status === 6;
     await pollUntil(
       async () => {
-        const current = await this.findJob(client, id, outs.jobName);
+        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId);
         if (!current) return { done: true, value: undefined };
         if (current.status === 6 && !priorDeleteFailed) {
           throw new DeleteFailedError(
@@ -278,8 +285,12 @@ export class TrainingJobProviderImpl {
   /** Adopts an existing job instead of creating one; the declared config must match it. */
   private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag): Promise<{ id: string; outs: Bag }> {
     const id = checked.adoptJobId!;
-    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName);
-    if (!job) throw new AdoptError(`adoptJobId: no training job with id ${id} exists in project ${client.projectId}`);
+    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName, checked.workspaceId);
+    if (!job) {
+      throw new AdoptError(
+        `adoptJobId: no training job with id ${id} exists in workspace "${checked.workspaceId ?? "0"}" of project ${client.projectId}`,
+      );
+    }
     if (!checked.jobNameAutonamed && checked.jobName && checked.jobName !== job.jobName) {
       throw new AdoptError(`jobName: "${checked.jobName}" does not match the adopted job ${id}, which is named "${job.jobName}"`);
     }
@@ -302,11 +313,27 @@ export class TrainingJobProviderImpl {
     return { id, outs };
   }
 
-  /** Finds a job by exact id, searching by name to keep pages small when the name is known. */
-  private async findJob(client: ModelArtsApi, id: string, jobName: string | undefined): Promise<JobSummary | undefined> {
-    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { searchContent: jobName, perPage: 1000 } : { perPage: 1000 };
+  /**
+   * Finds a job by exact id in its workspace (the list shows one workspace only: searching another
+   * would conclude absence wrongly), searching by name to keep pages small when the name is known.
+   */
+  private async findJob(
+    client: ModelArtsApi,
+    id: string,
+    jobName: string | undefined,
+    workspaceId: string | undefined,
+  ): Promise<JobSummary | undefined> {
+    const scope = { perPage: 1000, workspaceId: workspaceId || "0" };
+    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { ...scope, searchContent: jobName } : scope;
     const jobs = await client.listAllJobs(query);
     return jobs.find((j) => j.jobId === id);
+  }
+
+  /** True when the job name is the one `check` derives from project, stack and resource name. */
+  private isDerivedName(checked: CheckedInputs): boolean {
+    if (checked.jobNameAutonamed !== true || typeof checked.autonameSeed !== "string") return false;
+    const prefix = typeof checked.autonamePrefix === "string" ? checked.autonamePrefix : "job";
+    return checked.jobName === autoname(prefix, this.randomSuffix(`${checked.autonameSeed}\n${prefix}`));
   }
 
   /** Waits until the version reaches what `waitFor` asks; failure statuses reject. */
