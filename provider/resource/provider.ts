@@ -12,6 +12,7 @@ import { formatDuration, parseDuration } from "./duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
 import { containsUnknown, JOB_NAME_PATTERN, validateInputs, type CheckFailure } from "./validate";
 import { NOT_FOUND_GRACE_MS, submitJob } from "./ownership";
+import { persistently } from "./persist";
 import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "./waiter";
 
 type Bag = Record<string, unknown>;
@@ -218,8 +219,10 @@ export class TrainingJobProviderImpl {
     const started = this.clock.now();
     const remaining = () => timeoutMs - (this.clock.now() - started);
     const what = `training job ${id} ("${outs.jobName}")`;
+    // Every call of the delete persists through transient failures until timeouts.delete.
+    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
 
-    const job = await this.findJob(client, id, outs.jobName, outs.workspaceId);
+    const job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
@@ -230,14 +233,14 @@ export class TrainingJobProviderImpl {
     }
     for (let wait = this.poll.firstMs; ; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
       try {
-        await client.deleteJob(id);
+        await persist(() => client.deleteJob(id));
         break;
       } catch (error) {
         if (isNotFound(error)) return;
         // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
         // service will not delete it otherwise), else give it a moment, and send DELETE again.
         if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
-        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId);
+        const current = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
         if (!current) return;
         if (statusClass(current.status) === "in-progress" && current.status !== 9) {
           this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
@@ -380,7 +383,7 @@ export class TrainingJobProviderImpl {
   /** Stops a version and waits until it no longer runs. "Not found" counts as stopped. */
   private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, timeoutMs: number): Promise<void> {
     try {
-      await client.stopVersion(jobId, versionId);
+      await persistently(() => client.stopVersion(jobId, versionId), this.clock.now() + timeoutMs, this.clock, this.poll);
     } catch (error) {
       if (isNotFound(error)) return;
       // 409: the version already left a stoppable state (§5.3 ModelArts.2796); the wait below settles it.

@@ -126,6 +126,15 @@ describe("ownership: a job belongs to exactly one stack", function () {
       const { id } = await up(h, { adoptJobId: existing.jobId, workspaceId: "ws-2", config: CONFIG });
       assert.equal(id, existing.jobId);
     });
+    it("destroy persists through list, stop and delete failures within timeouts.delete instead of giving up after one call's retries", async () => {
+      h = await harness({ jobDurationMs: 600_000 });
+      const { id, outs } = await up(h, { jobName: "del-flaky", workspaceId: "ws-1", waitFor: "running", config: CONFIG });
+      h.emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: Array<"503">(12).fill("503") });
+      h.emu.control.addFaultScript({ method: "POST", pathRegex: "/stop$", steps: Array<"500">(7).fill("500") });
+      h.emu.control.addFaultScript({ method: "DELETE", steps: Array<"503">(7).fill("503") });
+      await h.provider.delete(id, outs);
+      assert.deepEqual(h.emu.control.jobs(PROJECT), []);
+    });
   });
 
   describe("another stack's job (case 2)", () => {
