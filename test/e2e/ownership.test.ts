@@ -193,6 +193,56 @@ describe("e2e: ownership under the Pulumi CLI", function () {
     }
   }
 
+  it("after SIGKILL of the dynamic-provider process right after an update's new version was processed, the next up ends with one job, in the state", async () => {
+    let args: TrainingJobArgs = { jobName: "killed-update", config: jobConfig() };
+    await withScenario({ program: singleJob("upd", () => ({ args })), emulator: FAST }, async (s) => {
+      await s.up();
+      const [job] = s.jobs();
+      assert.ok(job);
+      s.emulator.control.addFaultScript({
+        method: "POST",
+        pathRegex: "/versions$",
+        phase: "after",
+        steps: [{ kind: "latency", latencyMs: 120_000 }],
+      });
+      args = { ...args, config: jobConfig({ workerServerNum: 2 }) };
+      const up = s.up();
+      up.catch(() => undefined);
+      await eventually("the new version to be processed", () => (s.jobs()[0]?.versions.length === 2 ? true : undefined), 120_000);
+      process.kill(await processOf("the dynamic provider", /dynamic-provider/), "SIGKILL");
+      await failure(up);
+      s.emulator.control.clearFaults();
+      await s.up();
+      assert.deepEqual(
+        s.jobs().map((j) => j.jobId),
+        [job.jobId],
+      );
+      const [state] = await s.stateJobs();
+      assert.equal(state?.id, job.jobId);
+      assert.equal((state?.outputs?.["config"] as { workerServerNum?: number })?.workerServerNum, 2);
+      await s.destroy();
+      assert.deepEqual(s.jobs(), []);
+    });
+  });
+
+  it("after SIGKILL of the dynamic-provider process right after a delete was processed, the next destroy leaves no job and an empty state", async () => {
+    const args: TrainingJobArgs = { jobName: "killed-delete", config: jobConfig() };
+    await withScenario({ program: singleJob("del", () => ({ args })), emulator: FAST }, async (s) => {
+      await s.up();
+      s.emulator.control.addFaultScript({ method: "DELETE", phase: "after", steps: [{ kind: "latency", latencyMs: 120_000 }] });
+      const destroy = s.destroy();
+      destroy.catch(() => undefined);
+      await eventually("the delete to be processed", () => (s.jobs()[0]?.deletion !== "none" ? true : undefined), 120_000);
+      process.kill(await processOf("the dynamic provider", /dynamic-provider/), "SIGKILL");
+      await failure(destroy);
+      s.emulator.control.clearFaults();
+      assert.equal((await s.stateJobs()).length, 1, "the killed destroy kept the job in the state");
+      await s.destroy();
+      assert.deepEqual(s.jobs(), []);
+      assert.deepEqual(await s.stateJobs(), []);
+    });
+  });
+
   it("20 jobs at 60% injected faults with --parallel 64: 0 duplicates, 0 orphans, 0 jobs of another stack touched (case 3d)", async () => {
     let count = 3;
     const program = async () => {
