@@ -222,7 +222,15 @@ export class TrainingJobProviderImpl {
     // Every call of the delete persists through transient failures until timeouts.delete.
     const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
 
-    const job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+    // A job created moments ago may not be listed yet (read-after-create lag): its absence from the
+    // list proves nothing until NOT_FOUND_GRACE_MS after its create_time.
+    const listable = Date.parse(outs.createTime) + NOT_FOUND_GRACE_MS;
+    let job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+    for (let wait = this.poll.firstMs; !job && this.clock.now() < Math.min(listable, started + timeoutMs);) {
+      await this.clock.sleep(Math.min(wait, listable - this.clock.now()));
+      wait = Math.min(wait * this.poll.factor, this.poll.maxMs);
+      job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+    }
     if (!job) {
       this.progress(`${what} is already gone`);
       return;

@@ -135,6 +135,14 @@ describe("ownership: a job belongs to exactly one stack", function () {
       await h.provider.delete(id, outs);
       assert.deepEqual(h.emu.control.jobs(PROJECT), []);
     });
+    it("destroy of a job created moments ago that the list does not show yet waits for it instead of calling it gone", async () => {
+      h = await harness({ listVisibilityDelayMs: 15_000 });
+      const made = h.emu.control.createJob(PROJECT, { job_name: "just-made", config: WIRE_CONFIG });
+      const outs = { jobId: made.jobId, jobName: "just-made", createTime: new Date(made.createTime).toISOString(), config: CONFIG };
+      await h.provider.delete(made.jobId, outs);
+      assert.equal(h.emu.control.requests({ method: "DELETE" }).length, 1, "destroy sent no DELETE");
+      assert.deepEqual(h.emu.control.jobs(PROJECT), []);
+    });
   });
 
   describe("another stack's job (case 2)", () => {
@@ -155,7 +163,7 @@ describe("ownership: a job belongs to exactly one stack", function () {
     it("a conflict that appears only after the create started is not taken for this stack's own", async () => {
       h = await harness();
       // The other stack's job appears between this create's look-up and its POST.
-      h.emu.control.addFaultScript({ method: "POST", pathRegex: CREATE, phase: "before", steps: [{ kind: "latency", latencyMs: 300 }] });
+      h.emu.control.addFaultScript({ method: "POST", pathRegex: CREATE, phase: "before", steps: [{ kind: "latency", latencyMs: 2_000 }] });
       const racing = up(h, { jobName: "raced", config: CONFIG });
       await waitUntil(() => h.emu.control.requests({ pathRegex: LIST }).length > 0);
       const other = h.emu.control.createJob(PROJECT, { job_name: "raced", config: WIRE_CONFIG });
