@@ -12,7 +12,7 @@
  * failures and the read-after-create lag, within the create's deadline.
  */
 import { isNameConflict } from "../api/error-factory";
-import { isNotFound, isTransient, ModelArtsError } from "../api/errors";
+import { isNotFound, isTransient, ModelArtsError, ModelArtsTimeoutError } from "../api/errors";
 import {
   JOB_CONFIG_KEYS,
   type CreateJobRequest,
@@ -128,9 +128,10 @@ class LookUp {
         const left = o.deadline - o.clock.now();
         if (left <= 0) {
           if (cause !== undefined) throw undecided(o, cause, this);
-          throw new ModelArtsTimeoutLookUp(
+          throw new ModelArtsTimeoutError(
             `could not ${what} for training job "${o.request.jobName}" within the create's deadline: the list answered ${this.lastFailure}. ` +
               `Nothing was sent; run \`pulumi up\` again.`,
+            what,
           );
         }
         await o.clock.sleep(Math.min(wait, left));
@@ -152,11 +153,6 @@ class LookUp {
       wait = Math.min(wait * o.poll.factor, o.poll.maxMs);
     }
   }
-}
-
-/** A look-up that never completed before anything was sent. */
-class ModelArtsTimeoutLookUp extends ModelArtsError {
-  override readonly name = "ModelArtsTimeoutError";
 }
 
 async function readVersion(o: SubmitOptions, found: JobSummary): Promise<VersionDetails | undefined> {

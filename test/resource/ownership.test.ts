@@ -272,6 +272,16 @@ describe("ownership: a job belongs to exactly one stack", function () {
         assert.equal(ok.length, 8, `only ${ok.length} of 8 creates succeeded: ${failed.join("\n")}`);
       });
     }
+    it("when the look-up before the create cannot finish within timeouts.create, create fails saying nothing was sent", async () => {
+      h = await harness();
+      h.emu.control.addFaultScript({ method: "GET", pathRegex: LIST, steps: Array<"503">(400).fill("503") });
+      const started = h.emu.control.clock().now;
+      const error = await failure(up(h, { jobName: "never-listed", timeouts: { create: "2m" }, config: CONFIG }));
+      assert.ok(h.emu.control.clock().now - started <= 2 * 60_000 + 30_000, "create overran its deadline");
+      assert.match(error.message, /within the create's deadline: the list answered .*HTTP 503/);
+      assert.match(error.message, /Nothing was sent/);
+      assert.equal(h.emu.control.requests({ method: "POST" }).length, 0);
+    });
   });
 
   describe("after an interrupted up (case 3c, at provider level)", () => {
