@@ -12,14 +12,14 @@ import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration, parseDuration } from "./duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
 import { containsUnknown, JOB_NAME_PATTERN, validateInputs, validateProfile, type CheckFailure } from "./validate";
+import { NOT_FOUND_GRACE_MS, submitJob } from "./ownership";
+import { persistently } from "./persist";
 import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "./waiter";
 
 type Bag = Record<string, unknown>;
 
 const PROVIDER_KEY = "__provider";
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
-/** How long a job that the service accepted may stay invisible (read-after-create lag, §9.9). */
-const NOT_FOUND_GRACE_MS = 60_000;
 
 /** Where a job lives: the per-resource overrides of the provider configuration. */
 export interface JobTarget {
@@ -114,11 +114,19 @@ export class TrainingJobProviderImpl {
     const started = this.clock.now();
     if (checked.adoptJobId) return this.adopt(client, checked, inputs);
 
-    const accepted = await client.createJob({
-      jobName: checked.jobName,
-      ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
-      ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
-      config: toApiConfig(checked.config),
+    const { job: accepted } = await submitJob({
+      client,
+      request: {
+        jobName: checked.jobName,
+        ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
+        ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
+        config: toApiConfig(checked.config),
+      },
+      derivedName: this.isDerivedName(checked),
+      deadline: started + timeoutMs,
+      clock: this.clock,
+      poll: this.poll,
+      progress: this.progress,
     });
     let outs = outputsOf(inputs, {
       jobId: accepted.jobId,
@@ -151,7 +159,8 @@ export class TrainingJobProviderImpl {
     const client = this.deps.clientFor(targetOf(props));
     // Stored outputs always carry the job id; the props of a `get` never do.
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
-    const job = await this.findJob(client, id, stored?.jobName);
+    const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : undefined;
+    const job = await this.findJob(client, id, stored?.jobName, workspaceId);
     // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
     if (!job && !stored) throw new GetError(`TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
     if (!job) return {};
@@ -163,7 +172,7 @@ export class TrainingJobProviderImpl {
       // A refresh keeps the stored config when the version vanished in between; a `get` has none to keep.
       if (!stored || !isNotFound(error)) throw error;
     }
-    const base: Bag = stored ? { ...props } : { ...targetOf(props) };
+    const base: Bag = stored ? { ...props } : { ...targetOf(props), ...(workspaceId !== undefined ? { workspaceId } : {}) };
     delete base[PROVIDER_KEY];
     const summary = mergeSummary({ ...base, jobId: id, versionName: stored?.versionName ?? "" }, job);
     const outs = mergeDetails(summary, details);
@@ -193,7 +202,7 @@ export class TrainingJobProviderImpl {
         this.progress(`training job ${id}: description updated`);
       }
       if (!deepEqual(before.config, after.config)) {
-        const current = await this.findJob(client, id, before.jobName);
+        const current = await this.findJob(client, id, before.jobName, before.workspaceId);
         const currentVersion = current?.versionId ?? before.versionId;
         if (current && statusClass(current.status) === "in-progress") {
           this.progress(`training job ${id}: stopping version ${currentVersion} before creating a new version`);
@@ -233,8 +242,18 @@ export class TrainingJobProviderImpl {
     const started = this.clock.now();
     const remaining = () => timeoutMs - (this.clock.now() - started);
     const what = `training job ${id} ("${outs.jobName}")`;
+    // Every call of the delete persists through transient failures until timeouts.delete.
+    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
 
-    const job = await this.findJob(client, id, outs.jobName);
+    // A job created moments ago may not be listed yet (read-after-create lag): its absence from the
+    // list proves nothing until NOT_FOUND_GRACE_MS after its create_time.
+    const listable = Date.parse(outs.createTime) + NOT_FOUND_GRACE_MS;
+    let job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+    for (let wait = this.poll.firstMs; !job && this.clock.now() < Math.min(listable, started + timeoutMs);) {
+      await this.clock.sleep(Math.min(wait, listable - this.clock.now()));
+      wait = Math.min(wait * this.poll.factor, this.poll.maxMs);
+      job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+    }
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
@@ -245,14 +264,14 @@ export class TrainingJobProviderImpl {
     }
     for (let wait = this.poll.firstMs; ; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
       try {
-        await client.deleteJob(id);
+        await persist(() => client.deleteJob(id));
         break;
       } catch (error) {
         if (isNotFound(error)) return;
         // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
         // service will not delete it otherwise), else give it a moment, and send DELETE again.
         if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
-        const current = await this.findJob(client, id, outs.jobName);
+        const current = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
         if (!current) return;
         if (statusClass(current.status) === "in-progress" && current.status !== 9) {
           this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
@@ -266,7 +285,7 @@ export class TrainingJobProviderImpl {
     const priorDeleteFailed = job.status === 6;
     await pollUntil(
       async () => {
-        const current = await this.findJob(client, id, outs.jobName);
+        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId);
         if (!current) return { done: true, value: undefined };
         if (current.status === 6 && !priorDeleteFailed) {
           throw new DeleteFailedError(
@@ -300,8 +319,12 @@ export class TrainingJobProviderImpl {
   /** Adopts an existing job instead of creating one; the declared config must match it. */
   private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag): Promise<{ id: string; outs: Bag }> {
     const id = checked.adoptJobId!;
-    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName);
-    if (!job) throw new AdoptError(`adoptJobId: no training job with id ${id} exists in project ${client.projectId}`);
+    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName, checked.workspaceId);
+    if (!job) {
+      throw new AdoptError(
+        `adoptJobId: no training job with id ${id} exists in workspace "${checked.workspaceId ?? "0"}" of project ${client.projectId}`,
+      );
+    }
     if (!checked.jobNameAutonamed && checked.jobName && checked.jobName !== job.jobName) {
       throw new AdoptError(`jobName: "${checked.jobName}" does not match the adopted job ${id}, which is named "${job.jobName}"`);
     }
@@ -324,11 +347,27 @@ export class TrainingJobProviderImpl {
     return { id, outs };
   }
 
-  /** Finds a job by exact id, searching by name to keep pages small when the name is known. */
-  private async findJob(client: ModelArtsApi, id: string, jobName: string | undefined): Promise<JobSummary | undefined> {
-    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { searchContent: jobName, perPage: 1000 } : { perPage: 1000 };
+  /**
+   * Finds a job by exact id in its workspace (the list shows one workspace only: searching another
+   * would conclude absence wrongly), searching by name to keep pages small when the name is known.
+   */
+  private async findJob(
+    client: ModelArtsApi,
+    id: string,
+    jobName: string | undefined,
+    workspaceId: string | undefined,
+  ): Promise<JobSummary | undefined> {
+    const scope = { perPage: 1000, workspaceId: workspaceId || "0" };
+    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { ...scope, searchContent: jobName } : scope;
     const jobs = await client.listAllJobs(query);
     return jobs.find((j) => j.jobId === id);
+  }
+
+  /** True when the job name is the one `check` derives from project, stack and resource name. */
+  private isDerivedName(checked: CheckedInputs): boolean {
+    if (checked.jobNameAutonamed !== true || typeof checked.autonameSeed !== "string") return false;
+    const prefix = typeof checked.autonamePrefix === "string" ? checked.autonamePrefix : "job";
+    return checked.jobName === autoname(prefix, this.randomSuffix(`${checked.autonameSeed}\n${prefix}`));
   }
 
   /** Waits until the version reaches what `waitFor` asks; failure statuses reject. */
@@ -375,7 +414,7 @@ export class TrainingJobProviderImpl {
   /** Stops a version and waits until it no longer runs. "Not found" counts as stopped. */
   private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, timeoutMs: number): Promise<void> {
     try {
-      await client.stopVersion(jobId, versionId);
+      await persistently(() => client.stopVersion(jobId, versionId), this.clock.now() + timeoutMs, this.clock, this.poll);
     } catch (error) {
       if (isNotFound(error)) return;
       // 409: the version already left a stoppable state (ModelArts.2796, docs/api-v1.md §5.3); the wait below settles it.

@@ -182,7 +182,7 @@ describe("TrainingJob provider against the emulator", function () {
       await created(h, { jobName: "dup", config: CONFIG });
       const error = await created(h, { jobName: "dup", config: CONFIG }).catch((e: unknown) => e);
       assert.ok(!(error instanceof PartialStateError));
-      assert.match(String(error), /ModelArts\.0103/);
+      assert.match(String(error), /training job "dup" already exists as job \d+/);
       assert.equal(h.emu.control.jobs(PROJECT).length, 1);
     });
   });
