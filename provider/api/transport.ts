@@ -196,7 +196,7 @@ export class Transport {
       const body = parseWireJson(rawText);
       const response: WireResponse = { status: res.status, headers: responseHeaders, body, requestId };
       this.#log(spec.method, pathForLog, String(res.status), Date.now() - startedAt, requestId, attemptNumber);
-      const success = res.status >= 200 && res.status < 300 && (!spec.envelope || readEnvelope(body).isSuccess);
+      const success = isSuccessStatus(res.status) && (!spec.envelope || readEnvelope(body).isSuccess);
       if (success) return { ok: true, response };
       const retryAfterMs = parseRetryAfter(responseHeaders["retry-after"], this.#options.policy.now());
       const failure: AttemptFailure =
@@ -303,6 +303,14 @@ export class Transport {
     const rid = requestId === undefined ? "" : ` request-id=${requestId}`;
     logger(redact(`modelarts: ${method} ${path} -> ${status} in ${ms} ms (attempt ${attempt})${rid}`));
   }
+}
+
+/**
+ * The success statuses of the status table (§5.2 of the API reference): 200 to 204. Anything else in
+ * 2xx (205 Reset Content, 206 Partial Content, an undefined 299) is not an answer the calls document.
+ */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status <= 204;
 }
 
 export function describeFailure(f: AttemptFailure): string {

@@ -154,6 +154,35 @@ describe("HTTP transport (on a bare server)", () => {
     assert.match(error.message, /the service reported a failure \(is_success is not true\)/);
   });
 
+  it("treats an HTTP 299 as a failure: only the documented 200 to 204 are success", async () => {
+    answer = (_req, res) => {
+      res.statusCode = 299;
+      res.end('{"is_success":true,"jobs":[],"job_total_count":0}');
+    };
+    const error = await client()
+      .listJobs()
+      .catch((e: unknown) => e);
+    assert.ok(ModelArtsApiError.isInstance(error), String(error));
+    assert.equal(error.httpStatus, 299);
+    answer = (_req, res) => {
+      res.statusCode = 201;
+      res.end('{"is_success":true}');
+    };
+    await client().deleteJob("10");
+  });
+
+  it("refuses a job id that is not a positive integer", async () => {
+    for (const id of ["-5", "0", "1.5"]) {
+      answer = (_req, res) =>
+        res.end(`{"is_success":true,"job_id":${id},"job_name":"x","status":1,"create_time":1,"version_id":2,"version_name":"V0001"}`);
+      const error = await client()
+        .createJob({ jobName: "x", config: { workerServerNum: 1, specId: 1 } })
+        .catch((e: unknown) => e);
+      assert.ok(ModelArtsApiError.isInstance(error), `job_id ${id}: ${String(error)}`);
+      assert.match(error.message, new RegExp(`unexpected answer .*no valid job_id \\(got ${id.replace(".", "\\.")}\\)`));
+    }
+  });
+
   it("fails clearly when nothing listens at the endpoint", async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
