@@ -4,25 +4,40 @@
  * Messages never carry headers, tokens, secret keys or passwords: `redact` runs over every message.
  */
 
+import { secretPattern } from "./secret-pattern";
+
 const BRAND = Symbol.for("pulumi-modelarts:error");
 
-/** Secrets registered here are replaced by `***` in every message built by this module. */
-const knownSecrets = new Set<string>();
+/**
+ * Secrets registered here, each with the pattern of its echoes, longest first (so that a secret
+ * that contains another is masked whole); `***` replaces them in every message built by this module.
+ */
+let knownSecrets: Array<{ secret: string; pattern: RegExp }> = [];
 
-/** Registers a secret value (secret key, password, token) so that no error or log line shows it. */
+/** Shorter values are not masked: they would mask ordinary words of the messages. */
+const MIN_SECRET_CHARACTERS = 4;
+
+/**
+ * Registers a secret value (secret key, password, token) so that no error or log line shows it,
+ * raw or as a server may echo it (JSON-escaped, percent-encoded, HTML-escaped).
+ */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) knownSecrets.add(value);
+  if (!value || [...value].length < MIN_SECRET_CHARACTERS || knownSecrets.some((k) => k.secret === value)) return;
+  knownSecrets = [...knownSecrets, { secret: value, pattern: secretPattern(value) }].sort((a, b) => b.secret.length - a.secret.length);
 }
 
+const KEY = "(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)";
 const SECRET_PATTERNS: RegExp[] = [
   /(Signature=)[0-9a-f]+/gi,
-  /("?(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)"?\s*[:=]\s*"?)[^",\s}]+/gi,
+  // A quoted value, read as a JSON string (escaped quotes included), then an unquoted one.
+  new RegExp(`("?${KEY}"?\\s*[:=]\\s*")(?:[^"\\\\]|\\\\.)*(?="|$)`, "gi"),
+  new RegExp(`("?${KEY}"?\\s*[:=]\\s*)(?!"|\\*\\*\\*)[^",\\s}&]+`, "gi"),
 ];
 
 /** Removes registered secrets and anything shaped like a credential from a text. */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of knownSecrets) out = out.split(secret).join("***");
+  for (const { pattern } of knownSecrets) out = out.replace(pattern, "***");
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "$1***");
   return out;
 }
