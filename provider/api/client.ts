@@ -26,6 +26,7 @@ import {
   toWireListJobsQuery,
   toWireLogsQuery,
 } from "./mapping";
+import { MAX_PER_PAGE, scanAllPages } from "./list-scan";
 import { decideRetry, isAmbiguous, isRetryable, resolveRetryPolicy, type Clock, type RetryOptions, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 import { Transport, type DebugLogger, type HttpMethod, type RequestSpec, type WireResponse } from "./transport";
@@ -66,11 +67,6 @@ export interface ClientOptions {
   /** `User-Agent`; defaults to `pulumi-modelarts/<package version>`. */
   userAgent?: string;
 }
-
-/** Most jobs one list page may hold (§3.2). */
-const MAX_PER_PAGE = 1000;
-/** Highest page number the API accepts (§3.2). */
-const MAX_PAGE = 65535;
 
 export class ModelArtsClient implements ModelArtsApi {
   readonly projectId: string;
@@ -212,14 +208,10 @@ export class ModelArtsClient implements ModelArtsApi {
 
   async listAllJobs(query: Omit<ListJobsQuery, "page"> = {}, options: CallOptions = {}): Promise<JobSummary[]> {
     const perPage = query.perPage ?? MAX_PER_PAGE;
-    const seen = new Map<string, JobSummary>();
-    for (let page = 1; page <= MAX_PAGE; page++) {
-      const result = await this.listJobs({ ...query, perPage, page }, options);
-      // Pages can shift while jobs come and go: keep the first sighting of each id.
-      for (const job of result.jobs) if (!seen.has(job.jobId)) seen.set(job.jobId, job);
-      if (result.jobs.length < perPage || page * perPage >= result.jobTotalCount) break;
-    }
-    return [...seen.values()];
+    // Oldest first: a job created during the scan joins the end instead of shifting the pages.
+    const ordered: Omit<ListJobsQuery, "page"> = query.sortBy !== undefined ? query : { ...query, sortBy: "create_time", order: "asc" };
+    const what = query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs";
+    return scanAllPages((page) => this.listJobs({ ...ordered, perPage, page }, options), perPage, what);
   }
 
   async findJobByName(jobName: string, options: CallOptions & { workspaceId?: string } = {}): Promise<JobSummary | undefined> {

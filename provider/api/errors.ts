@@ -104,6 +104,22 @@ export class ModelArtsTimeoutError extends ModelArtsError {
   }
 }
 
+/**
+ * A list scan that does not provably cover every matching job: the service reported more jobs than
+ * paging can reach, or its pages contradicted each other or the total. Absence is never concluded
+ * from it. `transient` is true when the pages changed while they were read (another scan may agree).
+ */
+export class IncompleteListError extends ModelArtsError {
+  override readonly name = "IncompleteListError";
+  readonly operation: string;
+  readonly transient: boolean;
+  constructor(message: string, operation: string, transient: boolean) {
+    super(message);
+    this.operation = redact(operation);
+    this.transient = transient;
+  }
+}
+
 /** A setting is missing, malformed or contradictory; the message names the key and variable. */
 export class ConfigurationError extends ModelArtsError {
   override readonly name = "ConfigurationError";
@@ -117,6 +133,7 @@ export function isTransient(error: unknown): boolean {
   if (ModelArtsApiError.isInstance(error)) {
     return error.name !== "AuthenticationError" && (error.httpStatus === 0 || error.httpStatus === 429 || error.httpStatus >= 500);
   }
+  if (ModelArtsError.isInstance(error) && error.name === "IncompleteListError") return (error as IncompleteListError).transient;
   return ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError";
 }
 

@@ -285,7 +285,8 @@ export function fromWireListJobs(body: unknown): ListJobsResult {
   const b = requireObject(body) as WireListJobsResponse;
   const jobs = asArray(b.jobs).map(fromWireJobSummary);
   return compact({
-    jobTotalCount: toNumber(b.job_total_count) ?? jobs.length,
+    // Absent stays absent: a scan must not take one page's length for the total.
+    jobTotalCount: toNumber(b.job_total_count),
     jobCountLimit: toNumber(b.job_count_limit),
     quotas: toNumber(b.quotas),
     jobs,

@@ -153,7 +153,8 @@ export interface JobSummary {
 }
 
 export interface ListJobsResult {
-  jobTotalCount: number;
+  /** `job_total_count`: the jobs matching the query; undefined when the service did not report it. */
+  jobTotalCount?: number;
   jobCountLimit?: number;
   quotas?: number;
   jobs: JobSummary[];
@@ -286,7 +287,11 @@ export interface ModelArtsApi {
    */
   createJob(request: CreateJobRequest, options?: CallOptions): Promise<CreateJobResult>;
   listJobs(query?: ListJobsQuery, options?: CallOptions): Promise<ListJobsResult>;
-  /** Walks every page of `listJobs` (per_page 1000 unless given) and returns all jobs. */
+  /**
+   * Walks every page of `listJobs` (per_page 1000 unless given) and returns all jobs, or rejects with
+   * `IncompleteListError` when the pages do not provably cover every matching job (a total beyond
+   * what paging can reach, pages that contradict each other or the total): never a partial list.
+   */
   listAllJobs(query?: Omit<ListJobsQuery, "page">, options?: CallOptions): Promise<JobSummary[]>;
   /** Finds a job by exact name (substring search, then exact match over all pages). */
   findJobByName(jobName: string, options?: CallOptions & { workspaceId?: string }): Promise<JobSummary | undefined>;
