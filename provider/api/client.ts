@@ -148,7 +148,7 @@ export class ModelArtsClient implements ModelArtsApi {
       } else {
         refusedEarlier = true;
       }
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt);
+      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
       this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
       await this.#policy.sleep(decision.delayMs, options.signal);
@@ -277,7 +277,7 @@ export class ModelArtsClient implements ModelArtsApi {
           };
         }
       }
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt);
+      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
       this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
       await this.#policy.sleep(decision.delayMs, options.signal);

@@ -92,15 +92,20 @@ export class AuthenticationError extends ModelArtsApiError {
   override readonly name = "AuthenticationError";
 }
 
-/** A call or a wait ran out of time. `lastStatus` is the last job status seen, if any. */
+/**
+ * A call or a wait ran out of time. `lastStatus` is the last job status seen, if any;
+ * `lastFailure` says why the last poll of a wait got no answer, when it got none.
+ */
 export class ModelArtsTimeoutError extends ModelArtsError {
   override readonly name = "ModelArtsTimeoutError";
   readonly operation: string;
   readonly lastStatus: number | undefined;
-  constructor(message: string, operation: string, lastStatus?: number) {
+  readonly lastFailure: string | undefined;
+  constructor(message: string, operation: string, lastStatus?: number, lastFailure?: string) {
     super(message);
     this.operation = redact(operation);
     this.lastStatus = lastStatus;
+    this.lastFailure = lastFailure === undefined ? undefined : redact(lastFailure);
   }
 }
 

@@ -5,6 +5,8 @@
  * Job and version ids are decimal strings: they are Longs on the wire and must never lose digits.
  */
 
+import type { Deadline } from "./retry";
+
 /** A run argument (`config.parameter[]` on the wire). */
 export interface Parameter {
   label: string;
@@ -273,6 +275,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's per-attempt timeout, in milliseconds. */
   timeoutMs?: number;
+  /** The end of the step this call belongs to: no attempt or retry starts after it (see `Deadline`). */
+  deadline?: Deadline;
 }
 
 /**

@@ -5,8 +5,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelArtsClient } from "../../provider/api/client";
 import { resolveClientConfig } from "../../provider/api/config";
-import { ModelArtsApiError } from "../../provider/api/errors";
+import { ModelArtsApiError, ModelArtsTimeoutError } from "../../provider/api/errors";
 import { verifySignature } from "../../provider/api/signer";
+import { deadlineIn } from "../../provider/api/retry";
 import { buildQueryString, packageVersion } from "../../provider/api/transport";
 
 // A bare HTTP server that records what arrives, so the bytes on the wire can be checked exactly.
@@ -197,6 +198,25 @@ describe("HTTP transport (on a bare server)", () => {
     const error = await c.listJobs().catch((e: unknown) => e);
     assert.ok(ModelArtsApiError.isInstance(error));
     assert.match(error.message, /could not connect to http:\/\/127\.0\.0\.1:\d+ \(connection refused\) \(2 attempts/);
+  });
+
+  it("sends nothing once the step's deadline has passed", async () => {
+    const error = await client()
+      .listJobs({}, { deadline: { remainingMs: () => 0 } })
+      .catch((e: unknown) => e);
+    assert.ok(ModelArtsTimeoutError.isInstance(error), String(error));
+    assert.match(error.message, /list training jobs was not sent: the step's time ran out before it/);
+    assert.equal(seen.length, 0);
+  });
+
+  it("cuts an idempotent attempt short at the step's deadline", async () => {
+    answer = () => undefined; // never answers
+    const error = await client()
+      .listJobs({}, { deadline: deadlineIn(150, Date.now) })
+      .catch((e: unknown) => e);
+    assert.ok(ModelArtsTimeoutError.isInstance(error), String(error));
+    assert.match(error.message, /no answer from http:\/\/127\.0\.0\.1:\d+ within 1[0-5]\d ms per attempt \(1 attempt,/);
+    assert.equal(seen.length, 1);
   });
 
   it("builds query strings sorted and encoded like the canonical query", () => {
