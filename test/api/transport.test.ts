@@ -219,6 +219,32 @@ describe("HTTP transport (on a bare server)", () => {
     assert.equal(seen.length, 1);
   });
 
+  it("ends obtaining an IAM token at the step's deadline when IAM never answers", async () => {
+    answer = () => undefined; // IAM never answers
+    const c = new ModelArtsClient(
+      resolveClientConfig(
+        {
+          endpoint: url,
+          iamEndpoint: url,
+          projectId: PROJECT,
+          username: "u",
+          password: "pw-deadline-0001",
+          domainName: "d",
+          projectName: "eu-de",
+        },
+        {},
+      ),
+    );
+    const error = await c.listJobs({}, { deadline: deadlineIn(200, Date.now) }).catch((e: unknown) => e);
+    assert.ok(ModelArtsTimeoutError.isInstance(error), String(error));
+    assert.match(error.message, /list training jobs could not authenticate before the step's time ran out \(no token within \d+ ms\)/);
+    assert.deepEqual(
+      seen.map((r) => r.url),
+      ["/v3/auth/tokens"],
+      "the token request only, no list request",
+    );
+  });
+
   it("builds query strings sorted and encoded like the canonical query", () => {
     assert.equal(buildQueryString({ b: "2", a: ["y", "x"], c: undefined, é: "ü" }), "a=y&a=x&b=2&%C3%A9=%C3%BC");
   });
