@@ -4,15 +4,17 @@
  * Messages never carry headers, tokens, secret keys or passwords: `redact` runs over every message.
  */
 
-import { secretPattern } from "./secret-pattern";
+import { echoesOf } from "./secret-echoes";
 
 const BRAND = Symbol.for("pulumi-modelarts:error");
 
+/** The registered secrets. */
+const knownSecrets = new Set<string>();
 /**
- * Secrets registered here, each with the pattern of its echoes, longest first (so that a secret
- * that contains another is masked whole); `***` replaces them in every message built by this module.
+ * Every echo of every registered secret, longest first (so that an echo that contains another is
+ * masked whole); `***` replaces them in every message built by this module.
  */
-let knownSecrets: Array<{ secret: string; pattern: RegExp }> = [];
+let knownEchoes: string[] = [];
 
 /** Shorter values are not masked: they would mask ordinary words of the messages. */
 const MIN_SECRET_CHARACTERS = 4;
@@ -22,8 +24,9 @@ const MIN_SECRET_CHARACTERS = 4;
  * raw or as a server may echo it (JSON-escaped, percent-encoded, HTML-escaped).
  */
 export function registerSecret(value: string | undefined): void {
-  if (!value || [...value].length < MIN_SECRET_CHARACTERS || knownSecrets.some((k) => k.secret === value)) return;
-  knownSecrets = [...knownSecrets, { secret: value, pattern: secretPattern(value) }].sort((a, b) => b.secret.length - a.secret.length);
+  if (!value || [...value].length < MIN_SECRET_CHARACTERS || knownSecrets.has(value)) return;
+  knownSecrets.add(value);
+  knownEchoes = [...new Set([...knownEchoes, ...echoesOf(value)])].sort((a, b) => b.length - a.length);
 }
 
 const KEY = "(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)";
@@ -37,7 +40,7 @@ const SECRET_PATTERNS: RegExp[] = [
 /** Removes registered secrets and anything shaped like a credential from a text. */
 export function redact(text: string): string {
   let out = text;
-  for (const { pattern } of knownSecrets) out = out.replace(pattern, "***");
+  for (const echo of knownEchoes) if (out.includes(echo)) out = out.split(echo).join("***");
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "$1***");
   return out;
 }
