@@ -16,6 +16,11 @@ const ECHOES = {
   json: (text: string) => ({ type: "application/json", body: JSON.stringify({ error: { code: 400, message: `invalid: ${text}` } }) }),
   /** The body as a JSON string inside a JSON message (escaped twice after parsing). */
   jsonInJson: (text: string) => ({ type: "application/json", body: JSON.stringify({ error_msg: JSON.stringify(text) }) }),
+  /** ASCII-only JSON, as Python's json.dumps writes it (every non-ASCII unit as \uXXXX). */
+  jsonAscii: (text: string) => ({
+    type: "text/plain",
+    body: `bad request: ${text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}`,
+  }),
   /** Percent-encoded, as a gateway that logs the request into a URL would. */
   url: (text: string) => ({ type: "text/plain", body: `rejected: /login?request=${encodeURIComponent(text)}` }),
   /** Form-encoded (`+` for spaces). */
@@ -195,5 +200,12 @@ describe("secret redaction against a server that echoes requests", function () {
     assert.equal(redact(`echo: ${body}`), 'echo: {"password":"***"}');
     assert.equal(redact(`<pre>${escapeHtml(body)}</pre>`), "<pre>{&quot;password&quot;:&quot;***&quot;}</pre>");
     assert.equal(redact(`q=${encodeURIComponent(body)}`), `q=${encodeURIComponent('{"password":"')}***${encodeURIComponent('"}')}`);
+  });
+
+  it("masks in linear time, even a secret of backslashes in a long run of backslashes", () => {
+    const secret = `${"\\".repeat(16)}x`;
+    registerSecret(secret);
+    const text = `${"\\".repeat(20_000)}y ${JSON.stringify(secret)}`;
+    assert.equal(redact(text), `${"\\".repeat(20_000)}y "***"`);
   });
 });
