@@ -162,6 +162,10 @@ export class ModelArtsClient implements ModelArtsApi {
     expectExisting: boolean,
     requireSameConfig = false,
   ): Promise<CreateJobResult | undefined> {
+    // Not cut by the step's deadline: a create left unresolved could leave a job outside the state.
+    const unbounded: CallOptions = { ...options };
+    delete unbounded.deadline;
+    options = unbounded;
     const lookup = { ...options, ...(request.workspaceId !== undefined ? { workspaceId: request.workspaceId } : {}) };
     // After "name exists" the job is known to exist: allow for the list lagging behind (§9.9).
     const tries = expectExisting ? Math.max(2, this.#policy.maxAttempts) : 1;
