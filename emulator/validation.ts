@@ -43,11 +43,19 @@ function present(o: Obj, key: string): boolean {
   return o[key] !== undefined && o[key] !== null;
 }
 
+/** Characters (code points), as the service counts them: an emoji is one, not two UTF-16 units. */
+function characters(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 function optString(o: Obj, key: string, field: string, max?: number): string | null {
   if (!present(o, key)) return null;
   const v = o[key];
   if (typeof v !== "string") throw Faults.invalidArgument(field, `must be a string, got ${typeof v}`);
-  if (max !== undefined && v.length > max) throw Faults.invalidArgument(field, `must be at most ${max} characters, got ${v.length}`);
+  if (max !== undefined && characters(v) > max)
+    throw Faults.invalidArgument(field, `must be at most ${max} characters, got ${characters(v)}`);
   return v;
 }
 

@@ -17,6 +17,7 @@ export {
   ModelArtsApiError,
   AuthenticationError,
   ModelArtsTimeoutError,
+  IncompleteListError,
   ConfigurationError,
   isNotFound,
 } from "./api/errors";

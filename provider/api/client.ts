@@ -26,6 +26,7 @@ import {
   toWireListJobsQuery,
   toWireLogsQuery,
 } from "./mapping";
+import { MAX_PER_PAGE, scanAllPages } from "./list-scan";
 import { decideRetry, isAmbiguous, isRetryable, resolveRetryPolicy, type Clock, type RetryOptions, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 import { Transport, type DebugLogger, type HttpMethod, type RequestSpec, type WireResponse } from "./transport";
@@ -65,11 +66,6 @@ export interface ClientOptions {
   /** `User-Agent`; defaults to `pulumi-modelarts/<package version> node/<Node.js version>`. */
   userAgent?: string;
 }
-
-/** Most jobs one list page may hold (§3.2). */
-const MAX_PER_PAGE = 1000;
-/** Highest page number the API accepts (§3.2). */
-const MAX_PAGE = 65535;
 
 export class ModelArtsClient implements ModelArtsApi {
   readonly projectId: string;
@@ -140,7 +136,7 @@ export class ModelArtsClient implements ModelArtsApi {
       if (refused !== undefined && isNameConflict(error)) throw refused;
       if (!isRetryable(this.#policy, result.failure) || isAmbiguous(result.failure)) throw error;
       refused = error;
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt);
+      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
       this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
       await this.#policy.sleep(decision.delayMs, options.signal);
@@ -157,14 +153,10 @@ export class ModelArtsClient implements ModelArtsApi {
 
   async listAllJobs(query: Omit<ListJobsQuery, "page"> = {}, options: CallOptions = {}): Promise<JobSummary[]> {
     const perPage = query.perPage ?? MAX_PER_PAGE;
-    const seen = new Map<string, JobSummary>();
-    for (let page = 1; page <= MAX_PAGE; page++) {
-      const result = await this.listJobs({ ...query, perPage, page }, options);
-      // Pages can shift while jobs come and go: keep the first sighting of each id.
-      for (const job of result.jobs) if (!seen.has(job.jobId)) seen.set(job.jobId, job);
-      if (result.jobs.length < perPage || page * perPage >= result.jobTotalCount) break;
-    }
-    return [...seen.values()];
+    // Oldest first: a job created during the scan joins the end instead of shifting the pages.
+    const ordered: Omit<ListJobsQuery, "page"> = query.sortBy !== undefined ? query : { ...query, sortBy: "create_time", order: "asc" };
+    const what = query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs";
+    return scanAllPages((page) => this.listJobs({ ...ordered, perPage, page }, options), perPage, what);
   }
 
   async findJobByName(jobName: string, options: CallOptions & { workspaceId?: string } = {}): Promise<JobSummary | undefined> {
@@ -230,7 +222,7 @@ export class ModelArtsClient implements ModelArtsApi {
           };
         }
       }
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt);
+      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
       this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
       await this.#policy.sleep(decision.delayMs, options.signal);

@@ -69,14 +69,21 @@ export function toNumber(value: unknown): number | undefined {
   return text === undefined ? undefined : Number(text);
 }
 
-/** An exact decimal id string: never goes through a double, so 19-digit ids keep every digit. */
+/**
+ * An exact decimal id string: never goes through a double, so 19-digit ids keep every digit. Ids are
+ * positive integers: `-5`, `0` or `1.5` are not ids.
+ */
 export function toId(value: unknown): string | undefined {
   const text = numberText(value);
   if (text === undefined) return undefined;
-  if (/^-?\d+$/.test(text)) return text.replace(/^(-?)0+(?=\d)/, "$1");
-  // An id written as e.g. 1.0e3 by some serialiser: only accept it when it is an exact integer.
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? String(n) : undefined;
+  let id: string | undefined;
+  if (/^\d+$/.test(text)) id = text.replace(/^0+(?=\d)/, "");
+  else {
+    // An id written as e.g. 1.0e3 by some serialiser: only accept it when it is an exact integer.
+    const n = Number(text);
+    id = Number.isSafeInteger(n) ? String(n) : undefined;
+  }
+  return id !== undefined && /^[1-9]\d*$/.test(id) ? id : undefined;
 }
 
 function requireId(value: unknown, field: string): string {
@@ -284,7 +291,8 @@ export function fromWireListJobs(body: unknown): ListJobsResult {
   const b = requireObject(body) as WireListJobsResponse;
   const jobs = asArray(b.jobs).map(fromWireJobSummary);
   return compact({
-    jobTotalCount: toNumber(b.job_total_count) ?? jobs.length,
+    // Absent stays absent: a scan must not take one page's length for the total.
+    jobTotalCount: toNumber(b.job_total_count),
     jobCountLimit: toNumber(b.job_count_limit),
     quotas: toNumber(b.quotas),
     jobs,

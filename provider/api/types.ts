@@ -5,6 +5,8 @@
  * Job and version ids are decimal strings: they are Longs on the wire and must never lose digits.
  */
 
+import type { Deadline } from "./retry";
+
 /** A run argument (`config.parameter[]` on the wire). */
 export interface Parameter {
   /** Optional, as the reference marks it (docs/api-v1.md §3.1). */
@@ -176,7 +178,8 @@ export interface JobSummary {
 }
 
 export interface ListJobsResult {
-  jobTotalCount: number;
+  /** `job_total_count`: the jobs matching the query; undefined when the service did not report it. */
+  jobTotalCount?: number;
   jobCountLimit?: number;
   quotas?: number;
   jobs: JobSummary[];
@@ -304,6 +307,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's per-attempt timeout, in milliseconds. */
   timeoutMs?: number;
+  /** The end of the step this call belongs to: no attempt or retry starts after it (see `Deadline`). */
+  deadline?: Deadline;
 }
 
 /**
@@ -318,7 +323,11 @@ export interface ModelArtsApi {
    */
   createJob(request: CreateJobRequest, options?: CallOptions): Promise<CreateJobResult>;
   listJobs(query?: ListJobsQuery, options?: CallOptions): Promise<ListJobsResult>;
-  /** Walks every page of `listJobs` (per_page 1000 unless given) and returns all jobs. */
+  /**
+   * Walks every page of `listJobs` (per_page 1000 unless given) and returns all jobs, or rejects with
+   * `IncompleteListError` when the pages do not provably cover every matching job (a total beyond
+   * what paging can reach, pages that contradict each other or the total): never a partial list.
+   */
   listAllJobs(query?: Omit<ListJobsQuery, "page">, options?: CallOptions): Promise<JobSummary[]>;
   /** Finds a job by exact name (substring search, then exact match over all pages). */
   findJobByName(jobName: string, options?: CallOptions & { workspaceId?: string }): Promise<JobSummary | undefined>;

@@ -12,7 +12,7 @@
  * failures and the read-after-create lag, within the create's deadline.
  */
 import { isNameConflict } from "../api/error-factory";
-import { isNotFound, isTransient, ModelArtsError, ModelArtsTimeoutError } from "../api/errors";
+import { isDeadlineRefusal, isNotFound, isTransient, ModelArtsError, ModelArtsTimeoutError } from "../api/errors";
 import {
   JOB_CONFIG_KEYS,
   type CreateJobRequest,
@@ -21,6 +21,7 @@ import {
   type ModelArtsApi,
   type VersionDetails,
 } from "../api/types";
+import type { Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
 import type { Clock, PollSchedule } from "./waiter";
 
@@ -121,10 +122,11 @@ class LookUp {
     let wait = o.poll.firstMs;
     for (;;) {
       try {
-        return await o.client.findJobByName(o.request.jobName, { workspaceId: o.request.workspaceId ?? "0" });
+        return await o.client.findJobByName(o.request.jobName, { workspaceId: o.request.workspaceId ?? "0", deadline: deadlineOf(o) });
       } catch (error) {
         if (!isTransient(error)) throw error;
-        this.lastFailure = firstLine(error);
+        // The client's refusal to start after the deadline is no answer: keep the last real one.
+        if (!isDeadlineRefusal(error)) this.lastFailure = firstLine(error);
         const left = o.deadline - o.clock.now();
         if (left <= 0) {
           if (cause !== undefined) throw undecided(o, cause, this);
@@ -159,7 +161,7 @@ async function readVersion(o: SubmitOptions, found: JobSummary): Promise<Version
   if (found.versionId === "") return undefined;
   for (let wait = o.poll.firstMs; ; wait = Math.min(wait * o.poll.factor, o.poll.maxMs)) {
     try {
-      return await o.client.getVersion(found.jobId, found.versionId);
+      return await o.client.getVersion(found.jobId, found.versionId, { deadline: deadlineOf(o) });
     } catch (error) {
       const left = o.deadline - o.clock.now();
       if (!(isTransient(error) || isNotFound(error)) || left <= 0) throw error;
@@ -219,6 +221,11 @@ function undecided(o: SubmitOptions, cause: unknown, lookups: LookUp): Ownership
       `and the look-ups in ${where(o)} could not settle it before the deadline` +
       `${lookups.lastFailure !== undefined ? ` (the list answered ${lookups.lastFailure})` : " (the job was not listed)"}. ${fix}`,
   );
+}
+
+/** The create's deadline for the client's calls: no attempt or retry of a look-up starts after it. */
+function deadlineOf(o: SubmitOptions): Deadline {
+  return { remainingMs: () => o.deadline - o.clock.now() };
 }
 
 function firstLine(error: unknown): string {

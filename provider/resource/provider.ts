@@ -4,9 +4,10 @@
  * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError } from "../api/errors";
+import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../api/errors";
+import { deadlineIn, type Deadline } from "../api/retry";
 import { isTerminal, statusClass, statusName } from "../api/status";
-import { JOB_CONFIG_KEYS, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
+import { JOB_CONFIG_KEYS, type CallOptions, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration, parseDuration } from "./duration";
@@ -110,9 +111,8 @@ export class TrainingJobProviderImpl {
   async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
     const checked = inputs as unknown as CheckedInputs;
     const client = this.deps.clientFor(targetOf(inputs));
-    const timeoutMs = timeoutOf(checked, "create");
-    const started = this.clock.now();
-    if (checked.adoptJobId) return this.adopt(client, checked, inputs);
+    const deadline = this.deadline(timeoutOf(checked, "create"));
+    if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
     const { job: accepted } = await submitJob({
       client,
@@ -123,7 +123,7 @@ export class TrainingJobProviderImpl {
         config: toApiConfig(checked.config),
       },
       derivedName: this.isDerivedName(checked),
-      deadline: started + timeoutMs,
+      deadline: this.clock.now() + deadline.remainingMs(),
       clock: this.clock,
       poll: this.poll,
       progress: this.progress,
@@ -141,7 +141,7 @@ export class TrainingJobProviderImpl {
     });
     this.progress(`training job "${checked.jobName}" accepted as job ${accepted.jobId} (${statusName(accepted.status)})`);
     try {
-      const details = await this.waitForVersion(client, outs, checked.waitFor ?? "submitted", timeoutMs - (this.clock.now() - started));
+      const details = await this.waitForVersion(client, outs, checked.waitFor ?? "submitted", deadline);
       outs = mergeDetails(outs, details);
       return { id: accepted.jobId, outs };
     } catch (error) {
@@ -189,31 +189,35 @@ export class TrainingJobProviderImpl {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
     const client = this.deps.clientFor(targetOf(news));
-    const timeoutMs = timeoutOf(after, "update");
-    const started = this.clock.now();
+    const deadline = this.deadline(timeoutOf(after, "update"));
+    const bounded: CallOptions = { deadline };
     // What the service has accepted so far: on a failure, the state records exactly that.
     let applied: Bag | undefined;
     let outs = outputsOf(news, computedOf(before));
     try {
       const newDesc = after.description ?? "";
       if (newDesc !== (before.description ?? "")) {
-        await client.updateDescription(id, newDesc);
+        await client.updateDescription(id, newDesc, bounded);
         applied = { ...olds, description: after.description };
         this.progress(`training job ${id}: description updated`);
       }
       if (!deepEqual(before.config, after.config)) {
-        const current = await this.findJob(client, id, before.jobName, before.workspaceId);
+        const current = await this.findJob(client, id, before.jobName, before.workspaceId, bounded);
         const currentVersion = current?.versionId ?? before.versionId;
         if (current && statusClass(current.status) === "in-progress") {
           this.progress(`training job ${id}: stopping version ${currentVersion} before creating a new version`);
-          await this.stopAndWait(client, id, currentVersion, timeoutMs - (this.clock.now() - started));
+          await this.stopAndWait(client, id, currentVersion, deadline);
         }
         const versionConfig: JobConfig = toApiConfig(after.config);
         delete versionConfig.volumes;
-        const created = await client.createVersion(id, {
-          ...(after.description !== undefined ? { jobDesc: after.description } : {}),
-          config: { ...versionConfig, preVersionId: currentVersion },
-        });
+        const created = await client.createVersion(
+          id,
+          {
+            ...(after.description !== undefined ? { jobDesc: after.description } : {}),
+            config: { ...versionConfig, preVersionId: currentVersion },
+          },
+          bounded,
+        );
         outs = outputsOf(news, {
           ...computedOf(before),
           versionId: created.versionId,
@@ -224,7 +228,7 @@ export class TrainingJobProviderImpl {
         });
         applied = outs;
         this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
-        const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", timeoutMs - (this.clock.now() - started));
+        const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", deadline);
         outs = mergeDetails(outs, details);
       }
       return { outs };
@@ -240,7 +244,9 @@ export class TrainingJobProviderImpl {
     const client = this.deps.clientFor(targetOf(props));
     const timeoutMs = timeoutOf(outs, "delete");
     const started = this.clock.now();
-    const remaining = () => timeoutMs - (this.clock.now() - started);
+    const deadline = this.deadline(timeoutMs);
+    const bounded: CallOptions = { deadline };
+    const remaining = () => deadline.remainingMs();
     const what = `training job ${id} ("${outs.jobName}")`;
     // Every call of the delete persists through transient failures until timeouts.delete.
     const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
@@ -248,11 +254,11 @@ export class TrainingJobProviderImpl {
     // A job created moments ago may not be listed yet (read-after-create lag): its absence from the
     // list proves nothing until NOT_FOUND_GRACE_MS after its create_time.
     const listable = Date.parse(outs.createTime) + NOT_FOUND_GRACE_MS;
-    let job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+    let job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
     for (let wait = this.poll.firstMs; !job && this.clock.now() < Math.min(listable, started + timeoutMs);) {
       await this.clock.sleep(Math.min(wait, listable - this.clock.now()));
       wait = Math.min(wait * this.poll.factor, this.poll.maxMs);
-      job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+      job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
     }
     if (!job) {
       this.progress(`${what} is already gone`);
@@ -260,22 +266,22 @@ export class TrainingJobProviderImpl {
     }
     if (outs.stopBeforeDelete !== false && statusClass(job.status) === "in-progress") {
       this.progress(`${what}: stopping version ${job.versionId} (${statusName(job.status)}) before deleting`);
-      await this.stopAndWait(client, id, job.versionId, remaining());
+      await this.stopAndWait(client, id, job.versionId, deadline);
     }
     for (let wait = this.poll.firstMs; ; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
       try {
-        await persist(() => client.deleteJob(id));
+        await persist(() => client.deleteJob(id, bounded));
         break;
       } catch (error) {
         if (isNotFound(error)) return;
         // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
         // service will not delete it otherwise), else give it a moment, and send DELETE again.
         if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
-        const current = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId));
+        const current = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
         if (!current) return;
         if (statusClass(current.status) === "in-progress" && current.status !== 9) {
           this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
-          await this.stopAndWait(client, id, current.versionId, remaining());
+          await this.stopAndWait(client, id, current.versionId, deadline);
         } else {
           await this.clock.sleep(Math.min(wait, Math.max(remaining(), 0)));
         }
@@ -285,7 +291,7 @@ export class TrainingJobProviderImpl {
     const priorDeleteFailed = job.status === 6;
     await pollUntil(
       async () => {
-        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId);
+        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId, bounded);
         if (!current) return { done: true, value: undefined };
         if (current.status === 6 && !priorDeleteFailed) {
           throw new DeleteFailedError(
@@ -306,8 +312,16 @@ export class TrainingJobProviderImpl {
       },
     ).catch((error: unknown) => {
       if (ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError") {
+        // Say what the last poll saw: a job still listed, or no answer at all (then it may be gone).
+        const last = error as ModelArtsTimeoutError;
+        const seen =
+          last.lastFailure !== undefined
+            ? "The delete request was accepted, but the service did not answer the last look-up, so whether the job is gone is unknown"
+            : last.lastStatus !== undefined
+              ? `The delete request was accepted but the job is still listed with status ${describeStatus(last.lastStatus)}`
+              : "The delete request was accepted but the job's removal was not confirmed";
         throw new DeleteTimeoutError(
-          `${error.message}. The delete request was accepted but the job is still listed; it stays in the stack. ` +
+          `${error.message}. ${seen}; it stays in the stack. ` +
             `Raise timeouts.delete (now ${formatDuration(timeoutMs)}) or run \`pulumi destroy\` again later.`,
         );
       }
@@ -317,9 +331,9 @@ export class TrainingJobProviderImpl {
   }
 
   /** Adopts an existing job instead of creating one; the declared config must match it. */
-  private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag): Promise<{ id: string; outs: Bag }> {
+  private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag, deadline: Deadline): Promise<{ id: string; outs: Bag }> {
     const id = checked.adoptJobId!;
-    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName, checked.workspaceId);
+    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName, checked.workspaceId, { deadline });
     if (!job) {
       throw new AdoptError(
         `adoptJobId: no training job with id ${id} exists in workspace "${checked.workspaceId ?? "0"}" of project ${client.projectId}`,
@@ -328,7 +342,7 @@ export class TrainingJobProviderImpl {
     if (!checked.jobNameAutonamed && checked.jobName && checked.jobName !== job.jobName) {
       throw new AdoptError(`jobName: "${checked.jobName}" does not match the adopted job ${id}, which is named "${job.jobName}"`);
     }
-    const details = await client.getVersion(id, job.versionId);
+    const details = await client.getVersion(id, job.versionId, { deadline });
     const actual = driftConfig(checked.config, details);
     const differing = Object.keys(normalise(checked.config) as Bag).filter(
       (k) => !deepEqual((checked.config as unknown as Bag)[k], (actual as unknown as Bag)[k]),
@@ -356,10 +370,11 @@ export class TrainingJobProviderImpl {
     id: string,
     jobName: string | undefined,
     workspaceId: string | undefined,
+    options: CallOptions = {},
   ): Promise<JobSummary | undefined> {
     const scope = { perPage: 1000, workspaceId: workspaceId || "0" };
     const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { ...scope, searchContent: jobName } : scope;
-    const jobs = await client.listAllJobs(query);
+    const jobs = await client.listAllJobs(query, options);
     return jobs.find((j) => j.jobId === id);
   }
 
@@ -371,7 +386,7 @@ export class TrainingJobProviderImpl {
   }
 
   /** Waits until the version reaches what `waitFor` asks; failure statuses reject. */
-  private async waitForVersion(client: ModelArtsApi, outs: Bag, waitFor: WaitFor, timeoutMs: number): Promise<VersionDetails | undefined> {
+  private async waitForVersion(client: ModelArtsApi, outs: Bag, waitFor: WaitFor, deadline: Deadline): Promise<VersionDetails | undefined> {
     const jobId = outs["jobId"] as string;
     const versionId = outs["versionId"] as string;
     const jobName = outs["jobName"] as string;
@@ -381,7 +396,7 @@ export class TrainingJobProviderImpl {
       async () => {
         let details: VersionDetails;
         try {
-          details = await client.getVersion(jobId, versionId);
+          details = await client.getVersion(jobId, versionId, { deadline });
         } catch (error) {
           if (isNotFound(error) && this.clock.now() - started < NOT_FOUND_GRACE_MS) return { done: false, value: undefined };
           throw error;
@@ -400,7 +415,7 @@ export class TrainingJobProviderImpl {
       },
       {
         schedule: this.poll,
-        timeoutMs: Math.max(timeoutMs, 1),
+        timeoutMs: Math.max(deadline.remainingMs(), 1),
         clock: this.clock,
         what,
         progress: this.progress,
@@ -412,9 +427,14 @@ export class TrainingJobProviderImpl {
   }
 
   /** Stops a version and waits until it no longer runs. "Not found" counts as stopped. */
-  private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, timeoutMs: number): Promise<void> {
+  private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, deadline: Deadline): Promise<void> {
     try {
-      await persistently(() => client.stopVersion(jobId, versionId), this.clock.now() + timeoutMs, this.clock, this.poll);
+      await persistently(
+        () => client.stopVersion(jobId, versionId, { deadline }),
+        this.clock.now() + deadline.remainingMs(),
+        this.clock,
+        this.poll,
+      );
     } catch (error) {
       if (isNotFound(error)) return;
       // 409: the version already left a stoppable state (ModelArts.2796, docs/api-v1.md §5.3); the wait below settles it.
@@ -423,7 +443,7 @@ export class TrainingJobProviderImpl {
     await pollUntil(
       async () => {
         try {
-          const details = await client.getVersion(jobId, versionId);
+          const details = await client.getVersion(jobId, versionId, { deadline });
           return { done: isTerminal(details.status), value: undefined, status: details.status };
         } catch (error) {
           if (isNotFound(error)) return { done: true, value: undefined };
@@ -432,7 +452,7 @@ export class TrainingJobProviderImpl {
       },
       {
         schedule: this.poll,
-        timeoutMs: Math.max(timeoutMs, 1),
+        timeoutMs: Math.max(deadline.remainingMs(), 1),
         clock: this.clock,
         what: `training job ${jobId} version ${versionId} to stop`,
         progress: this.progress,
@@ -440,6 +460,11 @@ export class TrainingJobProviderImpl {
         tolerate: isTransient,
       },
     );
+  }
+
+  /** The end of a step that may take `timeoutMs`, on the provider's clock. */
+  private deadline(timeoutMs: number): Deadline {
+    return deadlineIn(timeoutMs, () => this.clock.now());
   }
 
   private partial(error: unknown, id: string, outs: Bag, provider: unknown, step: "create" | "update"): PartialStateError {

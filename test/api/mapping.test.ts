@@ -198,9 +198,9 @@ describe("wire mapping", () => {
     });
   });
 
-  it("round-trips any non-negative integer id exactly, whether sent as a number or a string", () => {
+  it("round-trips any positive integer id exactly, whether sent as a number or a string", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }), fc.boolean(), (n, asString) => {
+      fc.property(fc.bigInt({ min: 1n, max: (1n << 63n) - 1n }), fc.boolean(), (n, asString) => {
         const text = asString ? `{"job_id":"${n}"}` : `{"job_id":${n}}`;
         const body = parseWireJson(text) as { job_id: unknown };
         assert.equal(toId(body.job_id), n.toString());
@@ -320,5 +320,11 @@ describe("wire mapping", () => {
         });
       }
     });
+  });
+
+  it("takes no zero, negative or fractional number for an id", () => {
+    const idOf = (json: string) => toId((parseWireJson(`{"id":${json}}`) as { id: unknown }).id);
+    for (const json of ["0", "-5", '"-5"', "1.5", '"00"']) assert.equal(idOf(json), undefined, json);
+    assert.equal(idOf('"007"'), "7");
   });
 });
