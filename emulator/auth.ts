@@ -1,5 +1,5 @@
 /**
- * Authentication as the service does it (§6): AK/SK signatures (`SDK-HMAC-SHA256`, verified with
+ * Authentication as the service does it (docs/api-v1.md §6): AK/SK signatures (`SDK-HMAC-SHA256`, verified with
  * the project's `verifySignature` over the raw URL and body bytes) and IAM tokens issued by the
  * emulated `POST /v3/auth/tokens`. With no access keys and no users configured the emulator is
  * "open": any well-formed signature and any non-empty token are accepted.

@@ -1,5 +1,5 @@
 /**
- * Behaviour switches: what the emulator answers where the digest (§9) leaves a choice, and its
+ * Behaviour switches: what the emulator answers where the sources leave a choice (docs/api-v1.md §9), and its
  * timing defaults. Settable at start-up (options, CLI) and at run time (control API).
  */
 import { DuplicateNameCode, NOT_FOUND_STYLES, NotFoundStyle } from "./errors";

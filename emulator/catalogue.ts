@@ -1,7 +1,9 @@
 /**
- * The emulator's built-in catalogue: resource flavours (§3.13), AI engines (§3.14, with the
- * digest's ids and types), built-in algorithms (§3.12, so that `model_id` can be validated) and
- * dedicated pools (for `pool_id`). Replaceable through `EmulatorOptions.catalogue`.
+ * The emulator's built-in catalogue (docs/api-v1.md): resource flavours (§3.13), AI engines (§3.14,
+ * with the ids and types the reference and the live example show), built-in algorithms (§3.12, so
+ * that `model_id` can be validated), dedicated pools (for `pool_id`, each with the flavour codes it
+ * offers) and the service's own public pools, which version details name for public-pool jobs.
+ * Replaceable through `EmulatorOptions.catalogue`.
  */
 
 export interface SpecEntry {
@@ -51,6 +53,16 @@ export interface PoolEntry {
   cpu: string;
   gpu_num: number;
   gpu_type: string;
+  /** Flavour codes a job may select here with `flavor.code`; the first is used when none is given. */
+  flavors?: string[];
+}
+
+/** A public pool of the service: version details report it as `pool_id`/`pool_name` for public-pool jobs. */
+export interface PublicPoolEntry {
+  pool_id: string;
+  pool_name: string;
+  /** The flavours it serves. */
+  spec_codes: string[];
 }
 
 export interface Catalogue {
@@ -58,6 +70,13 @@ export interface Catalogue {
   engines: EngineEntry[];
   algorithms: AlgorithmEntry[];
   pools: PoolEntry[];
+  publicPools: PublicPoolEntry[];
+}
+
+/** The public pool that serves a flavour (the first public pool when none lists it). */
+export function publicPoolFor(catalogue: Catalogue, specCode: string): PublicPoolEntry | undefined {
+  const pools = catalogue.publicPools ?? [];
+  return pools.find((p) => p.spec_codes.includes(specCode)) ?? pools[0];
 }
 
 const spec = (
@@ -134,7 +153,9 @@ export function defaultCatalogue(): Catalogue {
   return {
     specs: [
       spec(1, "modelarts.vm.cpu.2u", "2", "8", 2),
-      spec(2, "modelarts.vm.cpu.8u", "8", "32", 4),
+      // The reference's flavour sample (id 2) and the live example's 8-core flavour (id 27, one node).
+      spec(2, "modelarts.vm.cpu.2u", "2", "8", 2),
+      spec(27, "modelarts.vm.cpu.8u", "8", "32", 1),
       spec(3, "modelarts.vm.cpu.free", "1", "4", 1),
       spec(4, "modelarts.vm.gpu.p100", "8", "64", 4, { gpu_num: 1, gpu_type: "P100" }),
       spec(5, "modelarts.vm.gpu.v100.8", "64", "512", 1, { gpu_num: 8, gpu_type: "V100" }, true),
@@ -147,8 +168,35 @@ export function defaultCatalogue(): Catalogue {
       algorithm(4, "ResNet_v2_50", 1, "75.55%(top1), 92.6%(top5)", 102503801, byId(501), 1522218780025),
     ],
     pools: [
-      { pool_id: "pool9928813f", pool_name: "pnt1", max_num: 8, core: "8", cpu: "64", gpu_num: 1, gpu_type: "P100" },
-      { pool_id: "poolc0ffee01", pool_name: "cpu-pool", max_num: 4, core: "8", cpu: "32", gpu_num: 0, gpu_type: "" },
+      {
+        pool_id: "pool9928813f",
+        pool_name: "pnt1",
+        max_num: 8,
+        core: "8",
+        cpu: "64",
+        gpu_num: 1,
+        gpu_type: "P100",
+        flavors: ["modelarts.vm.gpu.p100"],
+      },
+      {
+        pool_id: "poolc0ffee01",
+        pool_name: "cpu-pool",
+        max_num: 4,
+        core: "8",
+        cpu: "32",
+        gpu_num: 0,
+        gpu_type: "",
+        flavors: ["modelarts.vm.cpu.8u", "modelarts.vm.cpu.2u"],
+      },
+    ],
+    // The CPU pool's id and name are the ones the live example reports; the GPU pool is the emulator's.
+    publicPools: [
+      {
+        pool_id: "pool7d1e384a",
+        pool_name: "hec-train-pub-cpu",
+        spec_codes: ["modelarts.vm.cpu.2u", "modelarts.vm.cpu.8u", "modelarts.vm.cpu.free"],
+      },
+      { pool_id: "pool3b5a9e07", pool_name: "hec-train-pub-gpu", spec_codes: ["modelarts.vm.gpu.p100", "modelarts.vm.gpu.v100.8"] },
     ],
   };
 }

@@ -5,7 +5,9 @@
  * saving the state file if one is set. Secrets may come from the environment and are never printed.
  */
 import { parseArgs } from "node:util";
-import { EmulatorOptions, startEmulator } from "./index";
+import { missingEmulatorDependency } from "./dependencies";
+// Type only: ./index loads fastify, which main() checks for first.
+import type { EmulatorOptions } from "./index";
 import { FAULT_KINDS, FaultKind } from "./faults";
 
 export const HELP = `Usage: modelarts-emulator [options]
@@ -243,6 +245,12 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  const missing = missingEmulatorDependency();
+  if (missing !== undefined) {
+    process.stderr.write(`modelarts-emulator: ${missing}\n`);
+    process.exit(1);
+  }
+  const { startEmulator } = await import("./index");
   const emulator = await startEmulator(options);
   process.stdout.write(`ModelArts emulator listening on ${emulator.url}\n`);
   if (emulator.openAuth) {

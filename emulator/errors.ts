@@ -21,7 +21,7 @@ export class ApiFault extends Error {
   }
 }
 
-/** How "job not found" is answered (the digest leaves it open, §9.2). */
+/** How "job not found" is answered (the reference leaves it open, docs/api-v1.md §9.2). */
 export type NotFoundStyle = "400-2775" | "404-0015" | "200-false";
 export const NOT_FOUND_STYLES: readonly NotFoundStyle[] = ["400-2775", "404-0015", "200-false"];
 
@@ -48,6 +48,9 @@ export const Faults = {
   tooManyNodes: (num: number, max: number, flavour: string) =>
     fault(400, "2793", `Invalid argument worker_server_num: ${num} is above the maximum ${max} of flavour ${flavour}`),
   specNotFound: (specId: string) => fault(400, "2781", `Flavor (spec_id ${specId}) not found`),
+  flavorCodeNotFound: (code: string) => fault(400, "2781", `Flavor (flavor.code ${code}) not found`),
+  flavorNotInPool: (code: string, poolId: string) =>
+    fault(400, "2763", `Invalid argument flavor.code: the selected flavor ${code} is not offered by resource pool ${poolId}`),
   noResource: (specCode: string) => fault(400, "3976", `No resources are available for flavor ${specCode}`),
   poolNotFound: (poolId: string) => fault(404, "2890", `Invalid argument pool_id: resource pool ${poolId} does not exist`),
   engineNotFound: (engineId: string) => fault(400, "2780", `Invalid argument engine_id: AI engine (${engineId}) not found`),
@@ -70,7 +73,7 @@ export const Faults = {
     }),
   internal: () => fault(500, "0010", "Internal error"),
   unavailable: () => fault(503, "0010", "Service unavailable, please try again later"),
-  // Authentication (§5.3)
+  // Authentication (docs/api-v1.md §5.3)
   noCredentials: () => fault(401, "0201", "No token or Authorization header in the request"),
   tokenExpired: () => fault(401, "0202", "The token has expired"),
   tokenInvalid: () => fault(401, "0203", "The token cannot be parsed or was revoked"),

@@ -8,6 +8,8 @@
  * await emu.close();
  * ```
  */
+// First: without fastify, fail here with the install command, before ./server loads it.
+import "./preflight";
 import { AccessKeyEntry, AuthSettings, TokenRegistry, isOpen } from "./auth";
 import { BEHAVIOUR_KEYS, DEFAULT_BEHAVIOUR, EmulatorBehaviour, checkBehaviour } from "./behaviour";
 import { defaultCatalogue } from "./catalogue";
@@ -38,6 +40,7 @@ export type { IamUser, AccessKeyEntry } from "./auth";
 export type { FailStage, StageDurations } from "./lifecycle";
 export type { NotFoundStyle } from "./errors";
 export type { Catalogue } from "./catalogue";
+export { EmulatorDependencyError } from "./dependencies";
 
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`: the ModelArts endpoint and the IAM endpoint (`/v3/auth/tokens`). */

@@ -27,6 +27,14 @@ const STATUS_LINES: Record<number, string> = {
 
 const PROGRESS_STEPS = 10;
 
+/**
+ * A worker's log file name as the live service gives it: `job-` plus the job name in lower case
+ * with `_` as `-`, then `.` and the worker index (job `jobtest_TF` → `job-jobtest-tf.0`).
+ */
+export function logFileName(jobName: string, worker: number): string {
+  return `job-${jobName.toLowerCase().replace(/_/g, "-")}.${worker}`;
+}
+
 /** The lines of one worker's log file up to `now`; empty before submission. */
 export function logLines(timeline: readonly StatusChange[], now: number, worker: number): LogLine[] {
   const events: Array<{ at: number; text: string }> = [];

@@ -1,16 +1,18 @@
 /** The records the store keeps: jobs with their versions, as the emulator sees them. */
 import { FailStage, ForcedStatus, StageDurations, StopEvent, VersionPlan } from "./lifecycle";
 
+/** A `parameter` item as sent: both members are optional (docs/api-v1.md §3.1). */
 export interface ParameterWire {
-  label: string;
-  value: string;
+  label?: string;
+  value?: string;
 }
 
+/** A `data_source` item with only the members the request gave (the service adds no null keys). */
 export interface DataSourceWire {
-  type: string | null;
-  data_url: string | null;
-  dataset_id: string | null;
-  dataset_version: string | null;
+  type?: string;
+  data_url?: string;
+  dataset_id?: string;
+  dataset_version?: string;
 }
 
 export interface VolumeWire {
@@ -30,13 +32,19 @@ export interface StoredConfig {
   dataset_id: string | null;
   dataset_version_id: string | null;
   data_source: DataSourceWire[] | null;
+  /** Set for public-pool jobs, also when the flavour came as `flavor.code`. */
   spec_id: number | null;
   pool_id: string | null;
+  /** The flavour's code: given as `flavor.code`, or the code of `spec_id` or of the pool's flavour. */
+  flavor_code?: string | null;
   train_url: string | null;
   log_url: string | null;
   user_image_url: string | null;
   user_command: string | null;
   volumes: VolumeWire[] | null;
+  nas_share_addr?: string | null;
+  nas_mount_path?: string | null;
+  nas_type?: string | null;
 }
 
 /** Per-job behaviour, from a scenario rule or a control-API patch. */

@@ -10,7 +10,7 @@ import { Catalogue } from "./catalogue";
 import { EmulatorClock } from "./clock";
 import { Faults } from "./errors";
 import { StageDurations, VersionPlan, failureStatusFor, splitDuration, stateAt, versionTimeline } from "./lifecycle";
-import { logLines, selectLines } from "./logs";
+import { logFileName, logLines, selectLines } from "./logs";
 import { JobOverrides, JobRecord, StoredConfig, VersionRecord, deletionPhase } from "./model";
 import { RawQuery, choiceParam, intParam, param, stringParam } from "./query";
 import { RuleBook, checkOverrides, overridesOf } from "./rules";
@@ -404,8 +404,9 @@ export class TrainingService {
     return { is_success: true, model_total_count: models.length, models: models.slice((page - 1) * perPage, page * perPage) };
   }
 
+  /** One file per worker, named as the live service names them (docs/api-v1.md §3.10). */
   private logFiles(job: JobRecord, v: VersionRecord): string[] {
-    return Array.from({ length: v.config.worker_server_num }, (_x, i) => `${job.jobName}-worker-${i}.log`);
+    return Array.from({ length: v.config.worker_server_num }, (_x, i) => logFileName(job.jobName, i));
   }
 
   logFileNames(projectId: string, jobId: bigint, versionId: bigint) {

@@ -1,10 +1,10 @@
 /**
- * Request validation for create-job and create-version, in the digest's order (§3.1 "Emulator
- * validation"): name → description → flavour → code → data → custom image → the other fields.
- * Name uniqueness is checked last, by the service. Every error names the field.
+ * Request validation for create-job and create-version, in this order (docs/api-v1.md §3.1,
+ * "Validation order"): name → description → flavour → code → data → custom image → the other
+ * fields. Name uniqueness is checked last, by the service. Every error names the field.
  */
 import { parseLong } from "./json";
-import { Catalogue, EngineEntry, SpecEntry } from "./catalogue";
+import { Catalogue, EngineEntry } from "./catalogue";
 import { ApiFault, Faults } from "./errors";
 import { DataSourceWire, ParameterWire, StoredConfig, VolumeWire } from "./model";
 
@@ -43,11 +43,19 @@ function present(o: Obj, key: string): boolean {
   return o[key] !== undefined && o[key] !== null;
 }
 
+/** Characters (code points), as the service counts them: an emoji is one, not two UTF-16 units. */
+function characters(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 function optString(o: Obj, key: string, field: string, max?: number): string | null {
   if (!present(o, key)) return null;
   const v = o[key];
   if (typeof v !== "string") throw Faults.invalidArgument(field, `must be a string, got ${typeof v}`);
-  if (max !== undefined && v.length > max) throw Faults.invalidArgument(field, `must be at most ${max} characters, got ${v.length}`);
+  if (max !== undefined && characters(v) > max)
+    throw Faults.invalidArgument(field, `must be at most ${max} characters, got ${characters(v)}`);
   return v;
 }
 
@@ -93,34 +101,61 @@ function checkDesc(body: Obj, required: boolean): string | undefined {
 }
 
 interface FlavourResult {
-  spec: SpecEntry | undefined;
   specId: number | null;
   poolId: string | null;
+  flavorCode: string | null;
 }
 
+/** `config.flavor`: absent, or an object with a non-empty string `code`. */
+function flavorCode(config: Obj): string | null {
+  if (!present(config, "flavor")) return null;
+  const flavor = config.flavor;
+  if (!isObject(flavor)) throw Faults.invalidArgument("config.flavor", "must be an object {code}");
+  const code = flavor.code;
+  if (typeof code !== "string" || code.trim() === "") throw Faults.invalidArgument("config.flavor.code", "must be a non-empty string");
+  return code;
+}
+
+/**
+ * The flavour, in one of four forms (docs/api-v1.md §3.1): `spec_id` alone or `flavor.code` alone
+ * (public pool), `pool_id` alone or with `flavor.code` (dedicated pool). `spec_id` excludes the
+ * other two unless lenient (the reference's samples send `spec_id` with `pool_id`).
+ */
 function checkFlavour(config: Obj, ctx: ValidationContext): FlavourResult {
   const workers = optInt(config, "worker_server_num", "config.worker_server_num");
   if (workers === null) throw Faults.invalidArgument("config.worker_server_num", "is required");
   if (workers < 1) throw Faults.invalidArgument("config.worker_server_num", `must be at least 1, got ${workers}`);
   const specId = optInt(config, "spec_id", "config.spec_id");
-  const poolId = optString(config, "pool_id", "config.pool_id");
+  const code = flavorCode(config);
+  // Clients that send every field write `"pool_id": ""` for a public-pool job (docs/api-v1.md §3.1).
+  const poolId = optString(config, "pool_id", "config.pool_id") || null;
   if (specId !== null && poolId !== null && !ctx.lenient) {
     throw Faults.invalidArgument("config.spec_id", "spec_id (public pool) and pool_id (dedicated pool) are mutually exclusive");
   }
-  if (specId === null && poolId === null) {
-    throw Faults.invalidArgument("config.spec_id", "one of spec_id (public pool) or pool_id (dedicated pool) is required");
+  if (specId !== null && code !== null && !ctx.lenient) {
+    throw Faults.invalidArgument("config.flavor", "spec_id and flavor.code both select a flavor: send one of them");
   }
-  if (specId !== null) {
-    const spec = ctx.catalogue.specs.find((s) => s.spec_id === specId);
-    if (!spec) throw Faults.specNotFound(String(specId));
+  if (specId === null && code === null && poolId === null) {
+    throw Faults.invalidArgument("config.spec_id", "one of spec_id or flavor.code (public pool) or pool_id (dedicated pool) is required");
+  }
+  if (specId !== null || (code !== null && poolId === null)) {
+    const spec =
+      specId !== null ? ctx.catalogue.specs.find((s) => s.spec_id === specId) : ctx.catalogue.specs.find((s) => s.spec_code === code);
+    if (!spec) throw specId !== null ? Faults.specNotFound(String(specId)) : Faults.flavorCodeNotFound(code as string);
+    if (code !== null && code !== spec.spec_code)
+      throw Faults.invalidArgument("config.flavor.code", `${code} is not the flavor of spec_id ${spec.spec_id} (${spec.spec_code})`);
     if (workers > spec.max_num) throw Faults.tooManyNodes(workers, spec.max_num, spec.spec_code);
     if (spec.no_resource) throw Faults.noResource(spec.spec_code);
-    return { spec, specId, poolId };
+    return { specId: spec.spec_id, poolId, flavorCode: spec.spec_code };
   }
   const pool = ctx.catalogue.pools.find((p) => p.pool_id === poolId);
   if (!pool) throw Faults.poolNotFound(poolId as string);
+  // A dedicated pool offers its own flavours and, as the emulator does not model its hardware, every public one.
+  const offered = pool.flavors ?? [];
+  if (code !== null && !offered.includes(code) && !ctx.catalogue.specs.some((s) => s.spec_code === code))
+    throw Faults.flavorNotInPool(code, pool.pool_id);
   if (workers > pool.max_num) throw Faults.tooManyNodes(workers, pool.max_num, pool.pool_name);
-  return { spec: undefined, specId, poolId };
+  return { specId: null, poolId, flavorCode: code ?? offered[0] ?? null };
 }
 
 interface CodeResult {
@@ -233,7 +268,13 @@ function checkDataSourceItem(item: unknown, field: string): DataSourceWire {
     if (dataUrl === null) throw Faults.invalidArgument(`${field}.data_url`, "is required (or dataset_id with dataset_version)");
     obsPath(dataUrl, `${field}.data_url`);
   }
-  return { type, data_url: dataUrl, dataset_id: datasetId, dataset_version: datasetVersion };
+  // Only the members the request gave: the live service echoes items without added null keys.
+  const out: DataSourceWire = {};
+  if (type !== null) out.type = type;
+  if (dataUrl !== null) out.data_url = dataUrl;
+  if (datasetId !== null) out.dataset_id = datasetId;
+  if (datasetVersion !== null) out.dataset_version = datasetVersion;
+  return out;
 }
 
 function checkCustomImage(config: Obj): { userImageUrl: string | null; userCommand: string | null } {
@@ -246,6 +287,7 @@ function checkCustomImage(config: Obj): { userImageUrl: string | null; userComma
   return { userImageUrl, userCommand };
 }
 
+/** Both `label` and `value` are optional (docs/api-v1.md §3.1); a member that is sent must be text. */
 function checkParameters(config: Obj): ParameterWire[] {
   if (!present(config, "parameter")) return [];
   const raw = config.parameter;
@@ -253,14 +295,32 @@ function checkParameters(config: Obj): ParameterWire[] {
   return raw.map((item, i) => {
     const field = `config.parameter[${i}]`;
     if (!isObject(item)) throw Faults.invalidArgument(field, "must be an object {label, value}");
-    const label = item.label;
-    if (typeof label !== "string" || label === "") throw Faults.invalidArgument(`${field}.label`, "must be a non-empty string");
+    const out: ParameterWire = {};
+    const label = optString(item, "label", `${field}.label`);
+    if (label !== null) out.label = label;
     const value = item.value;
     // The service's mapper turns numbers and booleans into strings.
-    if (typeof value === "number" || typeof value === "boolean") return { label, value: String(value) };
-    if (typeof value !== "string") throw Faults.invalidArgument(`${field}.value`, "must be a string");
-    return { label, value };
+    if (typeof value === "number" || typeof value === "boolean") out.value = String(value);
+    else if (typeof value === "string") out.value = value;
+    else if (present(item, "value")) throw Faults.invalidArgument(`${field}.value`, "must be a string");
+    return out;
   });
+}
+
+interface NasResult {
+  shareAddr: string | null;
+  mountPath: string | null;
+  type: string | null;
+}
+
+/** The NAS fields a production client sends in `config` (docs/api-v1.md §3.1): optional text, mount path absolute. */
+function checkNas(config: Obj): NasResult {
+  const shareAddr = optString(config, "nas_share_addr", "config.nas_share_addr");
+  const mountPath = optString(config, "nas_mount_path", "config.nas_mount_path");
+  const type = optString(config, "nas_type", "config.nas_type");
+  if (mountPath !== null && mountPath !== "" && !mountPath.startsWith("/"))
+    throw Faults.invalidArgument("config.nas_mount_path", `must be an absolute path such as /home/work/nas, got "${mountPath}"`);
+  return { shareAddr, mountPath, type };
 }
 
 function checkVolumes(config: Obj, poolId: string | null): VolumeWire[] | null {
@@ -312,10 +372,12 @@ function checkConfig(config: Obj, ctx: ValidationContext, trainUrlRequired: bool
   const data = checkData(config, ctx);
   const image = checkCustomImage(config);
   const parameter = checkParameters(config);
+  const nas = checkNas(config);
   const trainUrl = optString(config, "train_url", "config.train_url");
   if (trainUrl === null && trainUrlRequired) throw Faults.invalidArgument("config.train_url", "is required when creating a version");
   obsPath(trainUrl, "config.train_url");
-  const logUrl = optString(config, "log_url", "config.log_url");
+  // An empty log_url means none: clients that send every field write "" (docs/api-v1.md §3.1).
+  const logUrl = optString(config, "log_url", "config.log_url") || null;
   obsPath(logUrl, "config.log_url");
   let volumes: VolumeWire[] | null = null;
   if (allowVolumes) volumes = checkVolumes(config, flavour.poolId);
@@ -334,11 +396,15 @@ function checkConfig(config: Obj, ctx: ValidationContext, trainUrlRequired: bool
     data_source: data.dataSource,
     spec_id: flavour.specId,
     pool_id: flavour.poolId,
+    flavor_code: flavour.flavorCode,
     train_url: trainUrl,
     log_url: logUrl,
     user_image_url: image.userImageUrl,
     user_command: image.userCommand,
     volumes,
+    nas_share_addr: nas.shareAddr,
+    nas_mount_path: nas.mountPath,
+    nas_type: nas.type,
   };
 }
 

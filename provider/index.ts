@@ -11,12 +11,13 @@ export type {
   TrainingJobTimeouts,
   WaitFor,
 } from "./resource/inputs";
-export type { DataSourceItem, Parameter, Volume, NfsVolume, HostPathVolume } from "./api/types";
+export type { DataSourceItem, Flavor, Parameter, Volume, NfsVolume, HostPathVolume } from "./api/types";
 export {
   ModelArtsError,
   ModelArtsApiError,
   AuthenticationError,
   ModelArtsTimeoutError,
+  IncompleteListError,
   ConfigurationError,
   isNotFound,
 } from "./api/errors";

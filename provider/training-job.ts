@@ -67,7 +67,7 @@ export interface TrainingJobArgs {
 }
 
 /** Where {@link TrainingJob.get} looks for the job: the same overrides a declared job would have. */
-export type TrainingJobState = Pick<TrainingJobArgs, "region" | "projectId" | "endpoint" | "profile">;
+export type TrainingJobState = Pick<TrainingJobArgs, "region" | "projectId" | "endpoint" | "profile" | "workspaceId">;
 
 /** The keys of `T` that may be left out. */
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
@@ -243,7 +243,7 @@ export class TrainingJob extends pulumi.dynamic.Resource {
 /** The look-up keys of a read's state, without any other member the caller may have passed. */
 function lookupOf(state: TrainingJobArgs | TrainingJobState | undefined): Record<string, unknown> {
   const props: Record<string, unknown> = {};
-  for (const key of ["region", "projectId", "endpoint", "profile"] as const) {
+  for (const key of ["region", "projectId", "endpoint", "profile", "workspaceId"] as const) {
     const value = state?.[key];
     if (value !== undefined) props[key] = value;
   }

@@ -1,5 +1,5 @@
 /**
- * The emulated IAM endpoint (§6.1) on the same server: `POST /v3/auth/tokens` with the password
+ * The emulated IAM endpoint (docs/api-v1.md §6.1) on the same server: `POST /v3/auth/tokens` with the password
  * body answers 201 with the token in `X-Subject-Token`; `GET /v3/projects` lists the token's project.
  * Errors use Keystone's shape `{"error": {"code", "title", "message"}}`.
  */

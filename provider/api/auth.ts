@@ -1,5 +1,5 @@
 /**
- * The three ways to authenticate a ModelArts call (../shared/modelarts-api.md §6): AK/SK signing of
+ * The three ways to authenticate a ModelArts call (docs/api-v1.md §6): AK/SK signing of
  * every attempt, an IAM token obtained with a password (cached, renewed before it expires, shared by
  * concurrent callers, renewed once after a 401), or a token given by the user (never renewable).
  * Credentials live in private fields: they do not show in `util.inspect`, JSON or `toString()`.

@@ -1,15 +1,15 @@
 /**
- * `ModelArtsClient`: the v1 training-job API over HTTP (../shared/modelarts-api.md §3), with
+ * `ModelArtsClient`: the v1 training-job API over HTTP (docs/api-v1.md §3), with
  * AK/SK, IAM password or token authentication, the retry policy of `retry.ts`, and typed errors
  * from `error-factory.ts`. Creating a job or a version is never re-sent blindly: after an ambiguous
- * failure the client looks first and adopts what the service created.
+ * failure a version is looked for here, a job by the caller (`provider/resource/ownership.ts`).
  */
 import { inspect } from "node:util";
 import { AkSkAuthenticator, PasswordAuthenticator, StaticTokenAuthenticator, type Authenticator, type IssuedToken } from "./auth";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "./config";
 import { iamTokenUrl } from "./endpoints";
 import { errorFromResponse, isNameConflict, type ErrorContext } from "./error-factory";
-import { ModelArtsApiError, isNotFound } from "./errors";
+import { ModelArtsApiError, type ModelArtsError } from "./errors";
 import {
   WireFormatError,
   fromWireCreateJob,
@@ -26,6 +26,7 @@ import {
   toWireListJobsQuery,
   toWireLogsQuery,
 } from "./mapping";
+import { MAX_PER_PAGE, scanAllPages } from "./list-scan";
 import { decideRetry, isAmbiguous, isRetryable, resolveRetryPolicy, type Clock, type RetryOptions, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 import { Transport, type DebugLogger, type HttpMethod, type RequestSpec, type WireResponse } from "./transport";
@@ -48,7 +49,6 @@ import type {
   VersionDetails,
 } from "./types";
 import type { WireIamError, WireIamTokenRequest, WireIamTokenResponse } from "./wire";
-import { JOB_CONFIG_KEYS } from "./types";
 
 /** Options of the client that are not configuration (code, not stack config). */
 export interface ClientOptions {
@@ -66,11 +66,6 @@ export interface ClientOptions {
   /** `User-Agent`; defaults to `pulumi-modelarts/<package version> node/<Node.js version>`. */
   userAgent?: string;
 }
-
-/** Most jobs one list page may hold (§3.2). */
-const MAX_PER_PAGE = 1000;
-/** Highest page number the API accepts (§3.2). */
-const MAX_PAGE = 65535;
 
 export class ModelArtsClient implements ModelArtsApi {
   readonly projectId: string;
@@ -120,86 +115,32 @@ export class ModelArtsClient implements ModelArtsApi {
   // -------------------------------------------------------------------------------------------
   // Jobs
 
+  /**
+   * Sends the create. A failure after which the service provably did nothing (429, refused connection)
+   * is re-sent; any other failure is thrown at once, ambiguous ones (5xx, timeout, dropped connection)
+   * included: whether the service made the job then is for the caller to settle by looking, with the
+   * evidence only it has (README "How a job belongs to its stack"). The POST is never re-sent blindly.
+   */
   async createJob(request: CreateJobRequest, options: CallOptions = {}): Promise<CreateJobResult> {
     const ctx = this.#ctx(`create training job "${request.jobName}"`, { jobName: request.jobName });
     const spec = this.#spec("POST", "/training-jobs", ctx, { body: toWireCreateJob(request), idempotent: false });
     const startedAt = this.#policy.now();
     const state = { renewed: false };
-    let ambiguousEarlier = false;
-    let refusedEarlier = false;
+    let refused: ModelArtsError | undefined;
     for (let attempt = 1; ; attempt++) {
       const result = await this.#transport.exchange(spec, options, attempt, state);
       if (result.ok) return this.#map(() => fromWireCreateJob(result.response.body), result.response, ctx);
       const error = this.#transport.toError(spec, result, attempt, this.#policy.now() - startedAt, options);
-      if (!isRetryable(this.#policy, result.failure)) {
-        // "Name exists" after an earlier ambiguous attempt: that attempt created the job.
-        if (ambiguousEarlier && isNameConflict(error)) {
-          const adopted = await this.#adoptJob(request, options, true);
-          if (adopted !== undefined) return adopted;
-        }
-        // After a refusal (429, refused connection) the service should not have made the job; should
-        // it have all the same, adopt it only when its configuration is the one just sent.
-        if (refusedEarlier && !ambiguousEarlier && isNameConflict(error)) {
-          const adopted = await this.#adoptJob(request, options, true, true);
-          if (adopted !== undefined) return adopted;
-        }
-        throw error;
-      }
-      if (isAmbiguous(result.failure)) {
-        ambiguousEarlier = true;
-        const adopted = await this.#adoptJob(request, options, false);
-        if (adopted !== undefined) return adopted;
-      } else {
-        refusedEarlier = true;
-      }
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt);
+      // "Name exists" after a refused attempt: that attempt may have made the job after all, so the
+      // outcome is as unknown as after a 5xx; the caller gets the refusal and looks.
+      if (refused !== undefined && isNameConflict(error)) throw refused;
+      if (!isRetryable(this.#policy, result.failure) || isAmbiguous(result.failure)) throw error;
+      refused = error;
+      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
       this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
       await this.#policy.sleep(decision.delayMs, options.signal);
     }
-  }
-
-  /** Looks the job up by exact name and builds a create result from it; undefined if it is not there. */
-  async #adoptJob(
-    request: CreateJobRequest,
-    options: CallOptions,
-    expectExisting: boolean,
-    requireSameConfig = false,
-  ): Promise<CreateJobResult | undefined> {
-    const lookup = { ...options, ...(request.workspaceId !== undefined ? { workspaceId: request.workspaceId } : {}) };
-    // After "name exists" the job is known to exist: allow for the list lagging behind (§9.9).
-    const tries = expectExisting ? Math.max(2, this.#policy.maxAttempts) : 1;
-    let found: JobSummary | undefined;
-    for (let i = 0; i < tries && found === undefined; i++) {
-      if (i > 0) await this.#policy.sleep(Math.min(this.#policy.maxDelayMs, this.#policy.baseDelayMs * 2 ** (i - 1)), options.signal);
-      found = await this.findJobByName(request.jobName, lookup);
-    }
-    if (found === undefined) return undefined;
-    let versionName = "";
-    let resourceId: string | undefined;
-    if (found.versionId !== "") {
-      try {
-        const version = await this.getVersion(found.jobId, found.versionId, options);
-        if (requireSameConfig && !sameConfig(request.config, version)) return undefined;
-        versionName = version.versionName;
-        resourceId = version.resourceId;
-      } catch (error) {
-        if (!isNotFound(error)) throw error;
-        if (requireSameConfig) return undefined;
-      }
-    } else if (requireSameConfig) {
-      return undefined;
-    }
-    const result: CreateJobResult = {
-      jobId: found.jobId,
-      jobName: found.jobName,
-      status: found.status,
-      createTime: found.createTime,
-      versionId: found.versionId,
-      versionName,
-    };
-    if (resourceId !== undefined) result.resourceId = resourceId;
-    return result;
   }
 
   async listJobs(query: ListJobsQuery = {}, options: CallOptions = {}): Promise<ListJobsResult> {
@@ -212,14 +153,10 @@ export class ModelArtsClient implements ModelArtsApi {
 
   async listAllJobs(query: Omit<ListJobsQuery, "page"> = {}, options: CallOptions = {}): Promise<JobSummary[]> {
     const perPage = query.perPage ?? MAX_PER_PAGE;
-    const seen = new Map<string, JobSummary>();
-    for (let page = 1; page <= MAX_PAGE; page++) {
-      const result = await this.listJobs({ ...query, perPage, page }, options);
-      // Pages can shift while jobs come and go: keep the first sighting of each id.
-      for (const job of result.jobs) if (!seen.has(job.jobId)) seen.set(job.jobId, job);
-      if (result.jobs.length < perPage || page * perPage >= result.jobTotalCount) break;
-    }
-    return [...seen.values()];
+    // Oldest first: a job created during the scan joins the end instead of shifting the pages.
+    const ordered: Omit<ListJobsQuery, "page"> = query.sortBy !== undefined ? query : { ...query, sortBy: "create_time", order: "asc" };
+    const what = query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs";
+    return scanAllPages((page) => this.listJobs({ ...ordered, perPage, page }, options), perPage, what);
   }
 
   async findJobByName(jobName: string, options: CallOptions & { workspaceId?: string } = {}): Promise<JobSummary | undefined> {
@@ -285,7 +222,7 @@ export class ModelArtsClient implements ModelArtsApi {
           };
         }
       }
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt);
+      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
       this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
       await this.#policy.sleep(decision.delayMs, options.signal);
@@ -481,12 +418,4 @@ export function createClient(
   options: ClientOptions = {},
 ): ModelArtsClient {
   return new ModelArtsClient(resolveClientConfig(settings, env), options);
-}
-
-/** The scalar config fields a create request set, all equal in the version the service reports. */
-function sameConfig(sent: CreateJobRequest["config"], version: VersionDetails): boolean {
-  return JOB_CONFIG_KEYS.every((key) => {
-    const value = sent[key];
-    return value === undefined || typeof value === "object" || String(value) === String(version[key] ?? "");
-  });
 }

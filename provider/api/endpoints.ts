@@ -1,5 +1,5 @@
 /**
- * Where the ModelArts and IAM endpoints are (../shared/modelarts-api.md §7): an explicit URL wins,
+ * Where the ModelArts and IAM endpoints are (docs/api-v1.md §7): an explicit URL wins,
  * otherwise the host is derived from the region and the cloud. Plain `http://` is accepted only for
  * loopback addresses, so the local emulator works and nothing travels in clear text elsewhere.
  */

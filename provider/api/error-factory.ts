@@ -1,10 +1,10 @@
 /**
  * The one factory that turns a failed response or a failed transport into a typed error
  * (`errors.ts`). Handling is keyed on the pair (HTTP status, `ModelArts.NNNN` code), never on the
- * message text (../shared/modelarts-api.md §5.1). Messages say what happened and what to do; every
+ * message text (docs/api-v1.md §5.1). Messages say what happened and what to do; every
  * message is redacted by the error classes.
  */
-import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, type ApiErrorDetails } from "./errors";
+import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, redact, type ApiErrorDetails } from "./errors";
 import { readEnvelope } from "./mapping";
 import type { AttemptFailure } from "./retry";
 
@@ -198,7 +198,8 @@ function serviceError(info: ResponseInfo): { code?: string; message?: string } {
     }
   }
   if (message === undefined && body === undefined && info.rawText !== undefined) {
-    const text = info.rawText.replace(/\s+/g, " ").trim();
+    // Redacted before whitespace is folded and the text cut, which could split a secret's echo.
+    const text = redact(info.rawText).replace(/\s+/g, " ").trim();
     if (text !== "") message = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   }
   return { code, message };

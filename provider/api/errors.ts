@@ -4,25 +4,43 @@
  * Messages never carry headers, tokens, secret keys or passwords: `redact` runs over every message.
  */
 
+import { echoesOf } from "./secret-echoes";
+
 const BRAND = Symbol.for("pulumi-modelarts:error");
 
-/** Secrets registered here are replaced by `***` in every message built by this module. */
+/** The registered secrets. */
 const knownSecrets = new Set<string>();
+/**
+ * Every echo of every registered secret, longest first (so that an echo that contains another is
+ * masked whole); `***` replaces them in every message built by this module.
+ */
+let knownEchoes: string[] = [];
 
-/** Registers a secret value (secret key, password, token) so that no error or log line shows it. */
+/** Shorter values are not masked: they would mask ordinary words of the messages. */
+const MIN_SECRET_CHARACTERS = 4;
+
+/**
+ * Registers a secret value (secret key, password, token) so that no error or log line shows it,
+ * raw or as a server may echo it (JSON-escaped, percent-encoded, HTML-escaped).
+ */
 export function registerSecret(value: string | undefined): void {
-  if (value && value.length >= 4) knownSecrets.add(value);
+  if (!value || [...value].length < MIN_SECRET_CHARACTERS || knownSecrets.has(value)) return;
+  knownSecrets.add(value);
+  knownEchoes = [...new Set([...knownEchoes, ...echoesOf(value)])].sort((a, b) => b.length - a.length);
 }
 
+const KEY = "(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)";
 const SECRET_PATTERNS: RegExp[] = [
   /(Signature=)[0-9a-f]+/gi,
-  /("?(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)"?\s*[:=]\s*"?)[^",\s}]+/gi,
+  // A quoted value, read as a JSON string (escaped quotes included), then an unquoted one.
+  new RegExp(`("?${KEY}"?\\s*[:=]\\s*")(?:[^"\\\\]|\\\\.)*(?="|$)`, "gi"),
+  new RegExp(`("?${KEY}"?\\s*[:=]\\s*)(?!"|\\*\\*\\*)[^",\\s}&]+`, "gi"),
 ];
 
 /** Removes registered secrets and anything shaped like a credential from a text. */
 export function redact(text: string): string {
   let out = text;
-  for (const secret of knownSecrets) out = out.split(secret).join("***");
+  for (const echo of knownEchoes) if (out.includes(echo)) out = out.split(echo).join("***");
   for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "$1***");
   return out;
 }
@@ -77,15 +95,49 @@ export class AuthenticationError extends ModelArtsApiError {
   override readonly name = "AuthenticationError";
 }
 
-/** A call or a wait ran out of time. `lastStatus` is the last job status seen, if any. */
+/**
+ * A call or a wait ran out of time. `lastStatus` is the last job status seen, if any;
+ * `lastFailure` says why the last poll of a wait got no answer, when it got none.
+ */
 export class ModelArtsTimeoutError extends ModelArtsError {
   override readonly name = "ModelArtsTimeoutError";
   readonly operation: string;
   readonly lastStatus: number | undefined;
-  constructor(message: string, operation: string, lastStatus?: number) {
+  readonly lastFailure: string | undefined;
+  constructor(message: string, operation: string, lastStatus?: number, lastFailure?: string) {
     super(message);
     this.operation = redact(operation);
     this.lastStatus = lastStatus;
+    this.lastFailure = lastFailure === undefined ? undefined : redact(lastFailure);
+  }
+}
+
+/**
+ * The step's deadline passed before a call could be sent. It says nothing about the service, so a
+ * caller that repeats calls reports the last answer it did get instead (see `isDeadlineRefusal`).
+ */
+export class DeadlineReachedError extends ModelArtsTimeoutError {
+  readonly notSent = true;
+}
+
+/** True for a {@link DeadlineReachedError}, also one from another copy of this package. */
+export function isDeadlineRefusal(error: unknown): boolean {
+  return ModelArtsError.isInstance(error) && (error as { notSent?: unknown }).notSent === true;
+}
+
+/**
+ * A list scan that does not provably cover every matching job: the service reported more jobs than
+ * paging can reach, or its pages contradicted each other or the total. Absence is never concluded
+ * from it. `transient` is true when the pages changed while they were read (another scan may agree).
+ */
+export class IncompleteListError extends ModelArtsError {
+  override readonly name = "IncompleteListError";
+  readonly operation: string;
+  readonly transient: boolean;
+  constructor(message: string, operation: string, transient: boolean) {
+    super(message);
+    this.operation = redact(operation);
+    this.transient = transient;
   }
 }
 
@@ -102,10 +154,11 @@ export function isTransient(error: unknown): boolean {
   if (ModelArtsApiError.isInstance(error)) {
     return error.name !== "AuthenticationError" && (error.httpStatus === 0 || error.httpStatus === 429 || error.httpStatus >= 500);
   }
+  if (ModelArtsError.isInstance(error) && error.name === "IncompleteListError") return (error as IncompleteListError).transient;
   return ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError";
 }
 
-/** Codes that mean "this job or version does not exist" (../shared/modelarts-api.md §9.2). */
+/** Codes that mean "this job or version does not exist" (docs/api-v1.md §9.2). */
 const NOT_FOUND_CODES = new Set(["ModelArts.2775", "ModelArts.0015"]);
 
 /** True when an error says the addressed job or version does not exist. */

@@ -2,7 +2,8 @@
  * The one place that crosses between the snake_case wire (`wire.ts`) and the camelCase types
  * (`types.ts`). Responses are normalised leniently: numbers that arrive as strings become numbers,
  * job and version ids become exact decimal strings, `null` becomes undefined, unknown keys are
- * ignored. A response that lacks an id or is not an object raises `WireFormatError`.
+ * ignored. A response that lacks an id or is not an object raises `WireFormatError`. Section
+ * numbers (§) refer to docs/api-v1.md.
  */
 import { isLosslessNumber } from "lossless-json";
 import { ModelArtsError } from "./errors";
@@ -14,6 +15,7 @@ import type {
   CreateVersionResult,
   DataSourceItem,
   EngineSpec,
+  Flavor,
   JobConfig,
   JobSummary,
   ListJobsQuery,
@@ -67,14 +69,21 @@ export function toNumber(value: unknown): number | undefined {
   return text === undefined ? undefined : Number(text);
 }
 
-/** An exact decimal id string: never goes through a double, so 19-digit ids keep every digit. */
+/**
+ * An exact decimal id string: never goes through a double, so 19-digit ids keep every digit. Ids are
+ * positive integers: `-5`, `0` or `1.5` are not ids.
+ */
 export function toId(value: unknown): string | undefined {
   const text = numberText(value);
   if (text === undefined) return undefined;
-  if (/^-?\d+$/.test(text)) return text.replace(/^(-?)0+(?=\d)/, "$1");
-  // An id written as e.g. 1.0e3 by some serialiser: only accept it when it is an exact integer.
-  const n = Number(text);
-  return Number.isSafeInteger(n) ? String(n) : undefined;
+  let id: string | undefined;
+  if (/^\d+$/.test(text)) id = text.replace(/^0+(?=\d)/, "");
+  else {
+    // An id written as e.g. 1.0e3 by some serialiser: only accept it when it is an exact integer.
+    const n = Number(text);
+    id = Number.isSafeInteger(n) ? String(n) : undefined;
+  }
+  return id !== undefined && /^[1-9]\d*$/.test(id) ? id : undefined;
 }
 
 function requireId(value: unknown, field: string): string {
@@ -172,7 +181,7 @@ function toWireConfigFields(config: Omit<JobConfig, "createVersion" | "volumes">
     boot_file_url: config.bootFileUrl,
     engine_id: config.engineId,
     model_id: config.modelId,
-    parameter: config.parameters?.map((p) => ({ label: p.label, value: p.value })),
+    parameter: config.parameters?.map((p) => compact({ label: p.label, value: p.value })),
     data_url: config.dataUrl,
     dataset_id: config.datasetId,
     dataset_version_id: config.datasetVersionId,
@@ -180,11 +189,15 @@ function toWireConfigFields(config: Omit<JobConfig, "createVersion" | "volumes">
       compact({ type: d.type, data_url: d.dataUrl, dataset_id: d.datasetId, dataset_version: d.datasetVersion }),
     ),
     spec_id: config.specId,
+    flavor: config.flavor && { code: config.flavor.code },
     pool_id: config.poolId,
     train_url: config.trainUrl,
     log_url: config.logUrl,
     user_image_url: config.userImageUrl,
     user_command: config.userCommand,
+    nas_share_addr: config.nasShareAddr,
+    nas_mount_path: config.nasMountPath,
+    nas_type: config.nasType,
   });
 }
 
@@ -278,16 +291,18 @@ export function fromWireListJobs(body: unknown): ListJobsResult {
   const b = requireObject(body) as WireListJobsResponse;
   const jobs = asArray(b.jobs).map(fromWireJobSummary);
   return compact({
-    jobTotalCount: toNumber(b.job_total_count) ?? jobs.length,
+    // Absent stays absent: a scan must not take one page's length for the total.
+    jobTotalCount: toNumber(b.job_total_count),
     jobCountLimit: toNumber(b.job_count_limit),
     quotas: toNumber(b.quotas),
     jobs,
   });
 }
 
+/** Parameter items as sent: a member that is absent or null stays absent (both are optional). */
 function fromWireParameters(value: unknown): Parameter[] | undefined {
   if (!Array.isArray(value)) return undefined;
-  return value.filter(isObject).map((p) => ({ label: toStr(p["label"]) ?? "", value: toStr(p["value"]) ?? "" }));
+  return value.filter(isObject).map((p) => compact({ label: toStr(p["label"]), value: toStr(p["value"]) }));
 }
 
 function fromWireDataSource(value: unknown): DataSourceItem[] | undefined {
@@ -328,6 +343,12 @@ function fromWireVolumes(value: unknown): Volume[] | undefined {
   });
 }
 
+/** `flavor_code` in the shape of the create request's `flavor`; undefined when null or empty. */
+function flavorOf(value: unknown): Flavor | undefined {
+  const code = toStr(value);
+  return code === undefined || code === "" ? undefined : { code };
+}
+
 /** Version details (§3.3), or one item of the versions list (§3.4) with the job's id given. */
 export function fromWireVersion(body: unknown, jobIdFallback?: string): VersionDetails {
   const v = requireObject(body) as WireVersion;
@@ -350,6 +371,7 @@ export function fromWireVersion(body: unknown, jobIdFallback?: string): VersionD
     engineType: toNumber(v.engine_type),
     specId: toNumber(v.spec_id),
     specCode: toStr(v.spec_code),
+    flavor: flavorOf(v.flavor_code),
     workerServerNum: toNumber(v.worker_server_num),
     appUrl: toStr(v.app_url),
     bootFileUrl: toStr(v.boot_file_url),
@@ -365,7 +387,12 @@ export function fromWireVersion(body: unknown, jobIdFallback?: string): VersionD
     userCommand: toStr(v.user_command),
     resourceId: toStr(v.resource_id),
     poolId: toStr(v.pool_id),
+    poolName: toStr(v.pool_name),
+    poolType: toStr(v.pool_type),
     volumes: fromWireVolumes(v.volumes),
+    nasShareAddr: toStr(v.nas_share_addr),
+    nasMountPath: toStr(v.nas_mount_path),
+    nasType: toStr(v.nas_type),
     modelMetricList: decodeEmbeddedJson(v.model_metric_list),
     systemMetricList: decodeEmbeddedJson(v.system_metric_list),
   });

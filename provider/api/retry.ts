@@ -58,6 +58,23 @@ export interface Clock {
   random(): number;
 }
 
+/**
+ * The end of a step (create, update, delete), measured on the caller's clock. Calls that get one
+ * start no attempt and no retry after it, and cut their idempotent attempts short at it, so that a
+ * step ends within its timeout plus at most one request timeout (a create POST is never cut short:
+ * that would make its outcome ambiguous).
+ */
+export interface Deadline {
+  /** Milliseconds left; zero or less once the deadline has passed. */
+  remainingMs(): number;
+}
+
+/** A deadline `ms` from now on `now`'s clock. */
+export function deadlineIn(ms: number, now: () => number): Deadline {
+  const end = now() + ms;
+  return { remainingMs: () => end - now() };
+}
+
 export const DEFAULT_RETRY_OPTIONS: Readonly<Required<RetryOptions>> = Object.freeze({
   maxAttempts: 5,
   baseDelayMs: 500,
@@ -209,10 +226,16 @@ export type RetryDecision = { retry: true; delayMs: number } | { retry: false; r
 
 /**
  * Decides whether attempt number `attempt` (1-based, the one that just failed) is followed by another,
- * and after how long: the larger of the backoff and `Retry-After`, within the attempt and time budgets.
- * `startedAt` is when the first attempt started.
+ * and after how long: the larger of the backoff and `Retry-After`, within the attempt and time budgets
+ * and before the step's `deadline`. `startedAt` is when the first attempt started.
  */
-export function decideRetry(policy: RetryPolicy, failure: AttemptFailure, attempt: number, startedAt: number): RetryDecision {
+export function decideRetry(
+  policy: RetryPolicy,
+  failure: AttemptFailure,
+  attempt: number,
+  startedAt: number,
+  deadline?: Deadline,
+): RetryDecision {
   if (!isRetryable(policy, failure)) return { retry: false, reason: "not retryable" };
   if (attempt >= policy.maxAttempts) return { retry: false, reason: `gave up after ${attempt} attempts` };
   const retryAfter = failure.kind === "status" ? failure.retryAfterMs : undefined;
@@ -223,6 +246,10 @@ export function decideRetry(policy: RetryPolicy, failure: AttemptFailure, attemp
   const elapsed = policy.now() - startedAt;
   if (elapsed + delayMs > policy.maxElapsedMs) {
     return { retry: false, reason: `gave up after ${attempt} attempts in ${elapsed} ms (maxElapsedMs ${policy.maxElapsedMs})` };
+  }
+  const left = deadline?.remainingMs();
+  if (left !== undefined && delayMs >= left) {
+    return { retry: false, reason: `gave up after ${attempt} attempts: the step's deadline comes before the next one` };
   }
   return { retry: true, delayMs };
 }

@@ -1,6 +1,6 @@
 /**
  * AK/SK request signing, algorithm `SDK-HMAC-SHA256`, as Huawei Cloud's SDK core implements it
- * (see ../shared/modelarts-api.md §6.2), without the SDK's traps (§6.3): header names are
+ * (see docs/api-v1.md §6.2), without the SDK's traps (§6.3): header names are
  * normalised to lower case once, one code-point sort serves both header lists, `undefined` query
  * values are dropped, and the payload hash is taken over the exact bytes that are sent.
  *

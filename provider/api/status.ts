@@ -1,4 +1,4 @@
-/** Training-job status codes of the v1 API (../shared/modelarts-api.md §4) and their classes. */
+/** Training-job status codes of the v1 API (docs/api-v1.md §4) and their classes. */
 export const JOB_STATUS_NAMES: Readonly<Record<number, string>> = {
   0: "JOBSTAT_UNKNOWN",
   1: "JOBSTAT_INIT",

@@ -10,10 +10,10 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Authenticator } from "./auth";
 import { errorFromResponse, errorFromTransport, type ErrorContext } from "./error-factory";
-import { ModelArtsError, redact } from "./errors";
+import { DeadlineReachedError, ModelArtsError, ModelArtsTimeoutError, redact } from "./errors";
 import { parseWireJson, stringifyWireJson } from "./json";
 import { readEnvelope } from "./mapping";
-import { decideRetry, parseRetryAfter, type AttemptFailure, type RetryPolicy } from "./retry";
+import { decideRetry, parseRetryAfter, type AttemptFailure, type Deadline, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
@@ -50,12 +50,22 @@ export interface SendOptions {
   signal?: AbortSignal;
   /** Per-attempt timeout in ms (overrides the transport's). */
   timeoutMs?: number;
+  /** The end of the caller's step: no attempt or retry starts after it; idempotent attempts end at it. */
+  deadline?: Deadline;
 }
 
 /** The outcome of one attempt. */
 export type AttemptResult =
   | { ok: true; response: WireResponse }
-  | { ok: false; failure: AttemptFailure; response?: WireResponse; rawText?: string; usedHeaders: Record<string, string> };
+  | {
+      ok: false;
+      failure: AttemptFailure;
+      response?: WireResponse;
+      rawText?: string;
+      usedHeaders: Record<string, string>;
+      /** The attempt's own timeout, in ms (shorter than the transport's near a deadline). */
+      timeoutMs?: number;
+    };
 
 export interface TransportOptions {
   /** Per-attempt timeout, in milliseconds. */
@@ -163,16 +173,21 @@ export class Transport {
   async attempt(spec: RequestSpec, options: SendOptions, attemptNumber: number): Promise<AttemptResult> {
     const signal = options.signal;
     if (signal?.aborted) throw signal.reason;
+    const left = options.deadline?.remainingMs();
+    if (left !== undefined && left <= 0) {
+      throw new DeadlineReachedError(
+        `${spec.context.operation} was not sent: the step's time ran out before it (raise the resource's timeouts)`,
+        spec.context.operation,
+      );
+    }
     const bodyText = spec.body === undefined ? undefined : stringifyWireJson(spec.body);
     const baseHeaders: Record<string, string> = { "content-type": "application/json", ...(spec.headers ?? {}) };
-    const authHeaders = spec.auth
-      ? await spec.auth.authorize({ method: spec.method, url: spec.url, query: spec.query, headers: baseHeaders, body: bodyText }, signal)
-      : {};
+    const authHeaders = spec.auth ? await this.#authorize(spec, baseHeaders, bodyText, signal, left) : {};
     const headers: Record<string, string> = { ...baseHeaders, ...authHeaders, "user-agent": this.#userAgent };
     const qs = buildQueryString(spec.query);
     const fullUrl = qs === "" ? spec.url : `${spec.url}?${qs}`;
     const pathForLog = new URL(fullUrl).pathname + (qs === "" ? "" : `?${qs}`);
-    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs;
+    const timeoutMs = attemptTimeout(spec, options, this.#options.timeoutMs);
 
     const controller = new AbortController();
     let timedOut = false;
@@ -197,7 +212,7 @@ export class Transport {
       const body = parseWireJson(rawText);
       const response: WireResponse = { status: res.status, headers: responseHeaders, body, requestId };
       this.#log(spec.method, pathForLog, String(res.status), Date.now() - startedAt, requestId, attemptNumber);
-      const success = res.status >= 200 && res.status < 300 && (!spec.envelope || readEnvelope(body).isSuccess);
+      const success = isSuccessStatus(res.status) && (!spec.envelope || readEnvelope(body).isSuccess);
       if (success) return { ok: true, response };
       const retryAfterMs = parseRetryAfter(responseHeaders["retry-after"], this.#options.policy.now());
       const failure: AttemptFailure =
@@ -217,10 +232,36 @@ export class Transport {
         undefined,
         attemptNumber,
       );
-      return { ok: false, failure, usedHeaders: authHeaders };
+      return { ok: false, failure, usedHeaders: authHeaders, timeoutMs };
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onCallerAbort);
+    }
+  }
+
+  /**
+   * Authenticates one attempt. With a deadline, obtaining a token (its own call, with retries) is
+   * bounded by the time left, so that a hanging IAM cannot carry the step past its timeout.
+   */
+  async #authorize(
+    spec: RequestSpec,
+    headers: Record<string, string>,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+    leftMs: number | undefined,
+  ): Promise<Record<string, string>> {
+    const auth = spec.auth!;
+    const request = { method: spec.method, url: spec.url, query: spec.query, headers, body };
+    if (leftMs === undefined) return auth.authorize(request, signal);
+    const timeout = AbortSignal.timeout(Math.max(1, leftMs));
+    try {
+      return await auth.authorize(request, signal === undefined ? timeout : AbortSignal.any([signal, timeout]));
+    } catch (error) {
+      if (!timeout.aborted || signal?.aborted) throw error;
+      throw new ModelArtsTimeoutError(
+        `${spec.context.operation} could not authenticate before the step's time ran out (no token within ${leftMs} ms)`,
+        spec.context.operation,
+      );
     }
   }
 
@@ -252,7 +293,7 @@ export class Transport {
       const result = await this.exchange(spec, options, attempt, state);
       if (result.ok) return result.response;
       if (spec.idempotent) {
-        const decision = decideRetry(policy, result.failure, attempt, startedAt);
+        const decision = decideRetry(policy, result.failure, attempt, startedAt, options.deadline);
         if (decision.retry) {
           this.logRetry(spec, result.failure, decision.delayMs, attempt);
           await policy.sleep(decision.delayMs, options.signal);
@@ -293,7 +334,7 @@ export class Transport {
     return errorFromTransport(f, spec.context, {
       attempts,
       elapsedMs,
-      timeoutMs: options.timeoutMs ?? this.#options.timeoutMs,
+      timeoutMs: result.timeoutMs ?? options.timeoutMs ?? this.#options.timeoutMs,
       target: new URL(spec.url).origin,
     });
   }
@@ -304,6 +345,26 @@ export class Transport {
     const rid = requestId === undefined ? "" : ` request-id=${requestId}`;
     logger(redact(`modelarts: ${method} ${path} -> ${status} in ${ms} ms (attempt ${attempt})${rid}`));
   }
+}
+
+/**
+ * The timeout of one attempt: the call's or the transport's, cut to the time left before the step's
+ * deadline for idempotent requests (a POST that creates runs its whole timeout: cutting it short
+ * would leave unknown whether the service acted on it).
+ */
+function attemptTimeout(spec: RequestSpec, options: SendOptions, transportMs: number): number {
+  const timeoutMs = options.timeoutMs ?? transportMs;
+  const left = options.deadline?.remainingMs();
+  if (left === undefined || !spec.idempotent) return timeoutMs;
+  return Math.max(1, Math.min(timeoutMs, Math.ceil(left)));
+}
+
+/**
+ * The success statuses of the status table (§5.2 of the API reference): 200 to 204. Anything else in
+ * 2xx (205 Reset Content, 206 Partial Content, an undefined 299) is not an answer the calls document.
+ */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status <= 204;
 }
 
 export function describeFailure(f: AttemptFailure): string {

@@ -5,10 +5,20 @@
  * Job and version ids are decimal strings: they are Longs on the wire and must never lose digits.
  */
 
+import type { Deadline } from "./retry";
+
 /** A run argument (`config.parameter[]` on the wire). */
 export interface Parameter {
-  label: string;
-  value: string;
+  /** Optional, as the reference marks it (docs/api-v1.md §3.1). */
+  label?: string;
+  /** Optional, as the reference marks it. */
+  value?: string;
+}
+
+/** Flavour selected by its code (`config.flavor` on the wire), e.g. `{ code: "modelarts.vm.cpu.8u" }`. */
+export interface Flavor {
+  /** A `spec_code` from `GET /v1/{project_id}/job/resource-specs`, or a flavour of the dedicated pool given by `poolId`. */
+  code: string;
 }
 
 /** One `config.data_source[]` item: either an OBS item (`dataUrl`) or a dataset item. */
@@ -66,9 +76,14 @@ export interface JobConfig {
   datasetVersionId?: string;
   /** Data sources (OBS or dataset items). */
   dataSource?: DataSourceItem[];
-  /** Public-pool flavour id. Exactly one of `specId` or `poolId`. */
+  /**
+   * Public-pool flavour id. The flavour is chosen in one of four ways: `specId` alone, `flavor`
+   * alone (public pool), `flavor` with `poolId`, or `poolId` alone (dedicated pool).
+   */
   specId?: number;
-  /** Dedicated resource pool id. Exactly one of `specId` or `poolId`. */
+  /** Flavour by code, e.g. `{ code: "modelarts.vm.cpu.8u" }`: alone (public pool) or with `poolId`. Not with `specId`. */
+  flavor?: Flavor;
+  /** Dedicated resource pool id, alone or with `flavor`. Not with `specId`. */
   poolId?: string;
   /** OBS output directory. Required to create a version (so for a config change of a resource). */
   trainUrl?: string;
@@ -80,6 +95,12 @@ export interface JobConfig {
   userCommand?: string;
   /** NFS or host-path volumes (dedicated pools). A new version cannot carry them: a change replaces a resource. */
   volumes?: Volume[];
+  /** NAS share address, e.g. `192.168.8.150:/`. */
+  nasShareAddr?: string;
+  /** Where the NAS share is mounted in the job, e.g. `/home/work/nas`. */
+  nasMountPath?: string;
+  /** NAS type: `"nfs"` (the reference) or `"efs"` (what the live service reports by default). */
+  nasType?: string;
   /** Create the first version with the job. @default true */
   createVersion?: boolean;
 }
@@ -97,12 +118,16 @@ export const JOB_CONFIG_KEYS = [
   "datasetVersionId",
   "dataSource",
   "specId",
+  "flavor",
   "poolId",
   "trainUrl",
   "logUrl",
   "userImageUrl",
   "userCommand",
   "volumes",
+  "nasShareAddr",
+  "nasMountPath",
+  "nasType",
 ] as const satisfies ReadonlyArray<keyof JobConfig & keyof VersionDetails>;
 
 export interface CreateJobRequest {
@@ -153,7 +178,8 @@ export interface JobSummary {
 }
 
 export interface ListJobsResult {
-  jobTotalCount: number;
+  /** `job_total_count`: the jobs matching the query; undefined when the service did not report it. */
+  jobTotalCount?: number;
   jobCountLimit?: number;
   quotas?: number;
   jobs: JobSummary[];
@@ -177,6 +203,8 @@ export interface VersionDetails {
   engineType?: number;
   specId?: number;
   specCode?: string;
+  /** `flavor_code`, in the create request's shape. */
+  flavor?: Flavor;
   workerServerNum?: number;
   appUrl?: string;
   bootFileUrl?: string;
@@ -191,8 +219,15 @@ export interface VersionDetails {
   userImageUrl?: string;
   userCommand?: string;
   resourceId?: string;
+  /** Also reported for public pools (the service's own pool behind the flavour). */
   poolId?: string;
+  poolName?: string;
+  /** Undocumented: `SYSTEM_DEFINED` for the service's public pools (live example). */
+  poolType?: string;
   volumes?: Volume[];
+  nasShareAddr?: string;
+  nasMountPath?: string;
+  nasType?: string;
   /** `model_metric_list`, decoded from its JSON-string form; undefined when absent or not JSON. */
   modelMetricList?: unknown;
   /** `system_metric_list` (an object in details, a JSON string in the list), decoded. */
@@ -272,6 +307,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Overrides the client's per-attempt timeout, in milliseconds. */
   timeoutMs?: number;
+  /** The end of the step this call belongs to: no attempt or retry starts after it (see `Deadline`). */
+  deadline?: Deadline;
 }
 
 /**
@@ -286,7 +323,11 @@ export interface ModelArtsApi {
    */
   createJob(request: CreateJobRequest, options?: CallOptions): Promise<CreateJobResult>;
   listJobs(query?: ListJobsQuery, options?: CallOptions): Promise<ListJobsResult>;
-  /** Walks every page of `listJobs` (per_page 1000 unless given) and returns all jobs. */
+  /**
+   * Walks every page of `listJobs` (per_page 1000 unless given) and returns all jobs, or rejects with
+   * `IncompleteListError` when the pages do not provably cover every matching job (a total beyond
+   * what paging can reach, pages that contradict each other or the total): never a partial list.
+   */
   listAllJobs(query?: Omit<ListJobsQuery, "page">, options?: CallOptions): Promise<JobSummary[]>;
   /** Finds a job by exact name (substring search, then exact match over all pages). */
   findJobByName(jobName: string, options?: CallOptions & { workspaceId?: string }): Promise<JobSummary | undefined>;

@@ -1,5 +1,5 @@
 /**
- * Snake_case wire types of the v1 training-job API (../shared/modelarts-api.md §3) and of the IAM
+ * Snake_case wire types of the v1 training-job API (docs/api-v1.md §3) and of the IAM
  * token call (§6.1). Responses are typed as they may really arrive: Longs and Ints as JSON numbers
  * or strings (§8.1), `null` for unset fields (§8.6); bodies are parsed with a lossless JSON parser,
  * so every JSON number arrives as a `LosslessNumber` holding its exact text. Unknown keys are ignored.
@@ -21,9 +21,15 @@ export interface WireEnvelope {
   error_msg?: string | null;
 }
 
+/** Both members optional (docs/api-v1.md §3.1). */
 export interface WireParameter {
-  label: string;
-  value: string;
+  label?: string;
+  value?: string;
+}
+
+/** `config.flavor`: a flavour by code (docs/api-v1.md §3.1, seen in the live example). */
+export interface WireFlavor {
+  code: string;
 }
 
 export interface WireDataSourceItem {
@@ -64,12 +70,16 @@ export interface WireJobConfig {
   dataset_version_id?: string;
   data_source?: WireDataSourceItem[];
   spec_id?: number;
+  flavor?: WireFlavor;
   pool_id?: string;
   train_url?: string;
   log_url?: string;
   user_image_url?: string;
   user_command?: string;
   volumes?: WireVolume[];
+  nas_share_addr?: string;
+  nas_mount_path?: string;
+  nas_type?: string;
   create_version?: boolean;
 }
 
@@ -141,6 +151,8 @@ export interface WireVersion {
   parameter?: Array<{ label?: string | null; value?: unknown }> | null;
   spec_id?: WireNumber;
   spec_code?: string | null;
+  /** Undocumented; the live service fills it with the flavour's code (docs/api-v1.md §3.3). */
+  flavor_code?: string | null;
   worker_server_num?: WireNumber;
   data_url?: string | null;
   train_url?: string | null;
@@ -157,6 +169,12 @@ export interface WireVersion {
   user_command?: string | null;
   resource_id?: string | null;
   pool_id?: string | null;
+  pool_name?: string | null;
+  /** Undocumented; `SYSTEM_DEFINED` for a public pool (docs/api-v1.md §3.3). */
+  pool_type?: string | null;
+  nas_share_addr?: string | null;
+  nas_mount_path?: string | null;
+  nas_type?: string | null;
   volumes?: Array<{
     nfs?: Partial<Record<keyof WireNfsVolume, unknown>> | null;
     host_path?: Partial<Record<keyof WireHostPathVolume, unknown>> | null;

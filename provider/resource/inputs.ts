@@ -100,3 +100,30 @@ export interface AutonameMarks {
 
 /** Inputs after `check`: the job name is always set. */
 export type CheckedInputs = TrainingJobInputs & AutonameMarks & { jobName: string };
+
+/**
+ * Every key `check` accepts at the top level: the inputs and the autonaming marks. A `Record` over
+ * the interfaces, so the compiler refuses a list that misses or invents a key.
+ */
+const INPUT_KEY_SET: Readonly<Record<keyof TrainingJobInputs | keyof AutonameMarks, true>> = {
+  jobName: true,
+  description: true,
+  workspaceId: true,
+  config: true,
+  waitFor: true,
+  timeouts: true,
+  stopBeforeDelete: true,
+  region: true,
+  projectId: true,
+  endpoint: true,
+  profile: true,
+  adoptJobId: true,
+  autonamePrefix: true,
+  autonameSeed: true,
+  jobNameAutonamed: true,
+};
+export const TRAINING_JOB_INPUT_KEYS: readonly string[] = Object.freeze(Object.keys(INPUT_KEY_SET));
+
+const TIMEOUT_KEY_SET: Readonly<Record<keyof TrainingJobTimeouts, true>> = { create: true, update: true, delete: true };
+/** The keys of `timeouts`. */
+export const TIMEOUT_KEYS: readonly string[] = Object.freeze(Object.keys(TIMEOUT_KEY_SET));

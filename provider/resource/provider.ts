@@ -4,21 +4,23 @@
  * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError } from "../api/errors";
+import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../api/errors";
+import { deadlineIn, type Deadline } from "../api/retry";
 import { isTerminal, statusClass, statusName } from "../api/status";
-import { JOB_CONFIG_KEYS, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
+import { JOB_CONFIG_KEYS, type CallOptions, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
+import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration, parseDuration } from "./duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
 import { containsUnknown, JOB_NAME_PATTERN, validateInputs, validateProfile, type CheckFailure } from "./validate";
+import { NOT_FOUND_GRACE_MS, submitJob } from "./ownership";
+import { persistently } from "./persist";
 import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "./waiter";
 
 type Bag = Record<string, unknown>;
 
 const PROVIDER_KEY = "__provider";
 const DEFAULT_TIMEOUT_MS = 20 * 60_000;
-/** How long a job that the service accepted may stay invisible (read-after-create lag, §9.9). */
-const NOT_FOUND_GRACE_MS = 60_000;
 
 /** Where a job lives: the per-resource overrides of the provider configuration. */
 export interface JobTarget {
@@ -109,15 +111,22 @@ export class TrainingJobProviderImpl {
   async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
     const checked = inputs as unknown as CheckedInputs;
     const client = this.deps.clientFor(targetOf(inputs));
-    const timeoutMs = timeoutOf(checked, "create");
-    const started = this.clock.now();
-    if (checked.adoptJobId) return this.adopt(client, checked, inputs);
+    const deadline = this.deadline(timeoutOf(checked, "create"));
+    if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
-    const accepted = await client.createJob({
-      jobName: checked.jobName,
-      ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
-      ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
-      config: toApiConfig(checked.config),
+    const { job: accepted } = await submitJob({
+      client,
+      request: {
+        jobName: checked.jobName,
+        ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
+        ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
+        config: toApiConfig(checked.config),
+      },
+      derivedName: this.isDerivedName(checked),
+      deadline: this.clock.now() + deadline.remainingMs(),
+      clock: this.clock,
+      poll: this.poll,
+      progress: this.progress,
     });
     let outs = outputsOf(inputs, {
       jobId: accepted.jobId,
@@ -132,7 +141,7 @@ export class TrainingJobProviderImpl {
     });
     this.progress(`training job "${checked.jobName}" accepted as job ${accepted.jobId} (${statusName(accepted.status)})`);
     try {
-      const details = await this.waitForVersion(client, outs, checked.waitFor ?? "submitted", timeoutMs - (this.clock.now() - started));
+      const details = await this.waitForVersion(client, outs, checked.waitFor ?? "submitted", deadline);
       outs = mergeDetails(outs, details);
       return { id: accepted.jobId, outs };
     } catch (error) {
@@ -150,18 +159,20 @@ export class TrainingJobProviderImpl {
     const client = this.deps.clientFor(targetOf(props));
     // Stored outputs always carry the job id; the props of a `get` never do.
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
-    const job = await this.findJob(client, id, stored?.jobName);
+    const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : undefined;
+    const job = await this.findJob(client, id, stored?.jobName, workspaceId);
     // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
     if (!job && !stored) throw new GetError(`TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
     if (!job) return {};
     let details: VersionDetails | undefined;
     try {
-      details = await client.getVersion(id, job.versionId);
+      // A job whose versions were all deleted is listed without one: there are no details to read.
+      if (job.versionId !== "") details = await client.getVersion(id, job.versionId);
     } catch (error) {
       // A refresh keeps the stored config when the version vanished in between; a `get` has none to keep.
       if (!stored || !isNotFound(error)) throw error;
     }
-    const base: Bag = stored ? { ...props } : { ...targetOf(props) };
+    const base: Bag = stored ? { ...props } : { ...targetOf(props), ...(workspaceId !== undefined ? { workspaceId } : {}) };
     delete base[PROVIDER_KEY];
     const summary = mergeSummary({ ...base, jobId: id, versionName: stored?.versionName ?? "" }, job);
     const outs = mergeDetails(summary, details);
@@ -178,31 +189,35 @@ export class TrainingJobProviderImpl {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
     const client = this.deps.clientFor(targetOf(news));
-    const timeoutMs = timeoutOf(after, "update");
-    const started = this.clock.now();
+    const deadline = this.deadline(timeoutOf(after, "update"));
+    const bounded: CallOptions = { deadline };
     // What the service has accepted so far: on a failure, the state records exactly that.
     let applied: Bag | undefined;
     let outs = outputsOf(news, computedOf(before));
     try {
       const newDesc = after.description ?? "";
       if (newDesc !== (before.description ?? "")) {
-        await client.updateDescription(id, newDesc);
+        await client.updateDescription(id, newDesc, bounded);
         applied = { ...olds, description: after.description };
         this.progress(`training job ${id}: description updated`);
       }
       if (!deepEqual(before.config, after.config)) {
-        const current = await this.findJob(client, id, before.jobName);
+        const current = await this.findJob(client, id, before.jobName, before.workspaceId, bounded);
         const currentVersion = current?.versionId ?? before.versionId;
         if (current && statusClass(current.status) === "in-progress") {
           this.progress(`training job ${id}: stopping version ${currentVersion} before creating a new version`);
-          await this.stopAndWait(client, id, currentVersion, timeoutMs - (this.clock.now() - started));
+          await this.stopAndWait(client, id, currentVersion, deadline);
         }
         const versionConfig: JobConfig = toApiConfig(after.config);
         delete versionConfig.volumes;
-        const created = await client.createVersion(id, {
-          ...(after.description !== undefined ? { jobDesc: after.description } : {}),
-          config: { ...versionConfig, preVersionId: currentVersion },
-        });
+        const created = await client.createVersion(
+          id,
+          {
+            ...(after.description !== undefined ? { jobDesc: after.description } : {}),
+            config: { ...versionConfig, preVersionId: currentVersion },
+          },
+          bounded,
+        );
         outs = outputsOf(news, {
           ...computedOf(before),
           versionId: created.versionId,
@@ -213,7 +228,7 @@ export class TrainingJobProviderImpl {
         });
         applied = outs;
         this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
-        const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", timeoutMs - (this.clock.now() - started));
+        const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", deadline);
         outs = mergeDetails(outs, details);
       }
       return { outs };
@@ -229,32 +244,44 @@ export class TrainingJobProviderImpl {
     const client = this.deps.clientFor(targetOf(props));
     const timeoutMs = timeoutOf(outs, "delete");
     const started = this.clock.now();
-    const remaining = () => timeoutMs - (this.clock.now() - started);
+    const deadline = this.deadline(timeoutMs);
+    const bounded: CallOptions = { deadline };
+    const remaining = () => deadline.remainingMs();
     const what = `training job ${id} ("${outs.jobName}")`;
+    // Every call of the delete persists through transient failures until timeouts.delete.
+    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
 
-    const job = await this.findJob(client, id, outs.jobName);
+    // A job created moments ago may not be listed yet (read-after-create lag): its absence from the
+    // list proves nothing until NOT_FOUND_GRACE_MS after its create_time.
+    const listable = Date.parse(outs.createTime) + NOT_FOUND_GRACE_MS;
+    let job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
+    for (let wait = this.poll.firstMs; !job && this.clock.now() < Math.min(listable, started + timeoutMs);) {
+      await this.clock.sleep(Math.min(wait, listable - this.clock.now()));
+      wait = Math.min(wait * this.poll.factor, this.poll.maxMs);
+      job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
+    }
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
     }
     if (outs.stopBeforeDelete !== false && statusClass(job.status) === "in-progress") {
       this.progress(`${what}: stopping version ${job.versionId} (${statusName(job.status)}) before deleting`);
-      await this.stopAndWait(client, id, job.versionId, remaining());
+      await this.stopAndWait(client, id, job.versionId, deadline);
     }
     for (let wait = this.poll.firstMs; ; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
       try {
-        await client.deleteJob(id);
+        await persist(() => client.deleteJob(id, bounded));
         break;
       } catch (error) {
         if (isNotFound(error)) return;
         // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
         // service will not delete it otherwise), else give it a moment, and send DELETE again.
         if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
-        const current = await this.findJob(client, id, outs.jobName);
+        const current = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
         if (!current) return;
         if (statusClass(current.status) === "in-progress" && current.status !== 9) {
           this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
-          await this.stopAndWait(client, id, current.versionId, remaining());
+          await this.stopAndWait(client, id, current.versionId, deadline);
         } else {
           await this.clock.sleep(Math.min(wait, Math.max(remaining(), 0)));
         }
@@ -264,7 +291,7 @@ export class TrainingJobProviderImpl {
     const priorDeleteFailed = job.status === 6;
     await pollUntil(
       async () => {
-        const current = await this.findJob(client, id, outs.jobName);
+        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId, bounded);
         if (!current) return { done: true, value: undefined };
         if (current.status === 6 && !priorDeleteFailed) {
           throw new DeleteFailedError(
@@ -285,8 +312,16 @@ export class TrainingJobProviderImpl {
       },
     ).catch((error: unknown) => {
       if (ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError") {
+        // Say what the last poll saw: a job still listed, or no answer at all (then it may be gone).
+        const last = error as ModelArtsTimeoutError;
+        const seen =
+          last.lastFailure !== undefined
+            ? "The delete request was accepted, but the service did not answer the last look-up, so whether the job is gone is unknown"
+            : last.lastStatus !== undefined
+              ? `The delete request was accepted but the job is still listed with status ${describeStatus(last.lastStatus)}`
+              : "The delete request was accepted but the job's removal was not confirmed";
         throw new DeleteTimeoutError(
-          `${error.message}. The delete request was accepted but the job is still listed; it stays in the stack. ` +
+          `${error.message}. ${seen}; it stays in the stack. ` +
             `Raise timeouts.delete (now ${formatDuration(timeoutMs)}) or run \`pulumi destroy\` again later.`,
         );
       }
@@ -296,14 +331,18 @@ export class TrainingJobProviderImpl {
   }
 
   /** Adopts an existing job instead of creating one; the declared config must match it. */
-  private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag): Promise<{ id: string; outs: Bag }> {
+  private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag, deadline: Deadline): Promise<{ id: string; outs: Bag }> {
     const id = checked.adoptJobId!;
-    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName);
-    if (!job) throw new AdoptError(`adoptJobId: no training job with id ${id} exists in project ${client.projectId}`);
+    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName, checked.workspaceId, { deadline });
+    if (!job) {
+      throw new AdoptError(
+        `adoptJobId: no training job with id ${id} exists in workspace "${checked.workspaceId ?? "0"}" of project ${client.projectId}`,
+      );
+    }
     if (!checked.jobNameAutonamed && checked.jobName && checked.jobName !== job.jobName) {
       throw new AdoptError(`jobName: "${checked.jobName}" does not match the adopted job ${id}, which is named "${job.jobName}"`);
     }
-    const details = await client.getVersion(id, job.versionId);
+    const details = await client.getVersion(id, job.versionId, { deadline });
     const actual = driftConfig(checked.config, details);
     const differing = Object.keys(normalise(checked.config) as Bag).filter(
       (k) => !deepEqual((checked.config as unknown as Bag)[k], (actual as unknown as Bag)[k]),
@@ -322,15 +361,32 @@ export class TrainingJobProviderImpl {
     return { id, outs };
   }
 
-  /** Finds a job by exact id, searching by name to keep pages small when the name is known. */
-  private async findJob(client: ModelArtsApi, id: string, jobName: string | undefined): Promise<JobSummary | undefined> {
-    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { searchContent: jobName, perPage: 1000 } : { perPage: 1000 };
-    const jobs = await client.listAllJobs(query);
+  /**
+   * Finds a job by exact id in its workspace (the list shows one workspace only: searching another
+   * would conclude absence wrongly), searching by name to keep pages small when the name is known.
+   */
+  private async findJob(
+    client: ModelArtsApi,
+    id: string,
+    jobName: string | undefined,
+    workspaceId: string | undefined,
+    options: CallOptions = {},
+  ): Promise<JobSummary | undefined> {
+    const scope = { perPage: 1000, workspaceId: workspaceId || "0" };
+    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { ...scope, searchContent: jobName } : scope;
+    const jobs = await client.listAllJobs(query, options);
     return jobs.find((j) => j.jobId === id);
   }
 
+  /** True when the job name is the one `check` derives from project, stack and resource name. */
+  private isDerivedName(checked: CheckedInputs): boolean {
+    if (checked.jobNameAutonamed !== true || typeof checked.autonameSeed !== "string") return false;
+    const prefix = typeof checked.autonamePrefix === "string" ? checked.autonamePrefix : "job";
+    return checked.jobName === autoname(prefix, this.randomSuffix(`${checked.autonameSeed}\n${prefix}`));
+  }
+
   /** Waits until the version reaches what `waitFor` asks; failure statuses reject. */
-  private async waitForVersion(client: ModelArtsApi, outs: Bag, waitFor: WaitFor, timeoutMs: number): Promise<VersionDetails | undefined> {
+  private async waitForVersion(client: ModelArtsApi, outs: Bag, waitFor: WaitFor, deadline: Deadline): Promise<VersionDetails | undefined> {
     const jobId = outs["jobId"] as string;
     const versionId = outs["versionId"] as string;
     const jobName = outs["jobName"] as string;
@@ -340,7 +396,7 @@ export class TrainingJobProviderImpl {
       async () => {
         let details: VersionDetails;
         try {
-          details = await client.getVersion(jobId, versionId);
+          details = await client.getVersion(jobId, versionId, { deadline });
         } catch (error) {
           if (isNotFound(error) && this.clock.now() - started < NOT_FOUND_GRACE_MS) return { done: false, value: undefined };
           throw error;
@@ -359,7 +415,7 @@ export class TrainingJobProviderImpl {
       },
       {
         schedule: this.poll,
-        timeoutMs: Math.max(timeoutMs, 1),
+        timeoutMs: Math.max(deadline.remainingMs(), 1),
         clock: this.clock,
         what,
         progress: this.progress,
@@ -371,18 +427,23 @@ export class TrainingJobProviderImpl {
   }
 
   /** Stops a version and waits until it no longer runs. "Not found" counts as stopped. */
-  private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, timeoutMs: number): Promise<void> {
+  private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, deadline: Deadline): Promise<void> {
     try {
-      await client.stopVersion(jobId, versionId);
+      await persistently(
+        () => client.stopVersion(jobId, versionId, { deadline }),
+        this.clock.now() + deadline.remainingMs(),
+        this.clock,
+        this.poll,
+      );
     } catch (error) {
       if (isNotFound(error)) return;
-      // 409: the version already left a stoppable state (§5.3 ModelArts.2796); the wait below settles it.
+      // 409: the version already left a stoppable state (ModelArts.2796, docs/api-v1.md §5.3); the wait below settles it.
       if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409)) throw error;
     }
     await pollUntil(
       async () => {
         try {
-          const details = await client.getVersion(jobId, versionId);
+          const details = await client.getVersion(jobId, versionId, { deadline });
           return { done: isTerminal(details.status), value: undefined, status: details.status };
         } catch (error) {
           if (isNotFound(error)) return { done: true, value: undefined };
@@ -391,7 +452,7 @@ export class TrainingJobProviderImpl {
       },
       {
         schedule: this.poll,
-        timeoutMs: Math.max(timeoutMs, 1),
+        timeoutMs: Math.max(deadline.remainingMs(), 1),
         clock: this.clock,
         what: `training job ${jobId} version ${versionId} to stop`,
         progress: this.progress,
@@ -399,6 +460,11 @@ export class TrainingJobProviderImpl {
         tolerate: isTransient,
       },
     );
+  }
+
+  /** The end of a step that may take `timeoutMs`, on the provider's clock. */
+  private deadline(timeoutMs: number): Deadline {
+    return deadlineIn(timeoutMs, () => this.clock.now());
   }
 
   private partial(error: unknown, id: string, outs: Bag, provider: unknown, step: "create" | "update"): PartialStateError {
@@ -558,11 +624,11 @@ export function configFromDetails(details: VersionDetails): TrainingJobConfig {
     if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) continue;
     declared[key] = value;
   }
-  return driftConfig(declared as unknown as TrainingJobConfig, details);
+  return withoutAddedEchoes(driftConfig(declared as unknown as TrainingJobConfig, details), details);
 }
 
 /**
- * The declared config with the values the service reports for the keys the user set (§9.16: only
+ * The declared config with the values the service reports for the keys the user set (docs/api-v1.md §9.16: only
  * diff fields the user set, and never treat a missing echo as drift).
  */
 export function driftConfig(declared: TrainingJobConfig, details: VersionDetails): TrainingJobConfig {
@@ -571,10 +637,8 @@ export function driftConfig(declared: TrainingJobConfig, details: VersionDetails
     if (declared[key] === undefined) continue;
     const live = details[key];
     if (live === undefined || live === null) continue;
-    out[key] =
-      key === "parameters"
-        ? (live as Array<{ label: string; value: unknown }>).map((p) => ({ label: p.label, value: String(p.value) }))
-        : live;
+    // The client already normalises the echo (strings for parameter values, no null members).
+    out[key] = echoOf(key, declared[key], live);
   }
   return out as unknown as TrainingJobConfig;
 }

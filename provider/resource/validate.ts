@@ -1,10 +1,14 @@
 /**
- * `check`'s rules: every rule of the create API (../shared/modelarts-api.md §3.1), applied before any
+ * `check`'s rules: every rule of the create API (docs/api-v1.md §3.1), applied before any
  * call is made, reported as `{property, reason}` with the property path. Values that are still
- * unknown during a preview are skipped.
+ * unknown during a preview are skipped; keys that no shape knows are refused with a hint. Lengths
+ * count characters (code points), not UTF-16 units.
  */
 import { PROFILE_NAME_PATTERN } from "../api/config";
+import { JOB_CONFIG_KEYS, type DataSourceItem, type HostPathVolume, type NfsVolume, type Parameter, type Volume } from "../api/types";
 import { parseDuration } from "./duration";
+import { TIMEOUT_KEYS, TRAINING_JOB_INPUT_KEYS } from "./inputs";
+import { unknownKeyReason, type KeyElsewhere } from "./unknown-keys";
 
 /** The engine's marker for a value not known until apply (the SDK's `rpc.unknownValue`). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -29,6 +33,25 @@ export function containsUnknown(value: unknown): boolean {
 export const JOB_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const OBS_FORBIDDEN = /['{}[\]\s]/;
 const WAIT_FOR = ["submitted", "running", "completed"];
+const MAX_DESCRIPTION = 256;
+
+// The keys of the nested shapes, as records over their interfaces: the compiler keeps them exact.
+const PARAMETER_KEYS = keysOf<Parameter>({ label: true, value: true });
+const DATA_SOURCE_KEYS = keysOf<DataSourceItem>({ type: true, dataUrl: true, datasetId: true, datasetVersion: true });
+const VOLUME_KEYS = keysOf<Volume>({ nfs: true, hostPath: true });
+const NFS_KEYS = keysOf<NfsVolume>({ id: true, srcPath: true, destPath: true, readOnly: true });
+const HOST_PATH_KEYS = keysOf<HostPathVolume>({ srcPath: true, destPath: true, readOnly: true });
+
+function keysOf<T>(record: Readonly<Record<keyof T, true>>): readonly string[] {
+  return Object.freeze(Object.keys(record));
+}
+
+/** Length in characters (code points): 150 emoji are 150 characters, not 300 UTF-16 units. */
+export function characterCount(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
 
 type Bag = Record<string, unknown>;
 
@@ -63,9 +86,22 @@ class Checker {
     if (!Number.isSafeInteger(v) || v < 1) this.fail(path, `must be a positive integer, got ${v}`);
   }
   nonEmpty(bag: Bag, key: string, path: string): void {
-    if (this.has(bag, key, path, "string") && (bag[key] as string).length === 0) this.fail(path, "must not be empty");
+    if (!this.has(bag, key, path, "string")) return;
+    const v = bag[key] as string;
+    if (v.length === 0) this.fail(path, "must not be empty");
+    else if (v.trim() === "") this.fail(path, "must not be only whitespace");
+  }
+  /** Refuses every present key that `known` lacks; `path` is the bag's prefix, e.g. `config.`. */
+  knownKeys(bag: Bag, known: readonly string[], path: string, elsewhere?: KeyElsewhere): void {
+    for (const key of Object.keys(bag)) {
+      if (known.includes(key) || bag[key] === undefined || bag[key] === null) continue;
+      this.fail(`${path}${key}`, unknownKeyReason(key, known, path, elsewhere));
+    }
   }
 }
+
+/** Config keys the resource accepts: the API's config shape, without `createVersion` (see below). */
+const CONFIG_KEYS: readonly string[] = JOB_CONFIG_KEYS;
 
 /** Present in the bag (known or unknown). */
 function set(bag: Bag, key: string): boolean {
@@ -75,14 +111,16 @@ function set(bag: Bag, key: string): boolean {
 /** Validates resource inputs (after autonaming). Returns every failure found. */
 export function validateInputs(inputs: Bag): CheckFailure[] {
   const c = new Checker();
+  c.knownKeys(inputs, TRAINING_JOB_INPUT_KEYS, "", { keys: [...CONFIG_KEYS, "createVersion"], prefix: "config." });
   if (c.has(inputs, "jobName", "jobName", "string")) {
     const name = inputs["jobName"] as string;
     if (!JOB_NAME_PATTERN.test(name)) {
       c.fail("jobName", `must be 1-64 characters of letters, digits, "_" and "-", got "${name}" (${name.length} characters)`);
     }
   }
-  if (c.has(inputs, "description", "description", "string") && (inputs["description"] as string).length > 256) {
-    c.fail("description", `must be at most 256 characters, got ${(inputs["description"] as string).length}`);
+  if (c.has(inputs, "description", "description", "string")) {
+    const length = characterCount(inputs["description"] as string);
+    if (length > MAX_DESCRIPTION) c.fail("description", `must be at most ${MAX_DESCRIPTION} characters, got ${length}`);
   }
   c.nonEmpty(inputs, "workspaceId", "workspaceId");
   if (c.has(inputs, "waitFor", "waitFor", "string") && !WAIT_FOR.includes(inputs["waitFor"] as string)) {
@@ -91,10 +129,10 @@ export function validateInputs(inputs: Bag): CheckFailure[] {
   c.has(inputs, "stopBeforeDelete", "stopBeforeDelete", "boolean");
   if (c.has(inputs, "timeouts", "timeouts", "object")) {
     const timeouts = inputs["timeouts"] as Bag;
-    for (const key of Object.keys(timeouts)) {
+    c.knownKeys(timeouts, TIMEOUT_KEYS, "timeouts.");
+    for (const key of TIMEOUT_KEYS) {
       const path = `timeouts.${key}`;
-      if (!["create", "update", "delete"].includes(key)) c.fail(path, `is not a timeout: use create, update or delete`);
-      else if (c.has(timeouts, key, path, "string")) {
+      if (c.has(timeouts, key, path, "string")) {
         const ms = parseDuration(timeouts[key] as string);
         if (ms === undefined || ms <= 0)
           c.fail(path, `must be a positive duration such as "90s", "20m" or "1h30m", got "${String(timeouts[key])}"`);
@@ -124,24 +162,30 @@ export function validateInputs(inputs: Bag): CheckFailure[] {
 }
 
 function validateConfig(c: Checker, config: Bag): void {
+  c.knownKeys(Object.fromEntries(Object.entries(config).filter(([key]) => key !== "createVersion")), CONFIG_KEYS, "config.", {
+    keys: TRAINING_JOB_INPUT_KEYS,
+    prefix: "",
+  });
+  // A job without a version has nothing to wait for, stop or derive the next version from, and the
+  // service's answer for it is undocumented (version_id null): the resource always creates one.
+  if (set(config, "createVersion")) {
+    c.fail(
+      "config.createVersion",
+      "is not supported: a TrainingJob always creates its first version with the job (the API's default); remove config.createVersion",
+    );
+  }
   if (!set(config, "workerServerNum")) c.fail("config.workerServerNum", "is required (the number of nodes)");
   c.positiveInt(config, "workerServerNum", "config.workerServerNum");
   c.positiveInt(config, "engineId", "config.engineId");
   c.positiveInt(config, "modelId", "config.modelId");
-  c.positiveInt(config, "specId", "config.specId");
-  c.nonEmpty(config, "poolId", "config.poolId");
   for (const key of ["appUrl", "bootFileUrl", "dataUrl", "trainUrl", "logUrl"]) c.obsPath(config, key, `config.${key}`);
   c.nonEmpty(config, "datasetId", "config.datasetId");
   c.nonEmpty(config, "datasetVersionId", "config.datasetVersionId");
   c.nonEmpty(config, "userImageUrl", "config.userImageUrl");
   c.nonEmpty(config, "userCommand", "config.userCommand");
 
-  // Flavour: exactly one of specId and poolId.
-  if (set(config, "specId") && set(config, "poolId")) {
-    c.fail("config.poolId", "cannot be set together with config.specId: use specId for a public pool or poolId for a dedicated pool");
-  } else if (!set(config, "specId") && !set(config, "poolId")) {
-    c.fail("config.specId", "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required");
-  }
+  validateFlavour(c, config);
+  validateNas(c, config);
 
   // Code: modelId, or appUrl together with bootFileUrl.
   const app = set(config, "appUrl");
@@ -151,10 +195,17 @@ function validateConfig(c: Checker, config: Bag): void {
   if (!set(config, "modelId") && !app && !boot) {
     c.fail("config.appUrl", "code is required: set config.appUrl and config.bootFileUrl, or config.modelId for a built-in algorithm");
   }
+  if (set(config, "modelId") && (app || boot)) {
+    c.fail(
+      "config.modelId",
+      "a built-in algorithm (config.modelId) brings its own code: set either config.modelId or config.appUrl with config.bootFileUrl, not both",
+    );
+  }
   if (app && boot && !containsUnknown([config["appUrl"], config["bootFileUrl"]])) {
     const appUrl = String(config["appUrl"]);
     const prefix = appUrl.endsWith("/") ? appUrl : `${appUrl}/`;
-    if (!String(config["bootFileUrl"]).startsWith(prefix)) {
+    const bootFile = String(config["bootFileUrl"]);
+    if (!bootFile.startsWith(prefix) || bootFile.length === prefix.length) {
       c.fail("config.bootFileUrl", `must be a file inside config.appUrl ("${appUrl}"), got "${String(config["bootFileUrl"])}"`);
     }
   }
@@ -194,14 +245,54 @@ function validateConfig(c: Checker, config: Bag): void {
       if (isUnknown(item)) return;
       if (!item || typeof item !== "object") return c.fail(path, "must be {label, value}");
       const p = item as Bag;
-      if (!set(p, "label")) c.fail(`${path}.label`, "is required");
-      else if (c.has(p, "label", `${path}.label`, "string") && !(p["label"] as string)) c.fail(`${path}.label`, "must not be empty");
-      if (!set(p, "value")) c.fail(`${path}.value`, 'is required (use "" for an empty value)');
-      else c.has(p, "value", `${path}.value`, "string");
+      c.knownKeys(p, PARAMETER_KEYS, `${path}.`);
+      // Both members are optional in the API reference (docs/api-v1.md §3.1); a given one is text.
+      c.has(p, "label", `${path}.label`, "string");
+      c.has(p, "value", `${path}.value`, "string");
     });
   }
   if (c.has(config, "volumes", "config.volumes", "array")) {
-    (config["volumes"] as unknown[]).forEach((item, i) => validateVolume(c, item, `config.volumes[${i}]`));
+    const publicPool = set(config, "specId") && !set(config, "poolId");
+    (config["volumes"] as unknown[]).forEach((item, i) => validateVolume(c, item, `config.volumes[${i}]`, publicPool));
+  }
+}
+
+/**
+ * The flavour, in one of the four forms of the API (docs/api-v1.md §3.1): `specId` alone or
+ * `flavor.code` alone (public pool), `poolId` alone or with `flavor.code` (dedicated pool).
+ */
+function validateFlavour(c: Checker, config: Bag): void {
+  c.positiveInt(config, "specId", "config.specId");
+  c.nonEmpty(config, "poolId", "config.poolId");
+  if (c.has(config, "flavor", "config.flavor", "object")) {
+    const flavor = config["flavor"] as Bag;
+    for (const key of Object.keys(flavor)) if (key !== "code") c.fail(`config.flavor.${key}`, "is not a flavour field: use code");
+    if (!set(flavor, "code")) c.fail("config.flavor.code", 'is required (a flavour code such as "modelarts.vm.cpu.8u")');
+    else if (c.has(flavor, "code", "config.flavor.code", "string") && !/^\S+$/.test(flavor["code"] as string))
+      c.fail("config.flavor.code", `must be a flavour code such as "modelarts.vm.cpu.8u", got "${String(flavor["code"])}"`);
+  }
+  const spec = set(config, "specId");
+  const code = set(config, "flavor");
+  const pool = set(config, "poolId");
+  if (spec && pool)
+    c.fail("config.poolId", "cannot be set together with config.specId: use specId for a public pool or poolId for a dedicated pool");
+  if (spec && code)
+    c.fail("config.flavor", "cannot be set together with config.specId: choose the flavour by specId or by flavor.code, not both");
+  if (!spec && !code && !pool)
+    c.fail(
+      "config.specId",
+      "one of config.specId or config.flavor.code (public pool flavour) or config.poolId (dedicated pool) is required",
+    );
+}
+
+/** The NAS fields: text; the mount path, when given, absolute. */
+function validateNas(c: Checker, config: Bag): void {
+  c.has(config, "nasShareAddr", "config.nasShareAddr", "string");
+  c.has(config, "nasType", "config.nasType", "string");
+  if (c.has(config, "nasMountPath", "config.nasMountPath", "string")) {
+    const path = config["nasMountPath"] as string;
+    if (path !== "" && !path.startsWith("/"))
+      c.fail("config.nasMountPath", `must be an absolute path such as "/home/work/nas", got "${path}"`);
   }
 }
 
@@ -209,6 +300,7 @@ function validateDataSource(c: Checker, item: unknown, path: string): void {
   if (isUnknown(item)) return;
   if (!item || typeof item !== "object") return c.fail(path, "must be an object");
   const d = item as Bag;
+  c.knownKeys(d, DATA_SOURCE_KEYS, `${path}.`);
   const type = d["type"];
   if (set(d, "type") && !isUnknown(type) && type !== "obs" && type !== "dataset")
     c.fail(`${path}.type`, `must be "obs" or "dataset", got "${String(type)}"`);
@@ -224,14 +316,19 @@ function validateDataSource(c: Checker, item: unknown, path: string): void {
   c.obsPath(d, "dataUrl", `${path}.dataUrl`);
 }
 
-function validateVolume(c: Checker, item: unknown, path: string): void {
+function validateVolume(c: Checker, item: unknown, path: string, publicPool: boolean): void {
   if (isUnknown(item)) return;
   if (!item || typeof item !== "object") return c.fail(path, "must be an object with nfs or hostPath");
   const v = item as Bag;
+  c.knownKeys(v, VOLUME_KEYS, `${path}.`);
   if (set(v, "nfs") === set(v, "hostPath")) return c.fail(path, "must have exactly one of nfs or hostPath");
   const kind = set(v, "nfs") ? "nfs" : "hostPath";
+  if (kind === "hostPath" && publicPool) {
+    c.fail(`${path}.hostPath`, "host-path volumes are only allowed in a dedicated pool (config.poolId), not with config.specId");
+  }
   if (!c.has(v, kind, `${path}.${kind}`, "object")) return;
   const inner = v[kind] as Bag;
+  c.knownKeys(inner, kind === "nfs" ? NFS_KEYS : HOST_PATH_KEYS, `${path}.${kind}.`);
   const required = kind === "nfs" ? ["id", "srcPath", "destPath"] : ["srcPath", "destPath"];
   for (const key of required) {
     if (!set(inner, key)) c.fail(`${path}.${kind}.${key}`, "is required");

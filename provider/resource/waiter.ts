@@ -64,22 +64,25 @@ export interface PollOptions {
 
 /**
  * Calls `probe` on the schedule until it reports `done`, and returns its value. Rejects with a
- * `ModelArtsTimeoutError` carrying the last status when the deadline passes; the last sleep is cut
- * short at the deadline so the wait never overruns it by more than one probe.
+ * `ModelArtsTimeoutError` when the deadline passes, saying what the last poll observed: the last
+ * status, or why it got no answer. The last sleep is cut short at the deadline and no poll starts
+ * after it, so the wait ends within its timeout plus one poll (whose calls the caller bounds).
  */
 export async function pollUntil<T>(probe: () => Promise<PollStep<T>>, options: PollOptions): Promise<T> {
   const { clock, schedule } = options;
   const started = clock.now();
   const describe = options.describe ?? ((s: number) => String(s));
+  const remaining = () => started + options.timeoutMs - clock.now();
   let interval = schedule.firstMs;
   let lastStatus: number | undefined;
+  let lastFailure: string | undefined;
   let first = true;
   for (;;) {
     if (!first || !options.probeFirst) {
-      const remaining = started + options.timeoutMs - clock.now();
-      if (remaining <= 0) break;
-      await clock.sleep(Math.min(interval, remaining));
+      if (remaining() <= 0) break;
+      await clock.sleep(Math.min(interval, remaining()));
       interval = Math.min(interval * schedule.factor, schedule.maxMs);
+      if (remaining() <= 0) break;
     }
     first = false;
     let step: PollStep<T>;
@@ -87,21 +90,27 @@ export async function pollUntil<T>(probe: () => Promise<PollStep<T>>, options: P
       step = await probe();
     } catch (error) {
       if (!options.tolerate?.(error)) throw error;
-      options.progress?.(`${options.what}: no answer this time (${error instanceof Error ? error.message : String(error)}); polling again`);
-      if (clock.now() - started >= options.timeoutMs) break;
+      lastFailure = error instanceof Error ? error.message : String(error);
+      options.progress?.(`${options.what}: no answer this time (${lastFailure}); polling again`);
       continue;
     }
+    lastFailure = undefined;
     if (step.status !== undefined && step.status !== lastStatus) {
       options.progress?.(`${options.what}: ${describe(step.status)} after ${formatDuration(clock.now() - started)}`);
       lastStatus = step.status;
     }
     if (step.done) return step.value;
-    if (clock.now() - started >= options.timeoutMs) break;
   }
-  const last = lastStatus === undefined ? "" : `; last status ${describe(lastStatus)}`;
+  const seen =
+    lastFailure !== undefined
+      ? `; the last poll got no answer: ${lastFailure}${lastStatus === undefined ? "" : ` (the last status seen before was ${describe(lastStatus)})`}`
+      : lastStatus === undefined
+        ? ""
+        : `; last status ${describe(lastStatus)}`;
   throw new ModelArtsTimeoutError(
-    `timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}${last}`,
+    `timed out after ${formatDuration(options.timeoutMs)} waiting for ${options.what}${seen}`,
     options.what,
     lastStatus,
+    lastFailure,
   );
 }

@@ -14,8 +14,13 @@ import {
   toId,
   toWireCreateJob,
   toWireCreateVersion,
+  toWireJobConfig,
   toWireListJobsQuery,
 } from "../../provider/api/mapping";
+import type { RunningEmulator } from "../../emulator/index";
+import type { ModelArtsClient } from "../../provider/api/client";
+import { JOB_CONFIG_KEYS, type JobConfig } from "../../provider/api/types";
+import { akskClient, startTestEmulator } from "./helpers";
 
 describe("wire mapping", () => {
   it("keeps a 19-digit job id given as a bare JSON number exact", () => {
@@ -193,14 +198,133 @@ describe("wire mapping", () => {
     });
   });
 
-  it("round-trips any non-negative integer id exactly, whether sent as a number or a string", () => {
+  it("round-trips any positive integer id exactly, whether sent as a number or a string", () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: 0n, max: (1n << 63n) - 1n }), fc.boolean(), (n, asString) => {
+      fc.property(fc.bigInt({ min: 1n, max: (1n << 63n) - 1n }), fc.boolean(), (n, asString) => {
         const text = asString ? `{"job_id":"${n}"}` : `{"job_id":${n}}`;
         const body = parseWireJson(text) as { job_id: unknown };
         assert.equal(toId(body.job_id), n.toString());
       }),
       { numRuns: 300 },
     );
+  });
+
+  describe("flavour by code, NAS fields and parameter members", () => {
+    /** The version details the live example answered (docs/api-v1.md §3.3), trimmed to the keys that matter here. */
+    const LIVE_DETAILS =
+      '{"is_success":true,"job_id":567524,"version_id":1108482,"version_name":"V0001","status":10,"spec_id":27,' +
+      '"spec_code":"modelarts.vm.cpu.8u","flavor_code":"modelarts.vm.cpu.8u","pool_id":"pool7d1e384a","pool_name":"hec-train-pub-cpu",' +
+      '"pool_type":"SYSTEM_DEFINED","parameter":[],"data_url":"/test-modelarts/dataset-mnist/",' +
+      '"data_source":[{"type":"obs","data_url":"/test-modelarts/dataset-mnist/"}],"nas_type":"efs","nas_share_addr":null,' +
+      '"nas_mount_path":null,"model_outputs":[],"task_summary":{},"job_type":1,"storage":"","no_resource":false,"model_metric_list":"{}"}';
+
+    it("sends flavor.code and the NAS fields in snake_case, on create and on create version", () => {
+      const config: JobConfig = {
+        workerServerNum: 1,
+        flavor: { code: "modelarts.vm.cpu.8u" },
+        poolId: "poolc0ffee01",
+        nasShareAddr: "192.168.8.150:/",
+        nasMountPath: "/home/work/nas",
+        nasType: "nfs",
+        parameters: [{ label: "flag" }, { value: "positional" }],
+      };
+      const expected = {
+        worker_server_num: 1,
+        flavor: { code: "modelarts.vm.cpu.8u" },
+        pool_id: "poolc0ffee01",
+        nas_share_addr: "192.168.8.150:/",
+        nas_mount_path: "/home/work/nas",
+        nas_type: "nfs",
+        parameter: [{ label: "flag" }, { value: "positional" }],
+      };
+      assert.deepEqual(toWireJobConfig(config), expected);
+      const { pre_version_id: pre, ...versionConfig } = toWireCreateVersion({ config: { ...config, preVersionId: "7" } }).config;
+      assert.deepEqual(versionConfig, expected);
+      assert.equal(String(pre), "7");
+    });
+
+    it("reads the live answer: flavor_code as flavor, the public pool, nas_type efs and no null NAS members", () => {
+      const v = fromWireVersion(parseWireJson(LIVE_DETAILS));
+      assert.deepEqual(v.flavor, { code: "modelarts.vm.cpu.8u" });
+      assert.equal(v.specId, 27);
+      assert.equal(v.poolId, "pool7d1e384a");
+      assert.equal(v.poolName, "hec-train-pub-cpu");
+      assert.equal(v.nasType, "efs");
+      assert.equal("nasShareAddr" in v, false);
+      assert.equal("nasMountPath" in v, false);
+      assert.equal(v.dataUrl, "/test-modelarts/dataset-mnist/");
+      assert.deepEqual(v.dataSource, [{ type: "obs", dataUrl: "/test-modelarts/dataset-mnist/" }]);
+      assert.deepEqual(v.parameters, []);
+      assert.deepEqual(v.modelMetricList, {});
+    });
+
+    it("keeps a parameter member absent when the answer has none or null, instead of inventing an empty one", () => {
+      const v = fromWireVersion(
+        parseWireJson('{"job_id":1,"version_id":2,"parameter":[{"label":"flag"},{"value":3},{"label":null,"value":"x"}]}'),
+      );
+      assert.deepEqual(v.parameters, [{ label: "flag" }, { value: "3" }, { value: "x" }]);
+    });
+
+    it("reads back every flavour and NAS value it sends, when the service echoes them as the live answer does", () => {
+      const text = fc.string({ minLength: 1, maxLength: 40 });
+      fc.assert(
+        fc.property(text, fc.option(text, { nil: undefined }), text, text, text, (code, poolId, share, mount, type) => {
+          const sent: JobConfig = { workerServerNum: 1, flavor: { code }, nasShareAddr: share, nasMountPath: mount, nasType: type };
+          if (poolId !== undefined) sent.poolId = poolId;
+          const wire = toWireJobConfig(sent);
+          // The echo: the config's own fields, the flavour as flavor_code (docs/api-v1.md §3.3).
+          const echo = { job_id: 1, version_id: 2, ...wire, flavor: undefined, flavor_code: wire.flavor?.code };
+          const read = fromWireVersion(parseWireJson(stringifyWireJson(echo)));
+          for (const key of JOB_CONFIG_KEYS) if (sent[key] !== undefined) assert.deepEqual(read[key], sent[key], key);
+        }),
+        { numRuns: 200 },
+      );
+    });
+
+    describe("against the emulator", () => {
+      let emu: RunningEmulator;
+      let client: ModelArtsClient;
+      before(async () => {
+        emu = await startTestEmulator();
+        client = akskClient(emu);
+      });
+      after(async () => {
+        await emu.close();
+      });
+
+      const base: JobConfig = {
+        workerServerNum: 1,
+        engineId: 4,
+        appUrl: "/bucket/app/",
+        bootFileUrl: "/bucket/app/train.py",
+        dataSource: [{ type: "obs", dataUrl: "/bucket/data/" }],
+        trainUrl: "/bucket/out/",
+      };
+      const forms: Array<[string, Partial<JobConfig>]> = [
+        ["flavor.code alone", { flavor: { code: "modelarts.vm.cpu.8u" } }],
+        ["flavor.code with a dedicated pool", { flavor: { code: "modelarts.vm.cpu.8u" }, poolId: "poolc0ffee01" }],
+      ];
+      for (const [form, flavour] of forms) {
+        it(`round-trips ${form} and the NAS fields through create and version details`, async () => {
+          const config: JobConfig = {
+            ...base,
+            ...flavour,
+            nasShareAddr: "192.168.8.150:/",
+            nasMountPath: "/home/work/nas",
+            nasType: "nfs",
+            parameters: [{ label: "flag" }],
+          };
+          const created = await client.createJob({ jobName: `rt-${form.replace(/\W+/g, "-")}`, config });
+          const v = await client.getVersion(created.jobId, created.versionId);
+          for (const key of JOB_CONFIG_KEYS) if (config[key] !== undefined) assert.deepEqual(v[key], config[key], key);
+        });
+      }
+    });
+  });
+
+  it("takes no zero, negative or fractional number for an id", () => {
+    const idOf = (json: string) => toId((parseWireJson(`{"id":${json}}`) as { id: unknown }).id);
+    for (const json of ["0", "-5", '"-5"', "1.5", '"00"']) assert.equal(idOf(json), undefined, json);
+    assert.equal(idOf('"007"'), "7");
   });
 });

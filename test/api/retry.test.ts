@@ -4,6 +4,7 @@ import { ConfigurationError } from "../../provider/api/errors";
 import {
   DEFAULT_RETRY_OPTIONS,
   backoffDelay,
+  deadlineIn,
   decideRetry,
   isAmbiguous,
   isRetryable,
@@ -101,6 +102,17 @@ describe("retry policy", () => {
     assert.deepEqual(decideRetry(policy, { kind: "status", status: 429, retryAfterMs: 50 }, 1, 0), { retry: true, delayMs: 100 });
     const capped = decideRetry(policy, { kind: "status", status: 429, retryAfterMs: 6000 }, 1, 0);
     assert.equal(capped.retry, false);
+  });
+
+  it("starts no retry whose wait would reach the step's deadline", () => {
+    let now = 0;
+    const policy = resolveRetryPolicy({ jitter: "none", baseDelayMs: 1000 }, { now: () => now });
+    const deadline = deadlineIn(5000, () => now);
+    assert.deepEqual(decideRetry(policy, { kind: "timeout" }, 1, 0, deadline), { retry: true, delayMs: 1000 });
+    now = 4200; // 0.8 s left: a 2 s backoff would end after the deadline
+    const late = decideRetry(policy, { kind: "timeout" }, 2, 0, deadline);
+    assert.equal(late.retry, false);
+    assert.match(late.retry ? "" : late.reason, /the step's deadline comes before the next one/);
   });
 
   it("stops at maxAttempts and at maxElapsedMs, whichever comes first", () => {

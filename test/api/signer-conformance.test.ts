@@ -5,7 +5,7 @@ import { HttpRequestBuilder } from "@huaweicloud/huaweicloud-sdk-core/http/IHttp
 import { formatSdkDate, signRequest } from "../../provider/api/signer";
 
 // Our signer against Huawei's official one (@huaweicloud/huaweicloud-sdk-core), on generated requests.
-// The generator stays clear of the SDK traps of ../shared/modelarts-api.md §6.3 on purpose: header
+// The generator stays clear of the SDK traps of docs/api-v1.md §6.3 on purpose: header
 // names are lower case and made of [a-z-] only (no case duplicates, no `_` vs `-` sort differences),
 // no query value is undefined, and the body is handed to the SDK as an object (it hashes
 // JSON.stringify(data)) and to us as exactly that text.
@@ -120,7 +120,7 @@ describe("AK/SK signer conformance with the official Huawei Cloud SDK signer", (
     assert.equal(checked, 600);
   });
 
-  it("signs the digest's vector A like the SDK (a fixed anchor for the generator)", async () => {
+  it("signs vector A of the API notes like the SDK (a fixed anchor for the generator)", async () => {
     const query = { status: "7", per_page: "10", page: "1", sortBy: "create_time", order: "desc", search_content: "demo job" };
     const expected = await sdkAuthorization({
       method: "GET",

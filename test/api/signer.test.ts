@@ -10,7 +10,7 @@ import {
   verifySignature,
 } from "../../provider/api/signer";
 
-// Test vectors from ../shared/modelarts-api.md §6.4, computed with Huawei's own signer.
+// Test vectors from docs/api-v1.md §6.4, computed with Huawei's own signer.
 const AK = "AKEXAMPLE0123456789A";
 const SK = "SKexample0123456789abcdefghijklmnopqrstuv";
 const PROJECT = "0123456789abcdef0123456789abcdef";

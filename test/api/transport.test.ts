@@ -5,8 +5,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ModelArtsClient } from "../../provider/api/client";
 import { resolveClientConfig } from "../../provider/api/config";
-import { ModelArtsApiError } from "../../provider/api/errors";
+import { ModelArtsApiError, ModelArtsTimeoutError } from "../../provider/api/errors";
 import { verifySignature } from "../../provider/api/signer";
+import { deadlineIn } from "../../provider/api/retry";
 import { buildQueryString, packageVersion } from "../../provider/api/transport";
 
 // A bare HTTP server that records what arrives, so the bytes on the wire can be checked exactly.
@@ -154,6 +155,35 @@ describe("HTTP transport (on a bare server)", () => {
     assert.match(error.message, /the service reported a failure \(is_success is not true\)/);
   });
 
+  it("treats an HTTP 299 as a failure: only the documented 200 to 204 are success", async () => {
+    answer = (_req, res) => {
+      res.statusCode = 299;
+      res.end('{"is_success":true,"jobs":[],"job_total_count":0}');
+    };
+    const error = await client()
+      .listJobs()
+      .catch((e: unknown) => e);
+    assert.ok(ModelArtsApiError.isInstance(error), String(error));
+    assert.equal(error.httpStatus, 299);
+    answer = (_req, res) => {
+      res.statusCode = 201;
+      res.end('{"is_success":true}');
+    };
+    await client().deleteJob("10");
+  });
+
+  it("refuses a job id that is not a positive integer", async () => {
+    for (const id of ["-5", "0", "1.5"]) {
+      answer = (_req, res) =>
+        res.end(`{"is_success":true,"job_id":${id},"job_name":"x","status":1,"create_time":1,"version_id":2,"version_name":"V0001"}`);
+      const error = await client()
+        .createJob({ jobName: "x", config: { workerServerNum: 1, specId: 1 } })
+        .catch((e: unknown) => e);
+      assert.ok(ModelArtsApiError.isInstance(error), `job_id ${id}: ${String(error)}`);
+      assert.match(error.message, new RegExp(`unexpected answer .*no valid job_id \\(got ${id.replace(".", "\\.")}\\)`));
+    }
+  });
+
   it("fails clearly when nothing listens at the endpoint", async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
@@ -168,6 +198,51 @@ describe("HTTP transport (on a bare server)", () => {
     const error = await c.listJobs().catch((e: unknown) => e);
     assert.ok(ModelArtsApiError.isInstance(error));
     assert.match(error.message, /could not connect to http:\/\/127\.0\.0\.1:\d+ \(connection refused\) \(2 attempts/);
+  });
+
+  it("sends nothing once the step's deadline has passed", async () => {
+    const error = await client()
+      .listJobs({}, { deadline: { remainingMs: () => 0 } })
+      .catch((e: unknown) => e);
+    assert.ok(ModelArtsTimeoutError.isInstance(error), String(error));
+    assert.match(error.message, /list training jobs was not sent: the step's time ran out before it/);
+    assert.equal(seen.length, 0);
+  });
+
+  it("cuts an idempotent attempt short at the step's deadline", async () => {
+    answer = () => undefined; // never answers
+    const error = await client()
+      .listJobs({}, { deadline: deadlineIn(150, Date.now) })
+      .catch((e: unknown) => e);
+    assert.ok(ModelArtsTimeoutError.isInstance(error), String(error));
+    assert.match(error.message, /no answer from http:\/\/127\.0\.0\.1:\d+ within 1[0-5]\d ms per attempt \(1 attempt,/);
+    assert.equal(seen.length, 1);
+  });
+
+  it("ends obtaining an IAM token at the step's deadline when IAM never answers", async () => {
+    answer = () => undefined; // IAM never answers
+    const c = new ModelArtsClient(
+      resolveClientConfig(
+        {
+          endpoint: url,
+          iamEndpoint: url,
+          projectId: PROJECT,
+          username: "u",
+          password: "pw-deadline-0001",
+          domainName: "d",
+          projectName: "eu-de",
+        },
+        {},
+      ),
+    );
+    const error = await c.listJobs({}, { deadline: deadlineIn(200, Date.now) }).catch((e: unknown) => e);
+    assert.ok(ModelArtsTimeoutError.isInstance(error), String(error));
+    assert.match(error.message, /list training jobs could not authenticate before the step's time ran out \(no token within \d+ ms\)/);
+    assert.deepEqual(
+      seen.map((r) => r.url),
+      ["/v3/auth/tokens"],
+      "the token request only, no list request",
+    );
   });
 
   it("builds query strings sorted and encoded like the canonical query", () => {

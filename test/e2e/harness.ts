@@ -130,13 +130,13 @@ export class Scenario {
   preview(options: { debug?: boolean } = {}): Promise<PreviewResult> {
     return this.run(() => this.stack.preview({ ...this.streams, diff: true, ...options }));
   }
-  up(options: { expectNoChanges?: boolean; debug?: boolean } = {}): Promise<UpResult> {
+  up(options: { expectNoChanges?: boolean; debug?: boolean; parallel?: number } = {}): Promise<UpResult> {
     return this.run(() => this.stack.up({ ...this.streams, ...options }));
   }
   refresh(options: { debug?: boolean } = {}): Promise<RefreshResult> {
     return this.run(() => this.stack.refresh({ ...this.streams, ...options }));
   }
-  destroy(options: { debug?: boolean } = {}): Promise<DestroyResult> {
+  destroy(options: { debug?: boolean; parallel?: number } = {}): Promise<DestroyResult> {
     return this.run(() => this.stack.destroy({ ...this.streams, ...options }));
   }
 

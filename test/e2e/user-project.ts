@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { REPO_ROOT } from "./harness";
+import type { PackResult } from "../package/files";
 
 const execFileAsync = promisify(execFile);
 const { ensureNode } = require("../../scripts/ensure-node") as { ensureNode(options?: { major?: number }): string };
@@ -17,43 +18,42 @@ const { ensureNode } = require("../../scripts/ensure-node") as { ensureNode(opti
 /** The Pulumi project name of every user project (its stack config namespace). */
 export const USER_PROJECT = "modelarts-user";
 
-const PROGRAM = `"use strict";
-const pulumi = require("@pulumi/pulumi");
-const { TrainingJob } = require("pulumi-modelarts");
+/**
+ * The program of every user project: plain JavaScript, as a user without TypeScript writes it. The
+ * README shows it as the JavaScript usage (test/package/readme.test.ts holds them together).
+ */
+export const USER_PROGRAM = path.join(__dirname, "user-program", "index.js");
 
-const config = new pulumi.Config();
-const job = new TrainingJob("user", {
-  description: config.get("description") || "a user's job",
-  config: {
-    workerServerNum: 1,
-    specId: 1,
-    engineId: 4,
-    appUrl: "/user-bucket/code/",
-    bootFileUrl: "/user-bucket/code/train.py",
-    dataUrl: "/user-bucket/data/",
-    trainUrl: "/user-bucket/output/",
-    parameters: [{ label: "epochs", value: config.get("epochs") || "1" }],
-  },
-});
+/** The packed package: the tarball's path and `npm pack --json`'s account of it. */
+export interface PackedPackage {
+  tarball: string;
+  result: PackResult;
+}
 
-exports.jobId = job.jobId;
-exports.versionName = job.versionName;
-exports.description = job.description;
-`;
+let packed: Promise<PackedPackage> | undefined;
 
-let tarball: Promise<string> | undefined;
-
-/** `npm pack` of the checkout (built beforehand), once per process. */
-export function packedPackage(): Promise<string> {
-  tarball ??= (async () => {
+/**
+ * `npm pack` of the checkout, once per process, as a user runs it: with its scripts, so that
+ * `prepack` builds and writes the packed package.json (no scripts) and `postpack` restores it.
+ */
+export function packedPackage(): Promise<PackedPackage> {
+  packed ??= (async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelarts-pack-"));
-    const { stdout } = await execFileAsync("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", dir], {
+    const { stdout } = await execFileAsync("npm", ["pack", "--json", "--pack-destination", dir], {
       cwd: REPO_ROOT,
       maxBuffer: 16 * 1024 * 1024,
     });
-    return path.join(dir, stdout.trim().split("\n").pop()!);
+    const result = (JSON.parse(stdout) as PackResult[])[0]!;
+    return { tarball: path.join(dir, result.filename), result };
   })();
-  return tarball;
+  return packed;
+}
+
+/** Removes the packed tarball's folder, if this process packed one. */
+export async function removePackedPackage(): Promise<void> {
+  const done = packed;
+  packed = undefined;
+  if (done) fs.rmSync(path.dirname((await done).tarball), { recursive: true, force: true });
 }
 
 /**
@@ -66,8 +66,8 @@ export function nodeBin(major: number, into: string): string {
   const bin = path.join(into, `node${major}-bin`);
   fs.mkdirSync(bin, { recursive: true });
   for (const exe of ["node", "npm"]) {
-    const target = fs.realpathSync(path.join(dir, exe));
-    fs.symlinkSync(target, path.join(bin, exe));
+    const link = path.join(bin, exe);
+    if (!fs.existsSync(link)) fs.symlinkSync(fs.realpathSync(path.join(dir, exe)), link);
   }
   return bin;
 }
@@ -80,27 +80,81 @@ export interface UserProject {
   bin: string;
 }
 
+/**
+ * What a user's package.json says about install scripts (npm 11.16 and later list every
+ * dependency's unreviewed install script after each install). The only one in the tree is
+ * protobufjs's `postinstall`, brought by @pulumi/pulumi, which checks its dependents' version
+ * scheme and builds nothing; pulumi-modelarts has none.
+ */
+export const USER_ALLOW_SCRIPTS = { protobufjs: false };
+
+/**
+ * The environment of a user's npm: the chosen Node.js first on PATH, and npm settings of the
+ * user's own (an empty user config in `root`), so that neither an outer `npm run` (`npm_config_*`)
+ * nor this machine's ~/.npmrc (keys that a newer npm warns about) speaks for the user.
+ */
+export function userNpmEnv(root: string, bin: string): NodeJS.ProcessEnv {
+  const userconfig = path.join(root, "user-npmrc");
+  if (!fs.existsSync(userconfig)) fs.writeFileSync(userconfig, "");
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: bin + path.delimiter + (process.env.PATH ?? "") };
+  for (const key of Object.keys(env)) if (/^npm_(config|package|lifecycle)_/i.test(key)) delete env[key];
+  env.npm_config_userconfig = userconfig;
+  env.npm_config_update_notifier = "false";
+  return env;
+}
+
+/** Runs `npm install` with `args` in `dir`; returns everything it printed. */
+export async function npmInstall(dir: string, env: NodeJS.ProcessEnv, args: string[]): Promise<string> {
+  const { stdout, stderr } = await execFileAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=warn", ...args], {
+    cwd: dir,
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout + stderr;
+}
+
+/** Writes a fresh user project (package.json, Pulumi.yaml, index.js) into `dir`. */
+export function writeUserProject(dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const pkg = { name: "modelarts-user-project", private: true, main: "index.js", allowScripts: USER_ALLOW_SCRIPTS };
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${USER_PROJECT}\nruntime: nodejs\n`);
+  fs.copyFileSync(USER_PROGRAM, path.join(dir, "index.js"));
+}
+
 /** Makes and installs a user project that runs on Node.js `nodeMajor` with `@pulumi/pulumi@sdk`. */
 export async function userProject(root: string, nodeMajor: number, sdk: string): Promise<UserProject> {
   const dir = path.join(root, `user-node${nodeMajor}-sdk${sdk}`);
-  fs.mkdirSync(dir, { recursive: true });
+  writeUserProject(dir);
   const bin = nodeBin(nodeMajor, root);
-  const pkg = { name: "modelarts-user-project", private: true, main: "index.js" };
-  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${USER_PROJECT}\nruntime: nodejs\n`);
-  fs.writeFileSync(path.join(dir, "index.js"), PROGRAM);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PATH: bin + path.delimiter + (process.env.PATH ?? ""),
-    npm_config_update_notifier: "false",
-  };
-  // `npm_config_*` set by an outer `npm run` (e.g. the checkout's own settings) must not leak in.
-  for (const key of Object.keys(env))
-    if (/^npm_(config|package|lifecycle)_/i.test(key) && key !== "npm_config_update_notifier") delete env[key];
-  const { stdout, stderr } = await execFileAsync(
-    "npm",
-    ["install", "--no-audit", "--no-fund", "--loglevel=warn", `@pulumi/pulumi@${sdk}`, await packedPackage()],
-    { cwd: dir, env, maxBuffer: 64 * 1024 * 1024 },
-  );
-  return { dir, installOutput: stdout + stderr, bin };
+  const { tarball } = await packedPackage();
+  const installOutput = await npmInstall(dir, userNpmEnv(root, bin), [`@pulumi/pulumi@${sdk}`, tarball]);
+  return { dir, installOutput, bin };
+}
+
+/**
+ * A git repository holding the checkout's files as they are now (tracked and new, not ignored),
+ * committed once: what a user installs from a git URL, without committing the work in progress.
+ * Returns its `git+file:` URL.
+ */
+export async function gitSnapshot(root: string): Promise<string> {
+  const repo = path.join(root, "git-snapshot");
+  const { stdout } = await execFileAsync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], {
+    cwd: REPO_ROOT,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  for (const file of stdout.split("\0").filter(Boolean)) {
+    const from = path.join(REPO_ROOT, file);
+    if (!fs.existsSync(from)) continue; // deleted in the work tree, not yet committed
+    fs.mkdirSync(path.dirname(path.join(repo, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(repo, file));
+  }
+  const git = (...args: string[]) =>
+    execFileAsync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", "-c", "commit.gpgsign=false", ...args], {
+      cwd: repo,
+    });
+  await git("init", "-q");
+  await git("add", "-A");
+  await git("commit", "-q", "-m", "snapshot");
+  return `git+file://${repo}`;
 }

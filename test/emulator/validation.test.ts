@@ -41,6 +41,15 @@ describe("emulator: create validation", () => {
     await accepts({ ...jobBody("d"), job_desc: "d".repeat(256) });
   });
 
+  it("counts job_desc in characters, so 256 emoji fit and 257 do not", async () => {
+    await accepts({ ...jobBody("emoji"), job_desc: "\u{1F600}".repeat(256) });
+    await rejects(
+      { ...jobBody("emoji-long"), job_desc: "\u{1F600}".repeat(257) },
+      "ModelArts.0101",
+      /job_desc: must be at most 256 characters, got 257/,
+    );
+  });
+
   it("requires config and worker_server_num of at least 1", async () => {
     await rejects({ job_name: "c" }, "ModelArts.0101", /config/);
     await rejects(jobBody("c", { worker_server_num: undefined }), "ModelArts.0101", /worker_server_num/);
@@ -94,6 +103,7 @@ describe("emulator: create validation", () => {
       await rejects({ ...jobBody("c"), config: without(base, "boot_file_url") }, "ModelArts.0101", /boot_file_url/);
       await rejects({ ...jobBody("c"), config: without(base, "app_url") }, "ModelArts.0101", /app_url/);
       await rejects(jobBody("c", { boot_file_url: "/other/train.py" }), "ModelArts.2758", /boot_file_url/);
+      await rejects(jobBody("c", { boot_file_url: base.app_url }), "ModelArts.2758", /boot_file_url/);
     });
 
     it("answers ModelArts.2780 for an unknown engine", async () => {
@@ -141,6 +151,7 @@ describe("emulator: create validation", () => {
       const image = { user_image_url: "swr.example/org/img:1.0" };
       await rejects(jobBody("i", image), "ModelArts.2806", /user_command/);
       await rejects(jobBody("i", { user_command: "bash run.sh" }), "ModelArts.2806", /user_image_url/);
+      await rejects(jobBody("i", { ...image, user_command: " \t " }), "ModelArts.2806", /user_command/);
       await accepts({
         ...jobBody("image-job"),
         config: { ...without(base, "app_url", "boot_file_url", "engine_id"), ...image, user_command: "bash run.sh" },
@@ -150,7 +161,8 @@ describe("emulator: create validation", () => {
 
   describe("other fields", () => {
     it("checks parameter items and volumes", async () => {
-      await rejects(jobBody("o", { parameter: [{ value: "1" }] }), "ModelArts.0101", /parameter\[0\]\.label/);
+      await rejects(jobBody("o", { parameter: [{ label: 7 }] }), "ModelArts.0101", /parameter\[0\]\.label/);
+      await rejects(jobBody("o", { parameter: [{ value: { x: 1 } }] }), "ModelArts.0101", /parameter\[0\]\.value/);
       await rejects(jobBody("o", { volumes: [{ host_path: { src_path: "/a", dest_path: "/b" } }] }), "ModelArts.0101", /host_path/);
       await rejects(jobBody("o", { volumes: [{ nfs: { id: "x", src_path: "1.2.3.4:/" } }] }), "ModelArts.0101", /dest_path/);
       await accepts(jobBody("nfs-job", { volumes: [{ nfs: { id: "sfs1", src_path: "192.168.8.150:/", dest_path: "/home/work/nas" } }] }));

@@ -105,7 +105,10 @@ describe("TrainingJob provider against the emulator", function () {
       h.emu.control.clearRequests();
       const { failures } = await h.provider.check({}, { jobName: "x", config: { ...CONFIG, specId: undefined } });
       assert.deepEqual(failures, [
-        { property: "config.specId", reason: "one of config.specId (public pool flavour) or config.poolId (dedicated pool) is required" },
+        {
+          property: "config.specId",
+          reason: "one of config.specId or config.flavor.code (public pool flavour) or config.poolId (dedicated pool) is required",
+        },
       ]);
       assert.equal(h.emu.control.requests().length, 0);
     });
@@ -179,7 +182,7 @@ describe("TrainingJob provider against the emulator", function () {
       await created(h, { jobName: "dup", config: CONFIG });
       const error = await created(h, { jobName: "dup", config: CONFIG }).catch((e: unknown) => e);
       assert.ok(!(error instanceof PartialStateError));
-      assert.match(String(error), /ModelArts\.0103/);
+      assert.match(String(error), /training job "dup" already exists as job \d+/);
       assert.equal(h.emu.control.jobs(PROJECT).length, 1);
     });
   });

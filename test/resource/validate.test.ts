@@ -41,7 +41,7 @@ describe("check rules", () => {
 
   it("requires exactly one of specId and poolId", () => {
     assert.match(failuresOf(withConfig({ poolId: "pool-1" }))[0]!, /^config.poolId: cannot be set together with config.specId/);
-    assert.match(failuresOf(withConfig({ specId: undefined }))[0]!, /^config.specId: one of config.specId/);
+    assert.match(failuresOf(withConfig({ specId: undefined }))[0]!, /^config.specId: one of config.specId or config.flavor.code/);
     assert.deepEqual(failuresOf(withConfig({ specId: undefined, poolId: "pool-1" })), []);
   });
 
@@ -86,7 +86,10 @@ describe("check rules", () => {
     assert.match(failuresOf(withConfig({ trainUrl: "/bucket/with space/" })).join("\n"), /config.trainUrl: must not contain spaces/);
     assert.match(failuresOf(withConfig({ workerServerNum: 0 })).join("\n"), /config.workerServerNum: must be a positive integer, got 0/);
     assert.match(failuresOf(withConfig({ workerServerNum: "2" })).join("\n"), /config.workerServerNum: must be a number, got string/);
-    assert.match(failuresOf(withConfig({ parameters: [{ label: "lr" }] })).join("\n"), /config.parameters\[0\].value: is required/);
+    assert.match(
+      failuresOf(withConfig({ parameters: [{ label: "lr", value: 1 }] })).join("\n"),
+      /config.parameters\[0\].value: must be a string/,
+    );
     assert.match(
       failuresOf(withConfig({ volumes: [{ nfs: { id: "x", srcPath: "1.2.3.4:/" } }] })).join("\n"),
       /config.volumes\[0\].nfs.destPath: is required/,
@@ -110,6 +113,107 @@ describe("check rules", () => {
 
   it("requires config", () => {
     assert.deepEqual(failuresOf({ jobName: "x" }), ["config: is required"]);
+  });
+
+  describe("what the service refuses", () => {
+    it("refuses a boot file equal to the code directory", () => {
+      assert.match(
+        failuresOf(withConfig({ bootFileUrl: "/bucket/app/" })).join("\n"),
+        /config.bootFileUrl: must be a file inside config.appUrl \("\/bucket\/app\/"\), got "\/bucket\/app\/"/,
+      );
+      assert.match(
+        failuresOf(withConfig({ appUrl: "/bucket/app", bootFileUrl: "/bucket/app" })).join("\n"),
+        /config.bootFileUrl: must be a file/,
+      );
+    });
+
+    it("refuses a custom-image command that is only whitespace", () => {
+      assert.deepEqual(failuresOf(withConfig({ userImageUrl: "swr/img:1", userCommand: " \t\n " })), [
+        "config.userCommand: must not be only whitespace",
+      ]);
+      assert.deepEqual(failuresOf(withConfig({ userImageUrl: "swr/img:1", userCommand: "bash run.sh" })), []);
+    });
+
+    it("refuses host-path volumes on a public pool and accepts them on a dedicated one", () => {
+      const volumes = [{ hostPath: { srcPath: "/data", destPath: "/mnt/data" } }];
+      assert.deepEqual(failuresOf(withConfig({ volumes })), [
+        "config.volumes[0].hostPath: host-path volumes are only allowed in a dedicated pool (config.poolId), not with config.specId",
+      ]);
+      assert.deepEqual(failuresOf(withConfig({ volumes, specId: undefined, poolId: "pool-1" })), []);
+    });
+
+    it("refuses a built-in algorithm together with a code directory", () => {
+      assert.deepEqual(failuresOf(withConfig({ modelId: 4 })), [
+        "config.modelId: a built-in algorithm (config.modelId) brings its own code: set either config.modelId or config.appUrl with config.bootFileUrl, not both",
+      ]);
+    });
+
+    it("counts the description in characters, not UTF-16 units", () => {
+      const emoji = "\u{1F600}";
+      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(150) }), []);
+      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(256) }), []);
+      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(257) }), ["description: must be at most 256 characters, got 257"]);
+    });
+
+    it("refuses config.createVersion, true or false, and says why", () => {
+      for (const createVersion of [false, true]) {
+        assert.deepEqual(failuresOf(withConfig({ createVersion })), [
+          "config.createVersion: is not supported: a TrainingJob always creates its first version with the job (the API's default); remove config.createVersion",
+        ]);
+      }
+    });
+  });
+
+  describe("unknown keys", () => {
+    it("refuses a misspelt top-level key with the key it probably meant", () => {
+      assert.deepEqual(failuresOf({ ...good(), descripton: "typo" }), ['descripton: is not a known key: did you mean "description"?']);
+    });
+
+    it("refuses a config key in the wrong case with the right spelling", () => {
+      assert.deepEqual(failuresOf(withConfig({ trainURL: "/bucket/out/" })), [
+        'config.trainURL: is not a known key: did you mean "config.trainUrl"?',
+      ]);
+    });
+
+    it("points a key put at the wrong level to its place", () => {
+      assert.deepEqual(failuresOf({ ...good(), trainUrl: "/bucket/out/" }), [
+        'trainUrl: is not a known key here: did you mean "config.trainUrl"?',
+      ]);
+      assert.deepEqual(failuresOf(withConfig({ description: "d" })), [
+        'config.description: is not a known key here: did you mean "description"?',
+      ]);
+    });
+
+    it("lists the known keys when nothing is close", () => {
+      const [failure] = failuresOf(withConfig({ zzzzzzzz: 1 }));
+      assert.match(failure!, /^config.zzzzzzzz: is not a known key; known keys: workerServerNum, appUrl, /);
+    });
+
+    it("refuses unknown keys in timeouts, parameters, data sources and volumes", () => {
+      assert.deepEqual(
+        failuresOf({
+          ...good(),
+          timeouts: { delet: "1m" },
+          config: {
+            ...good().config,
+            dataUrl: undefined,
+            parameters: [{ label: "lr", value: "1", lable: "x" }],
+            dataSource: [{ dataUrl: "/b/d/", data_url: "/b/d/" }],
+            volumes: [{ nfs: { id: "i", srcPath: "1.2.3.4:/", destPath: "/mnt", readonly: true } }],
+          },
+        }),
+        [
+          'timeouts.delet: is not a known key: did you mean "timeouts.delete"?',
+          'config.dataSource[0].data_url: is not a known key: did you mean "config.dataSource[0].dataUrl"?',
+          'config.parameters[0].lable: is not a known key: did you mean "config.parameters[0].label"?',
+          'config.volumes[0].nfs.readonly: is not a known key: did you mean "config.volumes[0].nfs.readOnly"?',
+        ],
+      );
+    });
+
+    it("ignores keys whose value is absent, as the resource class registers outputs that way", () => {
+      assert.deepEqual(failuresOf({ ...good(), jobId: undefined, status: null }), []);
+    });
   });
 });
 

@@ -108,4 +108,37 @@ describe("pollUntil", () => {
     assert.throws(() => checkSchedule({ firstMs: 0, factor: 2, maxMs: 10 }), /firstMs 0 must be > 0/);
     assert.throws(() => checkSchedule({ firstMs: 100, factor: 0.5, maxMs: 1000 }), /factor 0.5 >= 1/);
   });
+
+  it("says the last poll got no answer, and why, when the wait times out after a failed poll", async () => {
+    const clock = new FakeClock();
+    let calls = 0;
+    const error = await pollUntil(
+      async () => {
+        if (++calls === 1) return { done: false, value: 0, status: 2 };
+        throw new ModelArtsTimeoutError("list training jobs timed out: no answer", "list");
+      },
+      { schedule: { firstMs: 1000, factor: 1, maxMs: 1000 }, timeoutMs: 5000, clock, what: "job 1 to be removed", tolerate: () => true },
+    ).catch((e: unknown) => e);
+    assert.ok(error instanceof ModelArtsTimeoutError);
+    assert.equal(error.lastFailure, "list training jobs timed out: no answer");
+    assert.match(
+      error.message,
+      /waiting for job 1 to be removed; the last poll got no answer: list training jobs timed out: no answer \(the last status seen before was 2\)/,
+    );
+  });
+
+  it("starts no poll once the deadline has passed", async () => {
+    const clock = new FakeClock();
+    const started = clock.now();
+    const probes: number[] = [];
+    await pollUntil(
+      async () => {
+        probes.push(clock.now() - started);
+        return { done: false, value: 0 };
+      },
+      { schedule: { firstMs: 3000, factor: 1, maxMs: 3000 }, timeoutMs: 7000, clock, what: "x" },
+    ).catch(() => undefined);
+    assert.deepEqual(probes, [3000, 6000]);
+    assert.deepEqual(clock.sleeps, [3000, 3000, 1000]);
+  });
 });
