@@ -117,10 +117,12 @@ export async function dispatch(stub: object, method: Method, args: unknown[]): P
   }
   const fn = provider[method] as (...a: unknown[]) => Promise<unknown>;
   const props = args[PROPS_ARG[method]] as Record<string, unknown> | undefined;
+  const urn = props?.[PROGRESS_URN_KEY];
   return withOperation(
-    props?.[PROGRESS_URN_KEY],
+    urn,
     async () => {
       try {
+        if (method === "check") return await checkCarryingUrn(provider, args as [Record<string, unknown>, Record<string, unknown>], urn);
         return await fn.apply(provider, args);
       } catch (error) {
         throw await shapeFailure(error, method);
@@ -128,4 +130,20 @@ export async function dispatch(stub: object, method: Method, args: unknown[]): P
     },
     { heartbeat: WAITING.has(method) },
   );
+}
+
+/**
+ * `check` without the hidden URN (the runtime's concern, not an input the provider validates or
+ * autonames from), which then goes back into the checked inputs so that the state carries it.
+ */
+async function checkCarryingUrn(
+  provider: TrainingJobProviderImpl,
+  [olds, news]: [Record<string, unknown>, Record<string, unknown>],
+  urn: unknown,
+): Promise<unknown> {
+  const { [PROGRESS_URN_KEY]: _old, ...oldInputs } = olds ?? {};
+  const { [PROGRESS_URN_KEY]: _new, ...newInputs } = news ?? {};
+  const result = await provider.check(oldInputs, newInputs);
+  if (urn !== undefined) result.inputs[PROGRESS_URN_KEY] = urn;
+  return result;
 }

@@ -132,9 +132,14 @@ describe("progress on the job's own row", function () {
       const jobs = await Promise.all(
         [URN_A, URN_B].map(async (urn) => {
           const name = `progress-${urn.slice(-1)}`;
-          const { inputs } = (await dispatch(stub, "check", [{}, { jobName: name, config: CONFIG, [PROGRESS_URN_KEY]: urn }])) as {
+          const { inputs, failures } = (await dispatch(stub, "check", [
+            {},
+            { jobName: name, config: CONFIG, [PROGRESS_URN_KEY]: urn },
+          ])) as {
             inputs: Record<string, unknown>;
+            failures: unknown[];
           };
+          assert.deepEqual(failures, [], "the hidden URN is not refused as an unknown input");
           assert.equal(inputs[PROGRESS_URN_KEY], urn, "check keeps the URN in the inputs");
           return { urn, name, ...((await dispatch(stub, "create", [inputs])) as { id: string; outs: Record<string, unknown> }) };
         }),
