@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { TrainingJobComputed, TrainingJobConfig, TrainingJobInputs, TrainingJobTimeouts, WaitFor } from "./resource/inputs";
 import { PROGRESS_URN_KEY } from "./resource/progress";
@@ -113,11 +113,20 @@ function sharedStub(): StubProvider {
   const runtime = path.join(root, "dist", "provider", "resource", "runtime.js");
   const pkg = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
   const hash = createHash("sha256");
-  for (const file of ["runtime.js", "provider.js", "diff.js", "validate.js", "waiter.js"]) {
+  // Every compiled file the engine's calls run (the resource folder and the API client), in a fixed order.
+  for (const folder of ["resource", "api"]) {
+    const dir = path.join(root, "dist", "provider", folder);
+    let files: string[];
     try {
-      hash.update(readFileSync(path.join(root, "dist", "provider", "resource", file)));
+      files = readdirSync(dir)
+        .filter((f) => f.endsWith(".js"))
+        .sort();
     } catch {
+      files = [];
+    }
+    for (const file of files) {
       hash.update(file);
+      hash.update(readFileSync(path.join(dir, file)));
     }
   }
   stub = makeStub(`${PACKAGE_NAME}/runtime`, runtime, `${pkg.version}+${hash.digest("hex").slice(0, 12)}`);
