@@ -160,7 +160,9 @@ export class TrainingJobProviderImpl {
     // Stored outputs always carry the job id; the props of a `get` never do.
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : undefined;
-    const job = await this.findJob(client, id, stored?.jobName, workspaceId);
+    const look = () => this.findJob(client, id, stored?.jobName, workspaceId);
+    // A stored job that the list does not show yet may be one made moments ago (read-after-create lag).
+    const job = stored ? await this.findListed(look, stored.createTime, this.clock.now() + NOT_FOUND_GRACE_MS) : await look();
     // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
     if (!job && !stored) throw new GetError(`TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
     if (!job) return {};
@@ -251,15 +253,11 @@ export class TrainingJobProviderImpl {
     // Every call of the delete persists through transient failures until timeouts.delete.
     const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
 
-    // A job created moments ago may not be listed yet (read-after-create lag): its absence from the
-    // list proves nothing until NOT_FOUND_GRACE_MS after its create_time.
-    const listable = Date.parse(outs.createTime) + NOT_FOUND_GRACE_MS;
-    let job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
-    for (let wait = this.poll.firstMs; !job && this.clock.now() < Math.min(listable, started + timeoutMs);) {
-      await this.clock.sleep(Math.min(wait, listable - this.clock.now()));
-      wait = Math.min(wait * this.poll.factor, this.poll.maxMs);
-      job = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
-    }
+    const job = await this.findListed(
+      () => persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded)),
+      outs.createTime,
+      started + timeoutMs,
+    );
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
@@ -359,6 +357,26 @@ export class TrainingJobProviderImpl {
     );
     this.progress(`training job ${id} ("${job.jobName}") adopted`);
     return { id, outs };
+  }
+
+  /**
+   * Looks up a job this stack recorded, allowing for the read-after-create lag: a job created less
+   * than NOT_FOUND_GRACE_MS ago that the list does not show is looked for again until then (or
+   * `until`, the step's deadline), since its absence proves nothing before that.
+   */
+  private async findListed(
+    look: () => Promise<JobSummary | undefined>,
+    createTime: string | undefined,
+    until: number,
+  ): Promise<JobSummary | undefined> {
+    // An unreadable create time (NaN) allows no grace: the first complete look-up decides.
+    const listable = Math.min(Date.parse(createTime ?? "") + NOT_FOUND_GRACE_MS, until);
+    let job = await look();
+    for (let wait = this.poll.firstMs; !job && this.clock.now() < listable; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
+      await this.clock.sleep(Math.min(wait, listable - this.clock.now()));
+      job = await look();
+    }
+    return job;
   }
 
   /**

@@ -183,6 +183,26 @@ describe("ownership: a job belongs to exactly one stack", function () {
     });
   });
 
+  describe("the read-after-create lag on refresh", () => {
+    it("refresh keeps a job made moments ago that the lagging list does not show yet", async () => {
+      h = await harness({ listVisibilityDelayMs: 15_000 });
+      const { id, outs } = await up(h, { jobName: "fresh", config: CONFIG });
+      const read = await h.provider.read(id, outs);
+      assert.equal(read.id, id, "refresh dropped a job the service had just accepted");
+      assert.equal(h.emu.control.jobs(PROJECT).length, 1);
+    });
+
+    it("refresh drops a job deleted outside Pulumi once the lag allowance after its create has passed", async () => {
+      h = await harness();
+      const { id, outs } = await up(h, { jobName: "gone-soon", config: CONFIG });
+      const created = h.emu.control.clock().now;
+      assert.ok(h.emu.control.deleteJob(id, { immediate: true }));
+      const read = await h.provider.read(id, outs);
+      assert.deepEqual(read, {}, "a job that no complete look-up finds after the allowance is gone");
+      assert.ok(h.emu.control.clock().now - created >= 59_000, "absence was not concluded inside the allowance");
+    });
+  });
+
   describe("orphans after an ambiguous create (case 3)", () => {
     it("(a) finds its job although the create answered 500 and the next list calls fail with 503", async () => {
       h = await harness();
