@@ -173,7 +173,10 @@ describe("emulator v2: training jobs", () => {
     assert.deepEqual((failed.json.status as Obj).task_statuses, [{ task: "worker-0", exit_code: 1, message: "exit with 127" }]);
     emu().control.advance(100_000);
     assert.equal(statusOf(await call()("GET", `/training-jobs/${b}`)).phase, "Failed");
-    const missing = await fetch(`${emu().url}/__emulator/v2/jobs/nope/phase`, { method: "POST", body: JSON.stringify({ phase: "Failed" }) });
+    const missing = await fetch(`${emu().url}/__emulator/v2/jobs/nope/phase`, {
+      method: "POST",
+      body: JSON.stringify({ phase: "Failed" }),
+    });
     assert.equal(missing.status, 404);
   });
 

@@ -84,7 +84,11 @@ describe("emulator v2: create validation", () => {
     await refused(v2Body("p4", { algorithm: { environments: { "1BAD": "x" } } }), "ModelArts.2788", "environments");
     await refused(v2Body("p5", { algorithm: { environments: { A: "$HOME" } } }), "ModelArts.2788", "environments");
     await refused(v2Body("p6", { algorithm: { inputs: [{ name: "d", remote: {} }] } }), "ModelArts.2753", "inputs[0].remote");
-    await refused(v2Body("p7", { algorithm: { outputs: [{ remote: { obs: { obs_url: "/b/o/" } } }] } }), "ModelArts.2753", "outputs[0].name");
+    await refused(
+      v2Body("p7", { algorithm: { outputs: [{ remote: { obs: { obs_url: "/b/o/" } } }] } }),
+      "ModelArts.2753",
+      "outputs[0].name",
+    );
     await refused(v2Body("p8", { algorithm: { inputs: [{ name: "d", remote: { obs: { obs_url: "bucket" } } }] } }), "ModelArts.2791");
   });
 
@@ -92,7 +96,11 @@ describe("emulator v2: create validation", () => {
     await refused(v2Body("s1", { top: { tasks: [{ role: "worker" }] } }), "ModelArts.2788", "tasks");
     await refused(v2Body("s2", { spec: { resource: { flavor_id: "modelarts.nope" } } }), "ModelArts.2781");
     await refused(v2Body("s3", { spec: { resource: { flavor_id: "modelarts.vm.cpu.2u", node_count: 2 } } }), "ModelArts.2793");
-    await refused(v2Body("s4", { spec: { resource: { flavor_id: "modelarts.vm.cpu.8u", node_count: 0 } } }), "ModelArts.2788", "node_count");
+    await refused(
+      v2Body("s4", { spec: { resource: { flavor_id: "modelarts.vm.cpu.8u", node_count: 0 } } }),
+      "ModelArts.2788",
+      "node_count",
+    );
     await refused(v2Body("s5", { spec: { resource: { node_count: 1 } } }), "ModelArts.2788", "flavor_id");
     const pool = await call()("POST", "/training-jobs", v2Body("s6", { spec: { resource: { pool_id: "poolfaf38d76", node_count: 2 } } }));
     assert.equal(pool.status, 201, pool.text);
