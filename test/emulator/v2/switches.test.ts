@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AKSKSigner } from "@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner";
 import { BasicCredentials } from "@huaweicloud/huaweicloud-sdk-core/auth/BasicCredentials";
+import { optionsFromArgs } from "../../../emulator/cli";
 import { RunningEmulator, startEmulator } from "../../../emulator/index";
 import { PROJECT, answer, useEmulator } from "../helpers";
 import { createV2Job, errorOf, v2Body, v2Caller } from "./helpers";
@@ -65,6 +66,23 @@ describe("emulator v2: the shared switches apply to v2 routes", () => {
         () => emu().control.setBehaviour({ v2DeleteRunning: "maybe" as never }),
         /allow, reject-2796, reject-2878, terminate-first/,
       );
+    });
+  });
+
+  describe("from the command line", () => {
+    it("--v2 KEY=VALUE sets v2 switches, reading numbers and booleans, and refuses unknown keys and values", () => {
+      const o = optionsFromArgs(
+        ["--v2", "v2DeleteRunning=terminate-first", "--v2", "v2ReadVisibilityDelayMs=1500", "--v2", "v2KindRequired=true"],
+        {},
+      );
+      assert.notEqual(o, "help");
+      assert.deepEqual(o === "help" ? {} : [o.v2DeleteRunning, o.v2ReadVisibilityDelayMs, o.v2KindRequired], [
+        "terminate-first",
+        1500,
+        true,
+      ]);
+      assert.throws(() => optionsFromArgs(["--v2", "notFoundStyle=404-0015"], {}), /v2 switch/);
+      assert.throws(() => optionsFromArgs(["--v2", "v2DeleteRunning=sometimes"], {}), /allow, reject-2796/);
     });
   });
 
