@@ -22,6 +22,7 @@ import { iamRoutes } from "./routes/iam";
 import { modelArtsRoutes } from "./routes/modelarts";
 import { TrainingService } from "./service";
 import { v2ControlRoutes } from "./v2/controlRoutes";
+import { V2Faults } from "./v2/errors";
 import { v2Routes } from "./v2/routes";
 import { V2TrainingService } from "./v2/service";
 
@@ -183,7 +184,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.emu?.control) return reply.code(404).send({ error: `no control route ${request.method} ${request.url}` });
-    const fault = Faults.apiNotFound(request.method, (request.raw.url ?? request.url).split("?")[0] as string);
+    const path = (request.raw.url ?? request.url).split("?")[0] as string;
+    // Each version's own "path not found" code: v1 4204, v2 2836 (docs/api-v2.md §4).
+    const fault = request.emu.envelope === "v2" ? V2Faults.pathNotFound(request.method, path) : Faults.apiNotFound(request.method, path);
     request.emu.errorCode = fault.code;
     return reply.code(http200(request.emu.envelope) ? 200 : fault.httpStatus).send(faultBody(fault, request.emu.envelope));
   });

@@ -34,5 +34,6 @@ export const V2Faults = {
   notAllowedToTerminate: (phase: string) => fault(409, "2796", `The training job cannot be terminated in phase ${phase}`),
   statusChanged: () => fault(409, "2878", "The training job status changed meanwhile; try again later"),
   unknownTask: (task: string) => fault(400, "2788", `Invalid parameter task_id: the job has no task ${task}`),
+  pathNotFound: (method: string, path: string) => fault(404, "2836", `API does not exist: ${method} ${path}`),
   logNotGenerated: (task: string) => fault(400, "2818", `The log of task ${task} has not been generated yet`),
 };

@@ -16,7 +16,7 @@ export function algorithmReply(v: ValidCreate): Obj {
     a.code_dir ??= v.knownAlgorithm.code_dir;
     a.boot_file ??= v.knownAlgorithm.boot_file;
   }
-  const engine = v.engine ?? (v.knownAlgorithm ? undefined : null);
+  const engine = v.engine;
   const requested = (v.algorithm.engine ?? {}) as Obj;
   if (engine) {
     a.engine = {

@@ -150,6 +150,24 @@ describe("emulator v2: training jobs", () => {
     assert.equal((await call()("GET", `/training-jobs/${id}`)).status, 404);
   });
 
+  it("v2DeletingPhase shows a deleting job as Terminating; v2DescriptionInFinalPhase reject refuses a finished job's change", async () => {
+    emu().control.setBehaviour({ v2DeletingPhase: "Terminating", v2DescriptionInFinalPhase: "reject" });
+    const id = await createV2Job(call(), "switches-1");
+    await call()("DELETE", `/training-jobs/${id}`);
+    assert.equal(statusOf(await call()("GET", `/training-jobs/${id}`)).phase, "Terminating");
+    const other = await createV2Job(call(), "switches-2");
+    emu().control.advance(100_000);
+    const res = await call()("PUT", `/training-jobs/${other}`, { description: "late" });
+    assert.deepEqual([res.status, errorOf(res).code], [409, "ModelArts.2878"]);
+  });
+
+  it("an unknown v2 path is 404 ModelArts.2836 in the v2 envelope", async () => {
+    const res = await call()("GET", "/training-job-metrics");
+    assert.equal(res.status, 404);
+    assert.deepEqual(errorOf(res).keys, ["error_code", "error_msg"]);
+    assert.equal(errorOf(res).code, "ModelArts.2836");
+  });
+
   it("a job of another project is not found", async () => {
     const id = await createV2Job(call(), "project-1");
     const other = v2Caller(emu(), "fedcba9876543210fedcba9876543210");
