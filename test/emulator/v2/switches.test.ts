@@ -89,9 +89,10 @@ describe("emulator v2: the shared switches apply to v2 routes", () => {
   describe("with access keys configured", () => {
     const AK = "AKEXAMPLE0123456789A";
     const SK = "SKexample0123456789abcdefghijklmnopqrstuv";
+    const USER = { name: "alice", password: "correct horse", domainName: "acme" };
     let emu: RunningEmulator;
     before(async () => {
-      emu = await startEmulator({ accessKeys: { [AK]: SK } });
+      emu = await startEmulator({ accessKeys: { [AK]: SK }, users: [USER], projects: { "eu-de": PROJECT } });
     });
     after(async () => emu.close());
 
@@ -118,6 +119,28 @@ describe("emulator v2: the shared switches apply to v2 routes", () => {
       const unsigned = await v2Caller(emu, PROJECT, "any-token")("GET", "/training-job-engines");
       assert.equal(unsigned.status, 401);
       assert.equal(emu.control.requests({ pathRegex: "^/v2/" })[0]?.auth, "aksk");
+    });
+
+    it("an IAM token works on v2 routes for its own project only, and a revoked one is 401", async () => {
+      const issued = await fetch(`${emu.url}/v3/auth/tokens`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          auth: {
+            identity: {
+              methods: ["password"],
+              password: { user: { name: USER.name, password: USER.password, domain: { name: USER.domainName } } },
+            },
+            scope: { project: { name: "eu-de" } },
+          },
+        }),
+      });
+      const token = issued.headers.get("x-subject-token") as string;
+      assert.equal((await v2Caller(emu, PROJECT, token)("GET", "/training-job-engines")).status, 200);
+      const elsewhere = await v2Caller(emu, "fedcba9876543210fedcba9876543210", token)("GET", "/training-job-engines");
+      assert.deepEqual([elsewhere.status, errorOf(elsewhere).code], [403, "ModelArts.0210"]);
+      emu.control.revokeTokens();
+      assert.equal((await v2Caller(emu, PROJECT, token)("GET", "/training-job-engines")).status, 401);
     });
   });
 
