@@ -3,8 +3,10 @@
  * timing defaults. Settable at start-up (options, CLI) and at run time (control API).
  */
 import { DuplicateNameCode, NOT_FOUND_STYLES, NotFoundStyle } from "./errors";
+import { DEFAULT_V2_BEHAVIOUR, V2Behaviour, V2_BOOLEAN_KEYS, V2_CHOICES, V2_NUMBER_KEYS } from "./v2/behaviour";
 
-export interface EmulatorBehaviour {
+/** The v1 switches below, and the v2 ones (v2/behaviour.ts). */
+export interface EmulatorBehaviour extends V2Behaviour {
   /** From creation to COMPLETED, split across the stages (5% init, 10% image build for custom images, 10% submit, 10% queue, the rest running). @default 30000 */
   jobDurationMs: number;
   /** How long a deleted job stays listed, unchanged, before it disappears. @default 3000 */
@@ -62,6 +64,7 @@ export const DEFAULT_BEHAVIOUR: Readonly<EmulatorBehaviour> = Object.freeze({
   quotas: 100,
   maxClockSkewMs: 15 * 60_000,
   tokenTtlMs: 24 * 3_600_000,
+  ...DEFAULT_V2_BEHAVIOUR,
 });
 
 const NUMBER_KEYS = [
@@ -73,6 +76,7 @@ const NUMBER_KEYS = [
   "quotas",
   "maxClockSkewMs",
   "tokenTtlMs",
+  ...V2_NUMBER_KEYS,
 ] as const;
 const BOOLEAN_KEYS = [
   "idsAsStrings",
@@ -81,8 +85,12 @@ const BOOLEAN_KEYS = [
   "rejectDeleteWhileRunning",
   "extraFields",
   "lenient",
+  ...V2_BOOLEAN_KEYS,
 ] as const;
-const CHOICES: { [K in "notFoundStyle" | "repeatDeleteAnswer" | "stopOutcome" | "duplicateNameCode"]: readonly string[] } = {
+const CHOICES: {
+  [K in "notFoundStyle" | "repeatDeleteAnswer" | "stopOutcome" | "duplicateNameCode" | keyof typeof V2_CHOICES]: readonly string[];
+} = {
+  ...V2_CHOICES,
   notFoundStyle: NOT_FOUND_STYLES,
   repeatDeleteAnswer: ["success", "not-found"],
   stopOutcome: ["killed", "canceled"],

@@ -5,6 +5,7 @@
  * saving the state file if one is set. Secrets may come from the environment and are never printed.
  */
 import { parseArgs } from "node:util";
+import { EmulatorBehaviour, checkBehaviour } from "./behaviour";
 import { missingEmulatorDependency } from "./dependencies";
 // Type only: ./index loads fastify, which main() checks for first.
 import type { EmulatorOptions } from "./index";
@@ -63,6 +64,8 @@ Behaviour switches (where the API documentation leaves a choice)
   --duplicate-name-code C     0103 (default, as the docs' sample) or 2751
   --lenient                   accept the docs' own samples (spec_id with pool_id, model_id with app_url, ...)
   --quotas N                  training-job quota per project (default 100)
+  --v2 KEY=VALUE              a v2 switch (repeatable), e.g. --v2 v2DeleteRunning=terminate-first
+                              (keys and values: emulator/README.md, "v2 behaviour switches")
 
   -h, --help                  show this help
 `;
@@ -107,6 +110,7 @@ const OPTIONS = {
   "duplicate-name-code": { type: "string" },
   lenient: { type: "boolean" },
   quotas: { type: "string" },
+  v2: { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -227,7 +231,21 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
   if (so) o.stopOutcome = so;
   const dc = choice("duplicate-name-code", ["0103", "2751"] as const);
   if (dc) o.duplicateNameCode = dc;
+  Object.assign(o, v2Switches(values.v2 ?? []));
   return o;
+}
+
+/** `--v2 KEY=VALUE` pairs as checked v2 behaviour (numbers and booleans read as such). */
+function v2Switches(pairs: readonly string[]): Partial<EmulatorBehaviour> {
+  const raw: Record<string, unknown> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    const key = eq > 0 ? pair.slice(0, eq) : "";
+    if (!key.startsWith("v2")) throw new UsageError(`--v2 takes KEY=VALUE with a v2 switch as KEY, got "${pair}"`);
+    const text = pair.slice(eq + 1);
+    raw[key] = text === "true" ? true : text === "false" ? false : /^\d+$/.test(text) ? Number(text) : text;
+  }
+  return checkBehaviour(raw);
 }
 
 async function main(): Promise<void> {

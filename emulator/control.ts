@@ -12,6 +12,7 @@ import { RequestFilter, RequestLog, RequestLogEntry } from "./requestLog";
 import { RuleBook, ScenarioRule, StoredRule } from "./rules";
 import { JobPatch, JobView, TrainingService } from "./service";
 import { JobStore } from "./store";
+import { V2PhasePatch, V2TrainingService } from "./v2/service";
 
 /** What `createJob` (out of band) returns: the create answer, ids as decimal strings. */
 export interface CreatedJob {
@@ -50,6 +51,13 @@ export interface ControlOperations {
   patchJob(jobId: string, patch: JobPatch): JobView;
   /** Out-of-band delete: asynchronous like the API, or `immediate`. False if no such job. */
   deleteJob(jobId: string, options?: { immediate?: boolean }): boolean;
+  /** v2 jobs (of one project) as their details route shows them now. */
+  v2Jobs(projectId?: string): Record<string, unknown>[];
+  v2Job(id: string): Record<string, unknown> | undefined;
+  /** Forces a v2 job's phase from now on (failures on demand, recoveries); 404 if no such job. */
+  setV2Phase(id: string, patch: V2PhasePatch): Record<string, unknown>;
+  /** Removes a v2 job at once; false if no such job. */
+  deleteV2Job(id: string): boolean;
   revokeTokens(): number;
   reset(): void;
 }
@@ -70,6 +78,7 @@ export interface ControllerDeps {
   behaviour: EmulatorBehaviour;
   initialBehaviour: Readonly<EmulatorBehaviour>;
   service: TrainingService;
+  v2: V2TrainingService;
   store: JobStore;
   rules: RuleBook;
   faults: FaultInjector;
@@ -190,6 +199,21 @@ export class EmulatorController implements ControlOperations {
   }
   deleteJob(jobId: string, options: { immediate?: boolean } = {}): boolean {
     return this.d.service.removeJob(jobIdOf(jobId), options.immediate === true);
+  }
+
+  v2Jobs(projectId?: string): Record<string, unknown>[] {
+    return this.d.v2.views(projectId);
+  }
+  v2Job(id: string): Record<string, unknown> | undefined {
+    return this.d.v2.viewOf(id);
+  }
+  setV2Phase(id: string, patch: V2PhasePatch): Record<string, unknown> {
+    const view = checked(() => this.d.v2.setPhase(id, patch));
+    if (!view) throw new ControlError(404, `no v2 job ${id}`);
+    return view;
+  }
+  deleteV2Job(id: string): boolean {
+    return this.d.v2.remove(id);
   }
 
   revokeTokens(): number {

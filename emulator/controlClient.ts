@@ -16,6 +16,7 @@ import { FaultDefaults, FaultRate, FaultScript, FaultState, StoredScript } from 
 import { RequestFilter, RequestLogEntry } from "./requestLog";
 import { ScenarioRule, StoredRule } from "./rules";
 import { JobPatch, JobView } from "./service";
+import { V2PhasePatch } from "./v2/service";
 
 type Async<T> = { [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : never };
 
@@ -157,6 +158,30 @@ export class EmulatorControl implements Async<ControlOperations> {
   async deleteJob(jobId: string, options: { immediate?: boolean } = {}): Promise<boolean> {
     try {
       await this.call("DELETE", `/jobs/${encodeURIComponent(jobId)}${options.immediate ? "?immediate=true" : ""}`);
+      return true;
+    } catch (e) {
+      if (e instanceof EmulatorControlError && e.status === 404) return false;
+      throw e;
+    }
+  }
+
+  v2Jobs(projectId?: string): Promise<Record<string, unknown>[]> {
+    return this.call("GET", `/v2/jobs${projectId ? "?projectId=" + encodeURIComponent(projectId) : ""}`);
+  }
+  async v2Job(id: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      return await this.call<Record<string, unknown>>("GET", `/v2/jobs/${encodeURIComponent(id)}`);
+    } catch (e) {
+      if (e instanceof EmulatorControlError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+  setV2Phase(id: string, patch: V2PhasePatch): Promise<Record<string, unknown>> {
+    return this.call("POST", `/v2/jobs/${encodeURIComponent(id)}/phase`, patch);
+  }
+  async deleteV2Job(id: string): Promise<boolean> {
+    try {
+      await this.call("DELETE", `/v2/jobs/${encodeURIComponent(id)}`);
       return true;
     } catch (e) {
       if (e instanceof EmulatorControlError && e.status === 404) return false;

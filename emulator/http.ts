@@ -1,5 +1,6 @@
 /** Helpers shared by the route modules: per-request state, JSON bodies, path ids. */
 import { FastifyRequest } from "fastify";
+import { Envelope } from "./envelope";
 import { ApiFault, Faults } from "./errors";
 import { FaultDecision } from "./faults";
 import { parseJsonKeepingLongs, parseLong } from "./json";
@@ -10,6 +11,8 @@ export interface RequestState {
   startedAt: number;
   emulatorTime: number;
   control: boolean;
+  /** Which API version's error envelope the request is answered with. */
+  envelope: Envelope;
   auth: RequestAuth;
   fault?: FaultDecision;
   dropped?: boolean;

@@ -1,5 +1,5 @@
 /**
- * The ModelArts v1 training-job emulator, as a library.
+ * The ModelArts training-job emulator (v1 under `/v1/`, v2 under `/v2/`), as a library.
  *
  * ```ts
  * const emu = await startEmulator({ deleteDelayMs: 120_000, frozenClock: true });
@@ -22,6 +22,8 @@ import { RuleBook } from "./rules";
 import { buildServer } from "./server";
 import { TrainingService } from "./service";
 import { FileJobStore, InMemoryJobStore, JobStore, readStateFile } from "./store";
+import { V2TrainingService } from "./v2/service";
+import { V2JobStore, V2_SECTION } from "./v2/store";
 
 export type { EmulatorOptions } from "./options";
 export type { EmulatorBehaviour } from "./behaviour";
@@ -41,6 +43,8 @@ export type { FailStage, StageDurations } from "./lifecycle";
 export type { NotFoundStyle } from "./errors";
 export type { Catalogue } from "./catalogue";
 export { EmulatorDependencyError } from "./dependencies";
+export type { V2Behaviour } from "./v2/behaviour";
+export type { V2PhasePatch } from "./v2/service";
 
 export interface RunningEmulator {
   /** `http://127.0.0.1:PORT`: the ModelArts endpoint and the IAM endpoint (`/v3/auth/tokens`). */
@@ -102,9 +106,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const auth = authFrom(options);
 
   let store: JobStore;
+  let savedV2: unknown;
   if (options.stateFile) {
     const saved = readStateFile(options.stateFile);
     if (saved) clock.advance(saved.clockOffsetMs - clock.state().offsetMs);
+    savedV2 = saved?.sections[V2_SECTION];
     store = new FileJobStore(
       options.stateFile,
       saved?.counters ?? { nextJobId: idBase, nextVersionId: versionIdBase },
@@ -132,11 +138,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tokens = new TokenRegistry();
   const requestLog = new RequestLog();
   const service = new TrainingService({ clock, behaviour, catalogue, store, rules });
+  const v2 = new V2TrainingService({ clock, behaviour, store: new V2JobStore(store, savedV2) });
   const control = new EmulatorController({
     clock,
     behaviour,
     initialBehaviour,
     service,
+    v2,
     store,
     rules,
     faults,
@@ -147,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let url = "";
   const app = buildServer({
     service,
+    v2,
     control,
     auth,
     tokens,

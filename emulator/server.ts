@@ -11,6 +11,7 @@ import { AuthSettings, TokenRegistry } from "./auth";
 import { EmulatorBehaviour } from "./behaviour";
 import { EmulatorClock } from "./clock";
 import { ControlError, EmulatorController } from "./control";
+import { Envelope, envelopeOf, faultBody } from "./envelope";
 import { ApiFault, Faults } from "./errors";
 import { FaultDecision, FaultInjector } from "./faults";
 import { asApiFault } from "./http";
@@ -20,6 +21,10 @@ import { controlRoutes } from "./routes/control";
 import { iamRoutes } from "./routes/iam";
 import { modelArtsRoutes } from "./routes/modelarts";
 import { TrainingService } from "./service";
+import { v2ControlRoutes } from "./v2/controlRoutes";
+import { V2Faults } from "./v2/errors";
+import { v2Routes } from "./v2/routes";
+import { V2TrainingService } from "./v2/service";
 
 export const CONTROL_PREFIX = "/__emulator";
 /** 12 MB: the documented limit of AK/SK-signed bodies. */
@@ -27,6 +32,7 @@ const BODY_LIMIT = 12 * 1024 * 1024;
 
 export interface ServerDeps {
   service: TrainingService;
+  v2: V2TrainingService;
   control: EmulatorController;
   auth: AuthSettings;
   tokens: TokenRegistry;
@@ -78,6 +84,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.setReplySerializer((payload) => stringifyJson(payload));
   app.decorateRequest("emu", null as never);
 
+  // errorsAsHttp200 plays a v1 quirk (is_success: false under 200); the v2 envelope has no such flag.
+  const http200 = (envelope: Envelope) => envelope === "v1" && deps.behaviour.errorsAsHttp200;
+
   const log = (request: FastifyRequest, status: number | "dropped" | "aborted") => {
     const emu = request.emu;
     if (emu.logged || (emu.control && !deps.logControlRequests)) return;
@@ -105,7 +114,13 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
     const url = request.raw.url ?? request.url;
     const control = url === CONTROL_PREFIX || url.startsWith(CONTROL_PREFIX + "/");
-    request.emu = { startedAt: performance.now(), emulatorTime: deps.clock.now(), control, auth: control ? "control" : "none" };
+    request.emu = {
+      startedAt: performance.now(),
+      emulatorTime: deps.clock.now(),
+      control,
+      envelope: envelopeOf(url),
+      auth: control ? "control" : "none",
+    };
     // Logged when the connection is done with, whether answered, dropped or abandoned by the client.
     reply.raw.once("close", () =>
       log(request, request.emu.dropped ? "dropped" : reply.raw.writableFinished ? reply.statusCode : "aborted"),
@@ -126,7 +141,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       default: {
         const f = injectedFault(decision);
         request.emu.errorCode = f.code;
-        return reply.code(f.httpStatus).headers(f.headers).send(f.body());
+        return reply.code(f.httpStatus).headers(f.headers).send(faultBody(f, request.emu.envelope));
       }
     }
   });
@@ -147,7 +162,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
         const f = injectedFault(d);
         request.emu.errorCode = f.code;
         reply.code(f.httpStatus).headers(f.headers).header("content-type", "application/json; charset=utf-8");
-        return stringifyJson(f.body());
+        return stringifyJson(faultBody(f, request.emu.envelope));
       }
     }
   });
@@ -160,24 +175,36 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }
     const fault = asApiFault(error);
     if (request.emu) request.emu.errorCode = fault.code;
+    const envelope = request.emu?.envelope ?? "v1";
     return reply
-      .code(deps.behaviour.errorsAsHttp200 ? 200 : fault.httpStatus)
+      .code(http200(envelope) ? 200 : fault.httpStatus)
       .headers(fault.headers)
-      .send(fault.body());
+      .send(faultBody(fault, envelope));
   });
 
   app.setNotFoundHandler(async (request: FastifyRequest, reply: FastifyReply) => {
     if (request.emu?.control) return reply.code(404).send({ error: `no control route ${request.method} ${request.url}` });
-    const fault = Faults.apiNotFound(request.method, (request.raw.url ?? request.url).split("?")[0] as string);
+    const path = (request.raw.url ?? request.url).split("?")[0] as string;
+    // Each version's own "path not found" code: v1 4204, v2 2836 (docs/api-v2.md §4).
+    const fault = request.emu.envelope === "v2" ? V2Faults.pathNotFound(request.method, path) : Faults.apiNotFound(request.method, path);
     request.emu.errorCode = fault.code;
-    return reply.code(deps.behaviour.errorsAsHttp200 ? 200 : fault.httpStatus).send(fault.body());
+    return reply.code(http200(request.emu.envelope) ? 200 : fault.httpStatus).send(faultBody(fault, request.emu.envelope));
   });
 
   app.register(controlRoutes, { prefix: CONTROL_PREFIX, control: deps.control });
+  app.register(v2ControlRoutes, { prefix: CONTROL_PREFIX + "/v2", control: deps.control });
   app.register(iamRoutes, { auth: deps.auth, tokens: deps.tokens, clock: deps.clock, behaviour: deps.behaviour, baseUrl: deps.baseUrl });
   app.register(modelArtsRoutes, {
     prefix: "/v1/:project_id",
     service: deps.service,
+    auth: deps.auth,
+    tokens: deps.tokens,
+    clock: deps.clock,
+    behaviour: deps.behaviour,
+  });
+  app.register(v2Routes, {
+    prefix: "/v2/:project_id",
+    service: deps.v2,
     auth: deps.auth,
     tokens: deps.tokens,
     clock: deps.clock,

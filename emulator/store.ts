@@ -20,8 +20,20 @@ export interface JobStore {
   changed(): void;
   /** Drops every job (counters keep going, so ids are never reused). */
   clear(): void;
+  /**
+   * Adds a part of the state kept elsewhere (the v2 jobs): saved in the same state file, cleared by
+   * `clear`. Its owner calls `changed()` after mutating it.
+   */
+  attach(name: string, section: StoreSection): void;
   /** Flushes pending writes (the file store writes synchronously, so this is a final save). */
   close(): void;
+}
+
+/** A part of the state that another module owns (see `JobStore.attach`). */
+export interface StoreSection {
+  /** A JSON-encodable copy of the section (BigInt allowed). */
+  save(): unknown;
+  clear(): void;
 }
 
 export interface StoreCounters {
@@ -32,6 +44,7 @@ export interface StoreCounters {
 export class InMemoryJobStore implements JobStore {
   protected readonly byId = new Map<string, JobRecord>();
   protected counters: StoreCounters;
+  protected readonly sections = new Map<string, StoreSection>();
 
   constructor(counters: StoreCounters) {
     this.counters = { ...counters };
@@ -71,8 +84,13 @@ export class InMemoryJobStore implements JobStore {
 
   changed(): void {}
 
+  attach(name: string, section: StoreSection): void {
+    this.sections.set(name, section);
+  }
+
   clear(): void {
     this.byId.clear();
+    for (const section of this.sections.values()) section.clear();
     this.changed();
   }
 
@@ -86,6 +104,8 @@ interface Snapshot {
   nextVersionId: bigint;
   clockOffsetMs: number;
   jobs: JobRecord[];
+  /** Attached sections by name (absent in files written before sections existed). */
+  sections?: Record<string, unknown>;
 }
 
 function encode(snapshot: Snapshot): string {
@@ -104,7 +124,9 @@ function decode(text: string): Snapshot {
 }
 
 /** Reads a state file; undefined if it does not exist. Throws on a corrupt file. */
-export function readStateFile(path: string): { counters: StoreCounters; clockOffsetMs: number; jobs: JobRecord[] } | undefined {
+export function readStateFile(
+  path: string,
+): { counters: StoreCounters; clockOffsetMs: number; jobs: JobRecord[]; sections: Record<string, unknown> } | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -120,6 +142,7 @@ export function readStateFile(path: string): { counters: StoreCounters; clockOff
     counters: { nextJobId: snap.nextJobId, nextVersionId: snap.nextVersionId },
     clockOffsetMs: snap.clockOffsetMs,
     jobs: snap.jobs,
+    sections: snap.sections ?? {},
   };
 }
 
@@ -155,6 +178,7 @@ export class FileJobStore extends InMemoryJobStore {
       nextVersionId: this.counters.nextVersionId,
       clockOffsetMs: this.clockOffsetMs(),
       jobs: [...this.byId.values()],
+      sections: Object.fromEntries([...this.sections].map(([name, section]) => [name, section.save()])),
     };
     const tmp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(tmp, encode(snapshot));

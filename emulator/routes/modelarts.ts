@@ -1,11 +1,12 @@
 /** The v1 training-job routes under `/v1/{project_id}`: thin handlers over `TrainingService`. */
 import { FastifyInstance, FastifyRequest } from "fastify";
-import { AuthContext, AuthSettings, TokenRegistry, authenticate, checkProject } from "../auth";
+import { AuthSettings, TokenRegistry } from "../auth";
 import { EmulatorBehaviour } from "../behaviour";
 import { EmulatorClock } from "../clock";
-import { jsonBody, pathId, rawBody } from "../http";
+import { jsonBody, pathId } from "../http";
 import { RawQuery } from "../query";
 import { TrainingService } from "../service";
+import { authenticationHook } from "./authenticated";
 
 export interface ModelArtsRouteDeps {
   service: TrainingService;
@@ -21,27 +22,7 @@ type Req = FastifyRequest<{ Params: Params; Querystring: RawQuery }>;
 export async function modelArtsRoutes(app: FastifyInstance, deps: ModelArtsRouteDeps): Promise<void> {
   const { service } = deps;
 
-  app.addHook("preValidation", async (request) => {
-    const params = request.params as Params;
-    const ctx: AuthContext = {
-      settings: deps.auth,
-      tokens: deps.tokens,
-      now: deps.clock.now(),
-      wallNow: deps.clock.wallNow(),
-      maxSkewMs: deps.behaviour.maxClockSkewMs,
-    };
-    request.emu.auth = authenticate(
-      {
-        method: request.method,
-        rawUrl: request.raw.url ?? request.url,
-        headers: request.headers,
-        body: rawBody(request),
-        projectId: params.project_id,
-      },
-      ctx,
-    );
-    checkProject(deps.auth, params.project_id);
-  });
+  app.addHook("preValidation", authenticationHook(deps));
 
   const job = (r: Req) => pathId(r.params.job_id, "job_id");
   const version = (r: Req) => pathId(r.params.version_id, "version_id");
