@@ -4,40 +4,17 @@
  * found" as HTTP 400 ModelArts.2775 is read, deleted and adopted as the list confirms.
  */
 import { strict as assert } from "node:assert";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { createClient } from "../../provider/api/config";
+import type { EmulatorOptions } from "../../emulator";
 import { isNotFound, type ModelArtsApiError } from "../../provider/api/errors";
-import { AdoptError, TrainingJobProviderImpl } from "../../provider/resource/provider";
-
-const PROJECT = "0123456789abcdef0123456789abcdef";
-const AK = "AKECHODRIFTTEST00001";
-const SK = "SKecho-drift-test-secret-0123456789abc";
-const SERIALIZED = "exports.handler = () => stub";
+import { AdoptError } from "../../provider/resource/provider";
+import { emulatedProvider, PROJECT, SERIALIZED, type EmulatedProvider } from "./emulated";
 
 type Bag = Record<string, unknown>;
 
-interface Harness {
-  emu: RunningEmulator;
-  provider: TrainingJobProviderImpl;
-}
+type Harness = EmulatedProvider;
 
-/** A frozen emulator clock that the provider's sleeps advance: waits cost no wall time. */
-async function harness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emu = await startEmulator({
-    port: 0,
-    accessKeys: { [AK]: SK },
-    frozenClock: true,
-    jobDurationMs: 60_000,
-    deleteDelayMs: 5_000,
-    ...options,
-  });
-  const client = createClient({ endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {});
-  const provider = new TrainingJobProviderImpl({
-    clientFor: () => client,
-    clock: { now: () => emu.control.clock().now, sleep: async (ms) => void emu.control.advance(ms) },
-    randomSuffix: () => "abc1234",
-  });
-  return { emu, provider };
+function harness(options: EmulatorOptions = {}): Promise<Harness> {
+  return emulatedProvider({ emulator: options, randomSuffix: () => "abc1234" });
 }
 
 async function checked(h: Harness, inputs: Bag): Promise<Bag> {
@@ -291,7 +268,7 @@ describe("TrainingJob provider: not found as HTTP 400 ModelArts.2775", function 
     h = await harness({ versionDeleteDelayMs: 0 });
     const { id, outs } = await h.provider.create(await checked(h, { jobName: "listed", waitFor: "completed", config }));
     const version = outs["versionId"] as string;
-    const client = createClient({ endpoint: h.emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {});
+    const client = h.client;
     await client.deleteVersion(id, version);
     h.emu.control.advance(1);
     // The version is gone (400 ModelArts.2775), the job is still listed: it stays in the state.

@@ -5,16 +5,11 @@
  * Driven against the real emulator with its fault scripts and list lag, on emulated time.
  */
 import { strict as assert } from "node:assert";
-import { createClient } from "../../provider/api/config";
 import { ModelArtsError } from "../../provider/api/errors";
-import type { ModelArtsApi } from "../../provider/api/types";
-import { PartialStateError, TrainingJobProviderImpl } from "../../provider/resource/provider";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
+import { PartialStateError } from "../../provider/resource/provider";
+import type { EmulatorOptions } from "../../emulator";
+import { checkAndCreate, emulatedProvider, PROJECT, type EmulatedProvider } from "./emulated";
 
-const PROJECT = "0123456789abcdef0123456789abcdef";
-const AK = "AKOWNERSHIPTEST00001";
-const SK = "SKownership-test-secret-0123456789abcd";
-const SERIALIZED = "exports.handler = () => stub";
 const JOBS = `^/v1/${PROJECT}/training-jobs`;
 const LIST = `${JOBS}\\?`;
 const CREATE = `${JOBS}$`;
@@ -38,43 +33,15 @@ const WIRE_CONFIG = {
   train_url: "/bucket/out/",
 };
 
-interface Harness {
-  emu: RunningEmulator;
-  client: ModelArtsApi;
-  provider: TrainingJobProviderImpl;
-  progress: string[];
-}
+type Harness = EmulatedProvider;
 
-/**
- * A frozen emulator clock that the provider's and the client's sleeps advance: the list lag and every
- * backoff run on emulated time, so the tests take milliseconds and cannot depend on machine load.
- */
-async function harness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emu = await startEmulator({
-    port: 0,
-    accessKeys: { [AK]: SK },
-    frozenClock: true,
-    jobDurationMs: 60_000,
-    deleteDelayMs: 5_000,
-    ...options,
-  });
-  const advance = async (ms: number) => void emu.control.advance(Math.max(ms, 1));
-  const client = createClient({ endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {}, { clock: { sleep: advance } });
-  const progress: string[] = [];
-  const provider = new TrainingJobProviderImpl({
-    clientFor: () => client,
-    clock: { now: () => emu.control.clock().now, sleep: advance },
-    progress: (line) => progress.push(line),
-  });
-  return { emu, client, provider, progress };
+/** The list lag and every backoff (the client's too) run on emulated time. */
+function harness(options: EmulatorOptions = {}): Promise<Harness> {
+  return emulatedProvider({ emulator: options, clientSleepsAdvance: true });
 }
 
 /** `check` then `create`, as the engine calls them. */
-async function up(h: Harness, inputs: Record<string, unknown>) {
-  const { inputs: checked, failures } = await h.provider.check({}, { ...inputs, __provider: SERIALIZED });
-  assert.deepEqual(failures, []);
-  return h.provider.create({ ...checked, __provider: SERIALIZED });
-}
+const up = checkAndCreate;
 
 /** The rejection of a promise that must fail. */
 async function failure(promise: Promise<unknown>): Promise<Error> {

@@ -1,14 +1,9 @@
 import { strict as assert } from "node:assert";
 import { createClient } from "../../provider/api/config";
-import type { ModelArtsApi } from "../../provider/api/types";
 import { PartialStateError, TrainingJobProviderImpl } from "../../provider/resource/provider";
 import { UNKNOWN } from "../../provider/resource/validate";
-import { startEmulator, type RunningEmulator, type EmulatorOptions } from "../../emulator";
-
-const PROJECT = "0123456789abcdef0123456789abcdef";
-const AK = "AKPROVIDERTEST000001";
-const SK = "SKprovider-test-secret-0123456789abcdef";
-const SERIALIZED = "exports.handler = () => stub";
+import type { EmulatorOptions } from "../../emulator";
+import { AK, checkAndCreate, emulatedProvider, PROJECT, SERIALIZED, SK, type EmulatedProvider } from "./emulated";
 
 const CONFIG = {
   workerServerNum: 1,
@@ -31,43 +26,13 @@ const EXISTING_WIRE_CONFIG = {
   data_url: "/bucket/data/",
 };
 
-interface Harness {
-  emu: RunningEmulator;
-  client: ModelArtsApi;
-  provider: TrainingJobProviderImpl;
-  progress: string[];
+type Harness = EmulatedProvider;
+
+function harness(options: EmulatorOptions = {}): Promise<Harness> {
+  return emulatedProvider({ emulator: { killMs: 2_000, ...options }, randomSuffix: () => "abc1234" });
 }
 
-/**
- * The emulator's clock is frozen and the provider's sleeps advance it: every wait in these tests
- * runs on emulated time, in milliseconds of wall time, and cannot depend on machine load.
- */
-async function harness(options: EmulatorOptions = {}): Promise<Harness> {
-  const emu = await startEmulator({
-    port: 0,
-    accessKeys: { [AK]: SK },
-    frozenClock: true,
-    jobDurationMs: 60_000,
-    deleteDelayMs: 5_000,
-    killMs: 2_000,
-    ...options,
-  });
-  const client = createClient({ endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {});
-  const progress: string[] = [];
-  const provider = new TrainingJobProviderImpl({
-    clientFor: () => client,
-    clock: { now: () => emu.control.clock().now, sleep: async (ms) => void emu.control.advance(ms) },
-    progress: (line) => progress.push(line),
-    randomSuffix: () => "abc1234",
-  });
-  return { emu, client, provider, progress };
-}
-
-async function created(h: Harness, inputs: Record<string, unknown>) {
-  const { inputs: checked, failures } = await h.provider.check({}, { ...inputs, __provider: SERIALIZED });
-  assert.deepEqual(failures, []);
-  return h.provider.create({ ...checked, __provider: SERIALIZED });
-}
+const created = checkAndCreate;
 
 describe("TrainingJob provider against the emulator", function () {
   this.timeout(30_000);
