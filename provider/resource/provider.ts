@@ -271,7 +271,11 @@ export class TrainingJobProviderImpl {
         await persist(() => client.deleteJob(id, bounded));
         break;
       } catch (error) {
-        if (isNotFound(error)) return;
+        // "Not found" from DELETE is confirmed by a complete look-up: a job still listed is waited out below.
+        if (isNotFound(error)) {
+          if (!(await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded)))) return;
+          break;
+        }
         // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
         // service will not delete it otherwise), else give it a moment, and send DELETE again.
         if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;

@@ -35,8 +35,19 @@ export interface ListServer {
   close(): Promise<void>;
 }
 
+/** An answer the server gives to other requests, e.g. `DELETE` (default: 404 "no such API"). */
+export interface ScriptedAnswer {
+  method: string;
+  pathRegex: RegExp;
+  status: number;
+  body: Record<string, unknown>;
+}
+
 /** Starts the server; `page` builds each list answer (the body object, `is_success` added). */
-export async function startListServer(page: (req: ListRequest) => Record<string, unknown>): Promise<ListServer> {
+export async function startListServer(
+  page: (req: ListRequest) => Record<string, unknown>,
+  answers: ScriptedAnswer[] = [],
+): Promise<ListServer> {
   const lists: ListRequest[] = [];
   const requests: string[] = [];
   const server = http.createServer((req, res) => {
@@ -68,6 +79,12 @@ export async function startListServer(page: (req: ListRequest) => Record<string,
             duration: 0,
           }),
         );
+        return;
+      }
+      const scripted = answers.find((a) => a.method === req.method && a.pathRegex.test(url.pathname));
+      if (scripted) {
+        res.statusCode = scripted.status;
+        res.end(JSON.stringify(scripted.body));
         return;
       }
       res.statusCode = 404;

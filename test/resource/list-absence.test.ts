@@ -41,6 +41,23 @@ describe("absence is concluded only from a complete scan of the list", function 
     return new TrainingJobProviderImpl({ clientFor: () => client, clock: new FakeClock(), progress: (l) => progress.push(l) });
   }
 
+  it("does not take a DELETE answered 'not found' for gone while the list still shows the job", async () => {
+    // A hostile or inconsistent answer: 400 ModelArts.2775 to the DELETE, and the job stays listed.
+    const notFound = { is_success: false, error_code: "ModelArts.2775", error_msg: "The job does not exist." };
+    server = await startListServer(
+      () => ({ job_total_count: 1, jobs: [wireJob(ID, NAME, 10)] }),
+      [{ method: "DELETE", pathRegex: /\/training-jobs\/42$/, status: 400, body: notFound }],
+    );
+    const error = await providerFor(server)
+      .delete(ID, { ...PROPS, status: 10, timeouts: { delete: "1m" } })
+      .then(
+        () => assert.fail("a job still listed was called deleted"),
+        (e: unknown) => e,
+      );
+    assert.ok(ModelArtsError.isInstance(error) && error.name === "DeleteTimeoutError", String(error));
+    assert.match((error as Error).message, /still listed with status/);
+  });
+
   it("fails a delete at once, without calling the job gone, when the list claims 10^9 jobs in full pages", async () => {
     server = await startListServer((q) => ({ job_total_count: 1_000_000_000, jobs: others((q.page - 1) * q.perPage, q.perPage) }));
     const progress: string[] = [];
