@@ -4,28 +4,10 @@
  */
 import { strict as assert } from "node:assert";
 import { TrainingJob } from "pulumi-modelarts";
-import { API, PROJECT_ID, checkPackageBuilt, pulumiCli, withScenario, type Scenario } from "./harness";
+import { API, checkPackageBuilt, createOutOfBand, pulumiCli, withScenario, type Scenario } from "./harness";
 import { JOB_OUTPUTS, jobConfig } from "./programs";
 
 const FAST = { jobDurationMs: 60_000, deleteDelayMs: 500 };
-
-/** Creates a job behind Pulumi's back, with the settings of `jobConfig()`. */
-function createOutOfBand(s: Scenario, jobName: string): string {
-  return s.emulator.control.createJob(PROJECT_ID, {
-    job_name: jobName,
-    job_desc: "created by hand",
-    config: {
-      worker_server_num: 1,
-      spec_id: 1,
-      engine_id: 4,
-      app_url: "/e2e-bucket/code/",
-      boot_file_url: "/e2e-bucket/code/train.py",
-      data_url: "/e2e-bucket/data/",
-      train_url: "/e2e-bucket/output/",
-      parameter: [{ label: "epochs", value: "3" }],
-    },
-  }).jobId;
-}
 
 /** Requests that could change a job: anything but a GET. */
 function changingRequests(s: Scenario) {

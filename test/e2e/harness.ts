@@ -176,6 +176,24 @@ export class Scenario {
   }
 }
 
+/** Creates a job behind Pulumi's back, with the settings of `jobConfig()` (test/e2e/programs.ts); returns its id. */
+export function createOutOfBand(s: Scenario, jobName: string): string {
+  return s.emulator.control.createJob(PROJECT_ID, {
+    job_name: jobName,
+    job_desc: "created by hand",
+    config: {
+      worker_server_num: 1,
+      spec_id: 1,
+      engine_id: 4,
+      app_url: "/e2e-bucket/code/",
+      boot_file_url: "/e2e-bucket/code/train.py",
+      data_url: "/e2e-bucket/data/",
+      train_url: "/e2e-bucket/output/",
+      parameter: [{ label: "epochs", value: "3" }],
+    },
+  }).jobId;
+}
+
 /** Paths of the API, as the request log shows them (without the query). */
 export const API = {
   jobs: new RegExp(`^/v1/${PROJECT_ID}/training-jobs$`),
