@@ -7,9 +7,9 @@
  *   overhead = emulated time when delete returns − the job's `goneAt` (set by the emulator at DELETE)
  *   calls    = API requests in the emulator's log during the delete (list pages, DELETE, retries)
  */
-import type { ModelArtsApi } from "../provider/api/types";
-import { TrainingJobProviderImpl } from "../provider/resource/provider";
-import { DEFAULT_POLL, type Clock, type PollSchedule } from "../provider/resource/waiter";
+import type { ModelArtsApi } from "../provider/v1/api/types";
+import { TrainingJobProviderImpl } from "../provider/v1/resource/provider";
+import { DEFAULT_POLL, type Clock, type PollSchedule } from "../provider/shared/resource/waiter";
 import { BENCH_JOB_CONFIG, BENCH_PROJECT, linkedEmulator, type LinkedEmulator } from "./lib/emulated";
 import { printTable, seconds, type Verdict } from "./lib/report";
 import { mean } from "./lib/stats";

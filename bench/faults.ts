@@ -13,7 +13,7 @@
  */
 import type { FaultStep, RunningEmulator } from "../emulator";
 import { FAULT_KINDS, seededRandom } from "../emulator/faults";
-import { isTerminal } from "../provider/api/status";
+import { isTerminal } from "../provider/v1/api/status";
 import { callsByRoute } from "./lib/calls";
 import { BENCH_PROJECT, benchEmulator } from "./lib/emulated";
 import { trainingJobs } from "./lib/programs";

@@ -10,7 +10,7 @@
  * `delete-latency-custom.json`.
  */
 import * as os from "node:os";
-import type { PollSchedule } from "../provider/resource/waiter";
+import type { PollSchedule } from "../provider/shared/resource/waiter";
 import { runDeleteLatency } from "./delete-latency";
 import { runFaults } from "./faults";
 import { BenchPulumi } from "./lib/pulumi";

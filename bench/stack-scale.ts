@@ -8,7 +8,7 @@
  * process (and of the engine), and the API calls the emulator logged.
  */
 import type { RequestLogEntry } from "../emulator";
-import { isTerminal } from "../provider/api/status";
+import { isTerminal } from "../provider/v1/api/status";
 import { callsByRoute } from "./lib/calls";
 import { BENCH_PROJECT, benchEmulator } from "./lib/emulated";
 import { PeakSampler, peakMiB, type ProcessPeak } from "./lib/procs";

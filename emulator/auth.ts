@@ -5,7 +5,7 @@
  * "open": any well-formed signature and any non-empty token are accepted.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { parseAuthorization, parseSdkDate, verifySignature } from "../provider/api/signer";
+import { parseAuthorization, parseSdkDate, verifySignature } from "../provider/shared/api/signer";
 import { ApiFault, Faults } from "./errors";
 
 export interface AccessKeyEntry {

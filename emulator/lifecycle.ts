@@ -6,7 +6,7 @@
  * or a failure at a chosen stage: IMAGE_FAILED(3), SUBMIT_FAILED(5), FAILED(11), LOST(14).
  * A stop (or the kill before a delete) cuts the timeline: KILLING(9), then KILLED(12)/CANCELED(13).
  */
-import { JobStatus, isTerminal } from "../provider/api/status";
+import { JobStatus, isTerminal } from "../provider/v1/api/status";
 
 /** Where a job is made to fail: image build (3), submission (5), run (11), or lost while running (14). */
 export type FailStage = "image" | "submit" | "run" | "lost";

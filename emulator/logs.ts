@@ -2,7 +2,7 @@
  * Synthetic training logs: lines derived from a version's timeline (one per status change, plus
  * progress lines while running), each with a 19-digit position (epoch ms × 10^6 + sequence).
  */
-import { JobStatus } from "../provider/api/status";
+import { JobStatus } from "../provider/v1/api/status";
 import { StatusChange } from "./lifecycle";
 
 export interface LogLine {

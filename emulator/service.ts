@@ -4,7 +4,7 @@
  * Time-driven transitions (deletions completing) are materialised lazily by `sweep()`.
  */
 import { createHash } from "node:crypto";
-import { JobStatus, isTerminal, statusClass } from "../provider/api/status";
+import { JobStatus, isTerminal, statusClass } from "../provider/v1/api/status";
 import { EmulatorBehaviour } from "./behaviour";
 import { Catalogue } from "./catalogue";
 import { EmulatorClock } from "./clock";

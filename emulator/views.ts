@@ -3,7 +3,7 @@
  * with the fields and values the reference and the live example show (docs/api-v1.md §3.3, §3.4).
  * Ids stay BigInt here; the JSON serialiser writes them exactly.
  */
-import { JobStatus } from "../provider/api/status";
+import { JobStatus } from "../provider/v1/api/status";
 import { EmulatorBehaviour } from "./behaviour";
 import { Catalogue, publicPoolFor } from "./catalogue";
 import { VersionState } from "./lifecycle";

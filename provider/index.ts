@@ -2,7 +2,7 @@
  * pulumi-modelarts: ModelArts training jobs (Huawei Cloud and Open Telekom Cloud, v1 training-job
  * API) as Pulumi resources.
  */
-export { TrainingJob, type TrainingJobArgs, type TrainingJobState } from "./training-job";
+export { TrainingJob, type TrainingJobArgs, type TrainingJobState } from "./v1/training-job";
 export type {
   TrainingJobConfig,
   TrainingJobInputs,
@@ -10,8 +10,8 @@ export type {
   TrainingJobOutputs,
   TrainingJobTimeouts,
   WaitFor,
-} from "./resource/inputs";
-export type { DataSourceItem, Flavor, Parameter, Volume, NfsVolume, HostPathVolume } from "./api/types";
+} from "./v1/resource/inputs";
+export type { DataSourceItem, Flavor, Parameter, Volume, NfsVolume, HostPathVolume } from "./v1/api/types";
 export {
   ModelArtsError,
   ModelArtsApiError,
@@ -20,5 +20,5 @@ export {
   IncompleteListError,
   ConfigurationError,
   isNotFound,
-} from "./api/errors";
-export { JobStatus, statusName, statusClass } from "./api/status";
+} from "./shared/api/errors";
+export { JobStatus, statusName, statusClass } from "./v1/api/status";

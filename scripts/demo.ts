@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
-import { statusName } from "../provider/api/status";
+import { statusName } from "../provider/v1/api/status";
 import { ensurePulumi } from "./ensure-pulumi";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");

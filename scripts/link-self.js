@@ -61,7 +61,7 @@ function stampInstall(root = path.resolve(__dirname, "..")) {
   const lock = path.join(root, "package-lock.json");
   if (!fs.existsSync(lock)) return;
   const hash = require("node:crypto").createHash("sha256").update(fs.readFileSync(lock)).digest("hex");
-  fs.writeFileSync(path.join(root, require("./ensure-node").INSTALL_STAMP), hash + "\n");
+  fs.writeFileSync(path.join(root, require("./ensure-node.js").INSTALL_STAMP), hash + "\n");
 }
 
 module.exports = { linkSelf, stampInstall };

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from "node:crypto";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
-import { createClient } from "../../provider/api/config";
-import type { JobConfig, ModelArtsApi } from "../../provider/api/types";
-import type { Clock } from "../../provider/resource/waiter";
+import { createClient } from "../../provider/shared/api/config";
+import type { JobConfig, ModelArtsApi } from "../../provider/v1/api/types";
+import type { Clock } from "../../provider/shared/resource/waiter";
 
 export const BENCH_PROJECT = "0123456789abcdef0123456789abcdef";
 

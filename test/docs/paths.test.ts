@@ -10,7 +10,11 @@ import { join } from "node:path";
 const ROOT = join(__dirname, "..", "..");
 const SHARED = ["shared", "/"].join("");
 const OUTSIDE = [
-  { what: "a path into a sibling shared folder", pattern: new RegExp(`\\.\\./${SHARED}`) },
+  // The package's own `provider/shared/` is ours: only the work area's notes next to the checkout are outside.
+  {
+    what: "a path into the work area's shared notes",
+    pattern: new RegExp(`\\.\\./${SHARED}(${["modelarts", "api"].join("-")}|${["STY", "LE"].join("")})`),
+  },
   { what: "an absolute path into the work area", pattern: new RegExp(`/work/${SHARED}`) },
   { what: "the team's former API digest", pattern: new RegExp(["modelarts", "api\\.md"].join("-")) },
 ];

@@ -29,7 +29,7 @@ import { startEmulator, type EmulatorOptions, type JobView, type RequestLogEntry
 import { ensurePulumi } from "../../scripts/ensure-pulumi";
 
 const execFileAsync = promisify(execFile);
-const { linkSelf } = require("../../scripts/link-self") as { linkSelf(root?: string): string };
+const { linkSelf } = require("../../scripts/link-self.js") as { linkSelf(root?: string): string };
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 /** The project id every scenario's stack is configured with. */

@@ -26,7 +26,7 @@ import {
   type UserProject,
 } from "./user-project";
 
-const { majorOf, PRIMARY_MAJOR, MINIMUM_MAJOR } = require("../../scripts/ensure-node") as {
+const { majorOf, PRIMARY_MAJOR, MINIMUM_MAJOR } = require("../../scripts/ensure-node.js") as {
   majorOf(version: string): number;
   PRIMARY_MAJOR: number;
   MINIMUM_MAJOR: number;

@@ -13,7 +13,7 @@ import { REPO_ROOT } from "./harness";
 import type { PackResult } from "../package/files";
 
 const execFileAsync = promisify(execFile);
-const { ensureNode } = require("../../scripts/ensure-node") as { ensureNode(options?: { major?: number }): string };
+const { ensureNode } = require("../../scripts/ensure-node.js") as { ensureNode(options?: { major?: number }): string };
 
 /** The Pulumi project name of every user project (its stack config namespace). */
 export const USER_PROJECT = "modelarts-user";

@@ -6,7 +6,7 @@ import { parseLong, stringifyJson } from "../../emulator/json";
 import { FailStage, VersionPlan, planTimeline, splitDuration, stateAt, statusAt, versionTimeline } from "../../emulator/lifecycle";
 import { logLines, selectLines } from "../../emulator/logs";
 import { RuleBook, matches } from "../../emulator/rules";
-import { isTerminal } from "../../provider/api/status";
+import { isTerminal } from "../../provider/v1/api/status";
 
 describe("emulator units", () => {
   describe("clock", () => {

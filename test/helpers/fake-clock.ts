@@ -1,4 +1,4 @@
-import type { Clock } from "../../provider/resource/waiter";
+import type { Clock } from "../../provider/shared/resource/waiter";
 
 /** A clock whose sleeps pass at once and advance its time: waits run in microseconds. */
 export class FakeClock implements Clock {

@@ -1,4 +1,4 @@
-import type { Timers } from "../../provider/resource/heartbeat";
+import type { Timers } from "../../provider/shared/resource/heartbeat";
 
 /** Timers that fire only when the test advances time: heartbeats run without waiting. */
 export class FakeTimers implements Timers {

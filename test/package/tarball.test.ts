@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { FASTIFY_RANGE, INSTALL_COMMAND } from "../../emulator/dependencies";
 import { REPO_ROOT, dryRunPack, expectedTarballFiles, fileList, type PackResult } from "./files";
 
-const { packedManifest, strip, restore, BACKUP } = require("../../scripts/pack-manifest") as {
+const { packedManifest, strip, restore, BACKUP } = require("../../scripts/pack-manifest.js") as {
   packedManifest(manifest: Record<string, unknown>): Record<string, unknown>;
   strip(root: string): void;
   restore(root: string): boolean;

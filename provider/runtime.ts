@@ -1,0 +1,149 @@
+/**
+ * The entry point the serialized stub loads in the provider process: it turns the stack's
+ * `modelarts:` configuration into API clients and dispatches the engine's calls to the provider
+ * implementation. One implementation per stub object (one per distinct serialized provider).
+ */
+import { createClient, parseProfiles, profileSettings, PROFILES_KEY, type ModelArtsSettings, type Profiles } from "./shared/api/config";
+import { ConfigurationError, ModelArtsError } from "./shared/api/errors";
+import type { ModelArtsApi } from "./v1/api/types";
+import { shapeFailure } from "./shared/resource/failure";
+import { PROGRESS_URN_KEY, reportProgress, withOperation } from "./shared/resource/progress";
+import { TrainingJobProviderImpl, type JobTarget } from "./v1/resource/provider";
+
+/** The stack-config keys read under the `modelarts:` namespace (besides `modelarts:profiles`). */
+export const CONFIG_KEYS = [
+  "cloud",
+  "region",
+  "projectId",
+  "endpoint",
+  "accessKey",
+  "secretKey",
+  "securityToken",
+  "iamEndpoint",
+  "username",
+  "password",
+  "domainName",
+  "projectName",
+  "token",
+  "requestTimeout",
+  "maxAttempts",
+  "maxRetryDuration",
+] as const;
+
+export interface ConfigSource {
+  get(key: string): unknown;
+}
+
+/**
+ * Builds the provider from stack configuration (falling back to the environment per setting). A
+ * resource that names a `profile` is served from `modelarts:profiles.<profile>` alone.
+ */
+export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobProviderImpl {
+  const settings: Record<string, string> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = config?.get(`modelarts:${key}`);
+    if (value !== undefined && value !== null && value !== "") settings[key] = String(value);
+  }
+  const raw = config?.get(PROFILES_KEY);
+  // Parsed only when a resource names a profile: a malformed entry must not break the stack's other jobs.
+  let profiles: Profiles | undefined;
+  const loadProfiles = (): Profiles =>
+    (profiles ??= parseProfiles(typeof raw === "string" || raw === undefined ? (raw as string | undefined) : JSON.stringify(raw)));
+  const clients = new Map<string, ModelArtsApi>();
+  return new TrainingJobProviderImpl({
+    clientFor(target: JobTarget) {
+      const key = JSON.stringify([target.profile, target.region, target.projectId, target.endpoint]);
+      let client = clients.get(key);
+      if (!client) {
+        const { profile, ...overrides } = target;
+        client =
+          profile === undefined
+            ? createClient({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
+            : profileClient(profile, overrides);
+        clients.set(key, client);
+      }
+      return client;
+    },
+    profileNames: () => [...loadProfiles().keys()],
+    progress: reportProgress,
+  });
+
+  function profileClient(name: string, overrides: Omit<JobTarget, "profile">): ModelArtsApi {
+    const profile = loadProfiles().get(name);
+    if (profile === undefined) {
+      const known = [...loadProfiles().keys()].sort();
+      throw new ConfigurationError(
+        `profile: the credentials profile "${name}" is not defined in ${PROFILES_KEY}` +
+          (known.length === 0 ? " (no profile is defined)" : `; the profiles are: ${known.join(", ")}`),
+      );
+    }
+    try {
+      // No environment: a profile is complete in itself, and never borrows the environment's identity.
+      return createClient({ ...profileSettings(settings, profile), ...overrides }, {});
+    } catch (error) {
+      if (ModelArtsError.isInstance(error) && error.name === "ConfigurationError") {
+        throw new ConfigurationError(`credentials profile "${name}" (${PROFILES_KEY}.${name}): ${error.message}`);
+      }
+      throw error;
+    }
+  }
+}
+
+const providers = new WeakMap<object, TrainingJobProviderImpl>();
+
+type Method = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete";
+
+/** Where each method finds the resource's inputs or state, which carry its URN. */
+const PROPS_ARG: Record<Exclude<Method, "configure">, number> = { check: 1, diff: 2, create: 0, read: 1, update: 2, delete: 1 };
+
+/** Methods that wait on the service, and so get a heartbeat. */
+const WAITING = new Set<Method>(["create", "update", "delete"]);
+
+/**
+ * Called by the serialized stub for every engine call. Runs the call in its resource's progress
+ * context, and shapes its failure for the dynamic-provider host (see `failure.ts`): an error the user
+ * can act on is printed once, without stack frames.
+ */
+export async function dispatch(stub: object, method: Method, args: unknown[]): Promise<unknown> {
+  if (method === "configure") {
+    const req = args[0] as { config?: ConfigSource } | undefined;
+    providers.set(stub, providerFromConfig(req?.config));
+    return undefined;
+  }
+  let provider = providers.get(stub);
+  if (!provider) {
+    provider = providerFromConfig(undefined);
+    providers.set(stub, provider);
+  }
+  const fn = provider[method] as (...a: unknown[]) => Promise<unknown>;
+  const props = args[PROPS_ARG[method]] as Record<string, unknown> | undefined;
+  const urn = props?.[PROGRESS_URN_KEY];
+  return withOperation(
+    urn,
+    async () => {
+      try {
+        if (method === "check") return await checkCarryingUrn(provider, args as [Record<string, unknown>, Record<string, unknown>], urn);
+        return await fn.apply(provider, args);
+      } catch (error) {
+        throw await shapeFailure(error, method);
+      }
+    },
+    { heartbeat: WAITING.has(method) },
+  );
+}
+
+/**
+ * `check` without the hidden URN (the runtime's concern, not an input the provider validates or
+ * autonames from), which then goes back into the checked inputs so that the state carries it.
+ */
+async function checkCarryingUrn(
+  provider: TrainingJobProviderImpl,
+  [olds, news]: [Record<string, unknown>, Record<string, unknown>],
+  urn: unknown,
+): Promise<unknown> {
+  const { [PROGRESS_URN_KEY]: _old, ...oldInputs } = olds ?? {};
+  const { [PROGRESS_URN_KEY]: _new, ...newInputs } = news ?? {};
+  const result = await provider.check(oldInputs, newInputs);
+  if (urn !== undefined) result.inputs[PROGRESS_URN_KEY] = urn;
+  return result;
+}

@@ -1,0 +1,666 @@
+/**
+ * The TrainingJob provider's implementation. The serialized stub (`stub.ts`) loads this module from
+ * the installed package when the engine calls it, so a fix here reaches stacks created by older
+ * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
+import { deadlineIn, type Deadline } from "../../shared/api/retry";
+import { isTerminal, statusClass, statusName } from "../api/status";
+import { JOB_CONFIG_KEYS, type CallOptions, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
+import { deepEqual, diffInputs, normalise } from "./diff";
+import { echoOf, withoutAddedEchoes } from "./echo";
+import { formatDuration, parseDuration } from "../../shared/resource/duration";
+import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
+import { containsUnknown, JOB_NAME_PATTERN, validateInputs, validateProfile, type CheckFailure } from "./validate";
+import { NOT_FOUND_GRACE_MS, submitJob } from "./ownership";
+import { persistently } from "../../shared/resource/persist";
+import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
+
+type Bag = Record<string, unknown>;
+
+const PROVIDER_KEY = "__provider";
+const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+
+/** Where a job lives: the per-resource overrides of the provider configuration. */
+export interface JobTarget {
+  region?: string;
+  projectId?: string;
+  endpoint?: string;
+  /** A named credentials profile of the provider configuration (`modelarts:profiles.<name>`). */
+  profile?: string;
+}
+
+export interface ProviderDeps {
+  /** Returns the API client for a target; throws a `ConfigurationError` naming what is missing. */
+  clientFor(target: JobTarget): ModelArtsApi;
+  /** Reports progress (status changes, elapsed time) where the Pulumi CLI shows it. */
+  progress?: (line: string) => void;
+  /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
+  profileNames?: () => readonly string[];
+  clock?: Clock;
+  /** Poll schedule for status waits and for delete's list polling. */
+  poll?: PollSchedule;
+  /**
+   * Suffix for autonaming, 7 lower-case hex characters. By default derived from the seed (the
+   * project, stack and resource name), so that preview and update agree on the name; random
+   * without a seed.
+   */
+  randomSuffix?: (seed: string | undefined) => string;
+}
+
+/**
+ * An error that carries the job id and its properties: the dynamic-provider host turns it into a
+ * partial-state (initialisation) failure, so a job the service accepted is always in the state.
+ */
+export class PartialStateError extends Error {
+  override readonly name = "PartialStateError";
+  readonly id: string;
+  readonly properties: Bag;
+  readonly reasons: string[];
+  constructor(message: string, id: string, properties: Bag) {
+    super(message);
+    this.id = id;
+    this.properties = properties;
+    this.reasons = [message];
+  }
+}
+
+export interface CheckResult {
+  inputs: Bag;
+  failures: CheckFailure[];
+}
+
+export class TrainingJobProviderImpl {
+  private readonly clock: Clock;
+  private readonly poll: PollSchedule;
+  private readonly progress: (line: string) => void;
+  private readonly randomSuffix: (seed: string | undefined) => string;
+
+  constructor(private readonly deps: ProviderDeps) {
+    this.clock = deps.clock ?? realClock;
+    this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
+    this.progress = deps.progress ?? (() => undefined);
+    this.randomSuffix = deps.randomSuffix ?? suffixFrom;
+  }
+
+  /** Autonames the job, validates every input, and checks that the provider can be configured. */
+  async check(olds: Bag, news: Bag): Promise<CheckResult> {
+    const inputs: Bag = { ...news };
+    delete inputs[PROVIDER_KEY];
+    if (inputs["jobName"] === undefined && inputs["adoptJobId"] === undefined) {
+      const prefix = typeof inputs["autonamePrefix"] === "string" ? (inputs["autonamePrefix"] as string) : "job";
+      const reusable = typeof olds["jobName"] === "string" && olds["autonamePrefix"] === prefix && olds["jobNameAutonamed"] === true;
+      const seed = typeof inputs["autonameSeed"] === "string" ? `${inputs["autonameSeed"] as string}\n${prefix}` : undefined;
+      inputs["jobName"] = reusable ? olds["jobName"] : autoname(prefix, this.randomSuffix(seed));
+      inputs["jobNameAutonamed"] = true;
+    }
+    const failures = validateInputs(inputs);
+    const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
+    failures.push(...profileFailures);
+    const target = targetOf(inputs);
+    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
+    return { inputs, failures };
+  }
+
+  async diff(_id: string, olds: Bag, news: Bag) {
+    const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
+    return { changes, replaces, deleteBeforeReplace };
+  }
+
+  async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
+    const checked = inputs as unknown as CheckedInputs;
+    const client = this.deps.clientFor(targetOf(inputs));
+    const deadline = this.deadline(timeoutOf(checked, "create"));
+    if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
+
+    const { job: accepted } = await submitJob({
+      client,
+      request: {
+        jobName: checked.jobName,
+        ...(checked.description !== undefined ? { jobDesc: checked.description } : {}),
+        ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
+        config: toApiConfig(checked.config),
+      },
+      derivedName: this.isDerivedName(checked),
+      deadline: this.clock.now() + deadline.remainingMs(),
+      clock: this.clock,
+      poll: this.poll,
+      progress: this.progress,
+    });
+    let outs = outputsOf(inputs, {
+      jobId: accepted.jobId,
+      jobName: accepted.jobName || checked.jobName,
+      versionId: accepted.versionId,
+      versionName: accepted.versionName,
+      status: accepted.status,
+      createTime: accepted.createTime,
+      duration: 0,
+      versionCount: 1,
+      ...(accepted.resourceId ? { resourceId: accepted.resourceId } : {}),
+    });
+    this.progress(`training job "${checked.jobName}" accepted as job ${accepted.jobId} (${statusName(accepted.status)})`);
+    try {
+      const details = await this.waitForVersion(client, outs, checked.waitFor ?? "submitted", deadline);
+      outs = mergeDetails(outs, details);
+      return { id: accepted.jobId, outs };
+    } catch (error) {
+      throw this.partial(error, accepted.jobId, outs, inputs[PROVIDER_KEY], "create");
+    }
+  }
+
+  /**
+   * Reads the job as the service has it. On a refresh `props` are the stored outputs; for
+   * `TrainingJob.get` they are only where to look (region, projectId, endpoint, profile), and every
+   * output and input is built from the service. Returns the inputs too, so that the state's inputs
+   * are the job as it is and the next diff is a true one. Reads never change or adopt anything.
+   */
+  async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag; inputs?: Bag }> {
+    const client = this.deps.clientFor(targetOf(props));
+    // Stored outputs always carry the job id; the props of a `get` never do.
+    const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
+    const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : undefined;
+    const look = () => this.findJob(client, id, stored?.jobName, workspaceId);
+    // A stored job that the list does not show yet may be one made moments ago (read-after-create lag).
+    const job = stored ? await this.findListed(look, stored.createTime, this.clock.now() + NOT_FOUND_GRACE_MS) : await look();
+    // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
+    if (!job && !stored) throw new GetError(`TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
+    if (!job) return {};
+    let details: VersionDetails | undefined;
+    try {
+      // A job whose versions were all deleted is listed without one: there are no details to read.
+      if (job.versionId !== "") details = await client.getVersion(id, job.versionId);
+    } catch (error) {
+      // A refresh keeps the stored config when the version vanished in between; a `get` has none to keep.
+      if (!stored || !isNotFound(error)) throw error;
+    }
+    const base: Bag = stored ? { ...props } : { ...targetOf(props), ...(workspaceId !== undefined ? { workspaceId } : {}) };
+    delete base[PROVIDER_KEY];
+    const summary = mergeSummary({ ...base, jobId: id, versionName: stored?.versionName ?? "" }, job);
+    const outs = mergeDetails(summary, details);
+    outs["config"] = stored ? (details ? driftConfig(stored.config, details) : stored.config) : configFromDetails(details!);
+    const description = job.jobDesc || undefined;
+    if (description !== undefined || stored?.description !== undefined) outs["description"] = job.jobDesc ?? stored?.description;
+    else delete outs["description"];
+    const inputs: Bag = { ...outs };
+    for (const key of COMPUTED_KEYS) delete inputs[key];
+    return { id, props: outs, inputs };
+  }
+
+  async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
+    const before = olds as unknown as TrainingJobOutputs;
+    const after = news as unknown as CheckedInputs;
+    const client = this.deps.clientFor(targetOf(news));
+    const deadline = this.deadline(timeoutOf(after, "update"));
+    const bounded: CallOptions = { deadline };
+    // What the service has accepted so far: on a failure, the state records exactly that.
+    let applied: Bag | undefined;
+    let outs = outputsOf(news, computedOf(before));
+    try {
+      const newDesc = after.description ?? "";
+      if (newDesc !== (before.description ?? "")) {
+        await client.updateDescription(id, newDesc, bounded);
+        applied = { ...olds, description: after.description };
+        this.progress(`training job ${id}: description updated`);
+      }
+      if (!deepEqual(before.config, after.config)) {
+        const current = await this.findJob(client, id, before.jobName, before.workspaceId, bounded);
+        const currentVersion = current?.versionId ?? before.versionId;
+        if (current && statusClass(current.status) === "in-progress") {
+          this.progress(`training job ${id}: stopping version ${currentVersion} before creating a new version`);
+          await this.stopAndWait(client, id, currentVersion, deadline);
+        }
+        const versionConfig: JobConfig = toApiConfig(after.config);
+        delete versionConfig.volumes;
+        const created = await client.createVersion(
+          id,
+          {
+            ...(after.description !== undefined ? { jobDesc: after.description } : {}),
+            config: { ...versionConfig, preVersionId: currentVersion },
+          },
+          bounded,
+        );
+        outs = outputsOf(news, {
+          ...computedOf(before),
+          versionId: created.versionId,
+          versionName: created.versionName,
+          status: created.status,
+          duration: 0,
+          versionCount: (current?.versionCount ?? before.versionCount) + 1,
+        });
+        applied = outs;
+        this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
+        const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", deadline);
+        outs = mergeDetails(outs, details);
+      }
+      return { outs };
+    } catch (error) {
+      // Nothing accepted: a plain failure, and the engine keeps the previous state.
+      if (applied === undefined) throw error;
+      throw this.partial(error, id, applied, news[PROVIDER_KEY], "update");
+    }
+  }
+
+  async delete(id: string, props: Bag): Promise<void> {
+    const outs = props as unknown as TrainingJobOutputs;
+    const client = this.deps.clientFor(targetOf(props));
+    const timeoutMs = timeoutOf(outs, "delete");
+    const started = this.clock.now();
+    const deadline = this.deadline(timeoutMs);
+    const bounded: CallOptions = { deadline };
+    const remaining = () => deadline.remainingMs();
+    const what = `training job ${id} ("${outs.jobName}")`;
+    // Every call of the delete persists through transient failures until timeouts.delete.
+    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
+
+    const job = await this.findListed(
+      () => persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded)),
+      outs.createTime,
+      started + timeoutMs,
+    );
+    if (!job) {
+      this.progress(`${what} is already gone`);
+      return;
+    }
+    if (outs.stopBeforeDelete !== false && statusClass(job.status) === "in-progress") {
+      this.progress(`${what}: stopping version ${job.versionId} (${statusName(job.status)}) before deleting`);
+      await this.stopAndWait(client, id, job.versionId, deadline);
+    }
+    for (let wait = this.poll.firstMs; ; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
+      try {
+        await persist(() => client.deleteJob(id, bounded));
+        break;
+      } catch (error) {
+        // "Not found" from DELETE is confirmed by a complete look-up: a job still listed is waited out below.
+        if (isNotFound(error)) {
+          if (!(await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded)))) return;
+          break;
+        }
+        // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
+        // service will not delete it otherwise), else give it a moment, and send DELETE again.
+        if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
+        const current = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
+        if (!current) return;
+        if (statusClass(current.status) === "in-progress" && current.status !== 9) {
+          this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
+          await this.stopAndWait(client, id, current.versionId, deadline);
+        } else {
+          await this.clock.sleep(Math.min(wait, Math.max(remaining(), 0)));
+        }
+      }
+    }
+    this.progress(`${what}: delete requested; waiting for the service to remove it`);
+    const priorDeleteFailed = job.status === 6;
+    await pollUntil(
+      async () => {
+        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId, bounded);
+        if (!current) return { done: true, value: undefined };
+        if (current.status === 6 && !priorDeleteFailed) {
+          throw new DeleteFailedError(
+            `${what} ended in ${describeStatus(6)}: the service could not delete it. It stays in the stack; ` +
+              `check the job in the ModelArts console, then run \`pulumi destroy\` again (or \`pulumi state delete\` if you removed it by hand).`,
+          );
+        }
+        return { done: false, value: undefined, status: current.status };
+      },
+      {
+        schedule: this.poll,
+        timeoutMs: Math.max(remaining(), 0),
+        clock: this.clock,
+        what: `${what} to be removed`,
+        progress: this.progress,
+        describe: describeStatus,
+        tolerate: isTransient,
+      },
+    ).catch((error: unknown) => {
+      if (ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError") {
+        // Say what the last poll saw: a job still listed, or no answer at all (then it may be gone).
+        const last = error as ModelArtsTimeoutError;
+        const seen =
+          last.lastFailure !== undefined
+            ? "The delete request was accepted, but the service did not answer the last look-up, so whether the job is gone is unknown"
+            : last.lastStatus !== undefined
+              ? `The delete request was accepted but the job is still listed with status ${describeStatus(last.lastStatus)}`
+              : "The delete request was accepted but the job's removal was not confirmed";
+        throw new DeleteTimeoutError(
+          `${error.message}. ${seen}; it stays in the stack. ` +
+            `Raise timeouts.delete (now ${formatDuration(timeoutMs)}) or run \`pulumi destroy\` again later.`,
+        );
+      }
+      throw error;
+    });
+    this.progress(`${what} removed after ${formatDuration(this.clock.now() - started)}`);
+  }
+
+  /** Adopts an existing job instead of creating one; the declared config must match it. */
+  private async adopt(client: ModelArtsApi, checked: CheckedInputs, inputs: Bag, deadline: Deadline): Promise<{ id: string; outs: Bag }> {
+    const id = checked.adoptJobId!;
+    const job = await this.findJob(client, id, checked.jobNameAutonamed ? undefined : checked.jobName, checked.workspaceId, { deadline });
+    if (!job) {
+      throw new AdoptError(
+        `adoptJobId: no training job with id ${id} exists in workspace "${checked.workspaceId ?? "0"}" of project ${client.projectId}`,
+      );
+    }
+    if (!checked.jobNameAutonamed && checked.jobName && checked.jobName !== job.jobName) {
+      throw new AdoptError(`jobName: "${checked.jobName}" does not match the adopted job ${id}, which is named "${job.jobName}"`);
+    }
+    const details = await client.getVersion(id, job.versionId, { deadline });
+    const actual = driftConfig(checked.config, details);
+    const differing = Object.keys(normalise(checked.config) as Bag).filter(
+      (k) => !deepEqual((checked.config as unknown as Bag)[k], (actual as unknown as Bag)[k]),
+    );
+    if (differing.length > 0) {
+      throw new AdoptError(
+        `config does not match the adopted job ${id} ("${job.jobName}"): ${differing.map((k) => `config.${k}`).join(", ")} differ. ` +
+          `Declare the job's current settings to adopt it; change them afterwards to create a new version.`,
+      );
+    }
+    const outs = mergeDetails(
+      mergeSummary(outputsOf({ ...inputs, jobName: job.jobName }, { ...computedOf(undefined), jobId: id, jobName: job.jobName }), job),
+      details,
+    );
+    this.progress(`training job ${id} ("${job.jobName}") adopted`);
+    return { id, outs };
+  }
+
+  /**
+   * Looks up a job this stack recorded, allowing for the read-after-create lag: a job created less
+   * than NOT_FOUND_GRACE_MS ago that the list does not show is looked for again until then (or
+   * `until`, the step's deadline), since its absence proves nothing before that.
+   */
+  private async findListed(
+    look: () => Promise<JobSummary | undefined>,
+    createTime: string | undefined,
+    until: number,
+  ): Promise<JobSummary | undefined> {
+    // An unreadable create time (NaN) allows no grace: the first complete look-up decides.
+    const listable = Math.min(Date.parse(createTime ?? "") + NOT_FOUND_GRACE_MS, until);
+    let job = await look();
+    for (let wait = this.poll.firstMs; !job && this.clock.now() < listable; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
+      await this.clock.sleep(Math.min(wait, listable - this.clock.now()));
+      job = await look();
+    }
+    return job;
+  }
+
+  /**
+   * Finds a job by exact id in its workspace (the list shows one workspace only: searching another
+   * would conclude absence wrongly), searching by name to keep pages small when the name is known.
+   */
+  private async findJob(
+    client: ModelArtsApi,
+    id: string,
+    jobName: string | undefined,
+    workspaceId: string | undefined,
+    options: CallOptions = {},
+  ): Promise<JobSummary | undefined> {
+    const scope = { perPage: 1000, workspaceId: workspaceId || "0" };
+    const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { ...scope, searchContent: jobName } : scope;
+    const jobs = await client.listAllJobs(query, options);
+    return jobs.find((j) => j.jobId === id);
+  }
+
+  /** True when the job name is the one `check` derives from project, stack and resource name. */
+  private isDerivedName(checked: CheckedInputs): boolean {
+    if (checked.jobNameAutonamed !== true || typeof checked.autonameSeed !== "string") return false;
+    const prefix = typeof checked.autonamePrefix === "string" ? checked.autonamePrefix : "job";
+    return checked.jobName === autoname(prefix, this.randomSuffix(`${checked.autonameSeed}\n${prefix}`));
+  }
+
+  /** Waits until the version reaches what `waitFor` asks; failure statuses reject. */
+  private async waitForVersion(client: ModelArtsApi, outs: Bag, waitFor: WaitFor, deadline: Deadline): Promise<VersionDetails | undefined> {
+    const jobId = outs["jobId"] as string;
+    const versionId = outs["versionId"] as string;
+    const jobName = outs["jobName"] as string;
+    const started = this.clock.now();
+    const what = `training job ${jobId} ("${jobName}") version ${versionId} to be ${waitFor}`;
+    return pollUntil<VersionDetails | undefined>(
+      async () => {
+        let details: VersionDetails;
+        try {
+          details = await client.getVersion(jobId, versionId, { deadline });
+        } catch (error) {
+          if (isNotFound(error) && this.clock.now() - started < NOT_FOUND_GRACE_MS) return { done: false, value: undefined };
+          throw error;
+        }
+        const cls = statusClass(details.status);
+        if (cls === "failed" || (cls === "stopped" && waitFor !== "submitted")) {
+          throw new JobFailedError(
+            `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`,
+          );
+        }
+        const done =
+          waitFor === "submitted" ||
+          (waitFor === "running" && (details.status === 8 || cls === "succeeded")) ||
+          (waitFor === "completed" && cls === "succeeded");
+        return { done, value: details, status: details.status };
+      },
+      {
+        schedule: this.poll,
+        timeoutMs: Math.max(deadline.remainingMs(), 1),
+        clock: this.clock,
+        what,
+        progress: this.progress,
+        describe: describeStatus,
+        tolerate: isTransient,
+        probeFirst: true,
+      },
+    );
+  }
+
+  /** Stops a version and waits until it no longer runs. "Not found" counts as stopped. */
+  private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, deadline: Deadline): Promise<void> {
+    try {
+      await persistently(
+        () => client.stopVersion(jobId, versionId, { deadline }),
+        this.clock.now() + deadline.remainingMs(),
+        this.clock,
+        this.poll,
+      );
+    } catch (error) {
+      if (isNotFound(error)) return;
+      // 409: the version already left a stoppable state (ModelArts.2796, docs/api-v1.md §5.3); the wait below settles it.
+      if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409)) throw error;
+    }
+    await pollUntil(
+      async () => {
+        try {
+          const details = await client.getVersion(jobId, versionId, { deadline });
+          return { done: isTerminal(details.status), value: undefined, status: details.status };
+        } catch (error) {
+          if (isNotFound(error)) return { done: true, value: undefined };
+          throw error;
+        }
+      },
+      {
+        schedule: this.poll,
+        timeoutMs: Math.max(deadline.remainingMs(), 1),
+        clock: this.clock,
+        what: `training job ${jobId} version ${versionId} to stop`,
+        progress: this.progress,
+        describe: describeStatus,
+        tolerate: isTransient,
+      },
+    );
+  }
+
+  /** The end of a step that may take `timeoutMs`, on the provider's clock. */
+  private deadline(timeoutMs: number): Deadline {
+    return deadlineIn(timeoutMs, () => this.clock.now());
+  }
+
+  private partial(error: unknown, id: string, outs: Bag, provider: unknown, step: "create" | "update"): PartialStateError {
+    const reason = error instanceof Error ? error.message : String(error);
+    const properties: Bag = { ...outs };
+    if (provider !== undefined) properties[PROVIDER_KEY] = provider;
+    const message =
+      step === "create"
+        ? `training job ${id} was created but did not reach the requested state: ${reason}. ` +
+          `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.`
+        : `training job ${id} was only partly updated: ${reason}. ` +
+          `The stack records what the service accepted: fix the cause and run \`pulumi up\` again.`;
+    return new PartialStateError(message, id, properties);
+  }
+}
+
+export class JobFailedError extends ModelArtsError {
+  override readonly name = "JobFailedError";
+}
+export class DeleteFailedError extends ModelArtsError {
+  override readonly name = "DeleteFailedError";
+}
+export class DeleteTimeoutError extends ModelArtsError {
+  override readonly name = "DeleteTimeoutError";
+}
+export class AdoptError extends ModelArtsError {
+  override readonly name = "AdoptError";
+}
+/** `TrainingJob.get` names a job that the service does not list. */
+export class GetError extends ModelArtsError {
+  override readonly name = "GetError";
+}
+
+export function describeStatus(status: number): string {
+  return `${statusName(status)} (${status})`;
+}
+
+function suffixFrom(seed: string | undefined): string {
+  const source = seed === undefined ? randomBytes(8) : createHash("sha256").update(seed).digest();
+  return source.toString("hex").slice(0, 7);
+}
+
+/** `name-abc1234`, with characters outside `[A-Za-z0-9_-]` replaced and the total kept within 64. */
+export function autoname(prefix: string, suffix: string): string {
+  const clean = prefix.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 64 - suffix.length - 1) || "job";
+  return `${clean}-${suffix}`;
+}
+
+function targetOf(bag: Bag): JobTarget {
+  const target: JobTarget = {};
+  for (const key of ["region", "projectId", "endpoint", "profile"] as const) {
+    const v = bag[key];
+    if (typeof v === "string" && v.length > 0) target[key] = v;
+  }
+  return target;
+}
+
+function timeoutOf(
+  inputs: { timeouts?: { create?: string; update?: string; delete?: string } },
+  kind: "create" | "update" | "delete",
+): number {
+  const text = inputs.timeouts?.[kind];
+  return (text && parseDuration(text)) || DEFAULT_TIMEOUT_MS;
+}
+
+/** The resource's config is the API's config (minus `createVersion`); undefined members dropped. */
+function toApiConfig(config: TrainingJobConfig): JobConfig {
+  return normalise(config) as JobConfig;
+}
+
+interface Computed {
+  jobId: string;
+  jobName: string;
+  versionId: string;
+  versionName: string;
+  status: number;
+  createTime: number | string;
+  duration: number;
+  versionCount: number;
+  resourceId?: string;
+}
+
+function computedOf(outs: TrainingJobOutputs | undefined): Computed {
+  return {
+    jobId: outs?.jobId ?? "",
+    jobName: outs?.jobName ?? "",
+    versionId: outs?.versionId ?? "",
+    versionName: outs?.versionName ?? "",
+    status: outs?.status ?? 0,
+    createTime: outs?.createTime ?? 0,
+    duration: outs?.duration ?? 0,
+    versionCount: outs?.versionCount ?? 0,
+    ...(outs?.resourceId ? { resourceId: outs.resourceId } : {}),
+  };
+}
+
+/** Inputs (minus `__provider`) plus the computed outputs. */
+function outputsOf(inputs: Bag, computed: Computed): Bag {
+  const outs: Bag = { ...inputs };
+  delete outs[PROVIDER_KEY];
+  outs["jobId"] = computed.jobId;
+  outs["jobName"] = computed.jobName;
+  outs["versionId"] = computed.versionId;
+  outs["versionName"] = computed.versionName;
+  outs["status"] = computed.status;
+  outs["statusName"] = statusName(computed.status);
+  outs["createTime"] = isoTime(computed.createTime);
+  outs["duration"] = computed.duration;
+  outs["versionCount"] = computed.versionCount;
+  if (computed.resourceId) outs["resourceId"] = computed.resourceId;
+  else delete outs["resourceId"];
+  return outs;
+}
+
+function isoTime(value: number | string): string {
+  if (typeof value === "string" && !/^\d+$/.test(value)) return value;
+  const ms = Number(value);
+  return Number.isFinite(ms) && ms > 0 ? new Date(ms).toISOString() : "";
+}
+
+function mergeSummary(outs: Bag, job: JobSummary): Bag {
+  return {
+    ...outs,
+    jobName: job.jobName,
+    versionId: job.versionId,
+    status: job.status,
+    statusName: statusName(job.status),
+    createTime: isoTime(job.createTime),
+    duration: job.duration,
+    versionCount: job.versionCount,
+  };
+}
+
+function mergeDetails(outs: Bag, details: VersionDetails | undefined): Bag {
+  if (!details) return outs;
+  const merged: Bag = {
+    ...outs,
+    versionId: details.versionId,
+    versionName: details.versionName,
+    status: details.status,
+    statusName: statusName(details.status),
+    duration: details.duration,
+  };
+  if (details.resourceId) merged["resourceId"] = details.resourceId;
+  return merged;
+}
+
+/** Outputs that the service computes: never inputs. */
+const COMPUTED_KEYS = ["jobId", "versionId", "versionName", "status", "statusName", "createTime", "duration", "versionCount", "resourceId"];
+
+/** A job's whole config as the service reports it, for a job read without a declared config. */
+export function configFromDetails(details: VersionDetails): TrainingJobConfig {
+  const declared: Bag = {};
+  for (const key of JOB_CONFIG_KEYS) {
+    const value = details[key];
+    // The service echoes unset fields as empty values: they were never part of the job's config.
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && value.length === 0)) continue;
+    declared[key] = value;
+  }
+  return withoutAddedEchoes(driftConfig(declared as unknown as TrainingJobConfig, details), details);
+}
+
+/**
+ * The declared config with the values the service reports for the keys the user set (docs/api-v1.md §9.16: only
+ * diff fields the user set, and never treat a missing echo as drift).
+ */
+export function driftConfig(declared: TrainingJobConfig, details: VersionDetails): TrainingJobConfig {
+  const out: Bag = { ...declared };
+  for (const key of JOB_CONFIG_KEYS) {
+    if (declared[key] === undefined) continue;
+    const live = details[key];
+    if (live === undefined || live === null) continue;
+    // The client already normalises the echo (strings for parameter values, no null members).
+    out[key] = echoOf(key, declared[key], live);
+  }
+  return out as unknown as TrainingJobConfig;
+}
