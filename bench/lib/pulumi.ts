@@ -45,7 +45,7 @@ export class BenchPulumi {
       // The engine finds the dynamic-provider shim on PATH, beside the CLI.
       process.env.PATH = binDir + path.delimiter + (process.env.PATH ?? "");
     }
-    const runtime = path.join(repoRoot(), "dist", "provider", "resource", "runtime.js");
+    const runtime = path.join(repoRoot(), "dist", "provider", "runtime.js");
     if (!fs.existsSync(runtime)) throw new Error(`${runtime} is missing: run \`npm run build\` first`);
     // The serialized stub loads `pulumi-modelarts/runtime` by name in the provider process.
     (require(path.join(repoRoot(), "scripts", "link-self.js")) as { linkSelf(root?: string): string }).linkSelf(repoRoot());

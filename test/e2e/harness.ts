@@ -59,7 +59,7 @@ export function pulumiCli(): Promise<PulumiCommand> {
 
 /** Checks that the package is built and resolvable by name (`pulumi-modelarts`), as the programs need. */
 export function checkPackageBuilt(): void {
-  const runtime = path.join(REPO_ROOT, "dist", "provider", "resource", "runtime.js");
+  const runtime = path.join(REPO_ROOT, "dist", "provider", "runtime.js");
   assert.ok(fs.existsSync(runtime), `${runtime} is missing: run \`npm run build\` before the end-to-end tests`);
   linkSelf(REPO_ROOT);
 }
