@@ -7,6 +7,7 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import type { OutputMap } from "@pulumi/pulumi/automation";
 import { REPO_ROOT, checkPackageBuilt, pulumiCli, withScenario, type Scenario } from "./harness";
+import { v2Jobs } from "./v2-harness";
 
 interface ExampleCase {
   /** What the test title names. */
@@ -17,10 +18,15 @@ interface ExampleCase {
   config: Record<string, string>;
   /** Jobs the program declares. */
   jobs: number;
+  /** The API version of its jobs. @default "v1" */
+  api?: "v1" | "v2";
   check(outputs: OutputMap, s: Scenario): void;
 }
 
 const value = (outputs: OutputMap, key: string): unknown => outputs[key]?.value;
+
+/** How many jobs of the example's API version the emulator holds. */
+const jobCount = (example: ExampleCase, s: Scenario): number => (example.api === "v2" ? v2Jobs(s).length : s.jobs().length);
 
 const CASES: ExampleCase[] = [
   {
@@ -99,6 +105,66 @@ const CASES: ExampleCase[] = [
       assert.equal(value(outputs, "outputUrl"), "/my-bucket/ci/output/e2e-42/");
     },
   },
+  {
+    title: "examples/v2-basic",
+    dir: path.join(REPO_ROOT, "examples", "v2-basic"),
+    config: { "modelarts-v2-basic:bucket": "my-bucket", "modelarts-v2-basic:epochs": "7", "modelarts-v2-basic:nodeCount": "2" },
+    jobs: 1,
+    api: "v2",
+    check(outputs, s) {
+      const [job] = v2Jobs(s);
+      assert.ok(job);
+      assert.equal(value(outputs, "jobId"), job.id);
+      assert.equal(value(outputs, "jobName"), job.name);
+      assert.match(job.name, /^mnist-[0-9a-f]{7}$/);
+      assert.match(String(value(outputs, "createTime")), /^\d{4}-\d\d-\d\dT/);
+      assert.match(String(value(outputs, "phase")), /^(Creating|Pending|Running|Completed)$/);
+      assert.equal(value(outputs, "flavorName"), "Computing CPU(8U) instance");
+      assert.deepEqual(value(outputs, "tasks"), ["worker-0", "worker-1"]);
+      const algorithm = job.raw.algorithm as Record<string, unknown>;
+      assert.equal(algorithm.code_dir, "/my-bucket/mnist-v2/code/");
+      assert.equal(algorithm.boot_file, "/my-bucket/mnist-v2/code/train.py");
+      const engine = algorithm.engine as Record<string, unknown>;
+      assert.equal(engine.engine_name, "PyTorch");
+      assert.equal(engine.engine_version, "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64");
+      const parameters = algorithm.parameters as Array<{ name: string; value: string }>;
+      assert.deepEqual(
+        parameters.map((p) => [p.name, p.value]),
+        [
+          ["epochs", "7"],
+          ["learning_rate", "0.01"],
+        ],
+      );
+      assert.deepEqual(algorithm.environments, { OMP_NUM_THREADS: "8" });
+      const input = (algorithm.inputs as Array<{ remote: { obs: { obs_url: string } } }>)[0];
+      assert.equal(input?.remote.obs.obs_url, "/my-bucket/mnist-v2/data/");
+      const spec = job.raw.spec as { resource: Record<string, unknown>; log_export_path: Record<string, unknown> };
+      assert.equal(spec.resource.flavor_id, "modelarts.vm.cpu.8u");
+      assert.equal(spec.resource.node_count, 2);
+      assert.equal(spec.log_export_path.obs_url, "/my-bucket/mnist-v2/logs/");
+    },
+  },
+  {
+    title: "examples/v2-custom-image",
+    dir: path.join(REPO_ROOT, "examples", "v2-custom-image"),
+    config: { "modelarts-v2-custom-image:bucket": "my-bucket", "modelarts-v2-custom-image:image": "e2e-org/trainer:1.0" },
+    jobs: 1,
+    api: "v2",
+    check(outputs, s) {
+      const [job] = v2Jobs(s);
+      assert.ok(job);
+      assert.equal(value(outputs, "jobId"), job.id);
+      assert.equal(value(outputs, "imageUrl"), "e2e-org/trainer:1.0");
+      assert.equal(value(outputs, "flavorName"), "Computing GPU(Vnt1) instance");
+      const algorithm = job.raw.algorithm as Record<string, unknown>;
+      assert.equal(algorithm.command, "python /home/ma-user/train.py");
+      const engine = algorithm.engine as Record<string, unknown>;
+      assert.equal(engine.image_url, "e2e-org/trainer:1.0");
+      assert.equal(engine.engine_id, undefined, "a custom image names no preset engine");
+      assert.equal(engine.engine_name, undefined);
+      assert.equal(algorithm.code_dir, undefined);
+    },
+  },
 ];
 
 describe("e2e: the examples under the Pulumi CLI", function () {
@@ -121,12 +187,12 @@ describe("e2e: the examples under the Pulumi CLI", function () {
 
           const up = await s.up();
           assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 1 });
-          assert.equal(s.jobs().length, example.jobs);
+          assert.equal(jobCount(example, s), example.jobs);
           example.check(up.outputs, s);
 
           const destroy = await s.destroy();
           assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 1 });
-          assert.deepEqual(s.jobs(), []);
+          assert.equal(jobCount(example, s), 0);
         },
       );
     });
