@@ -1,10 +1,12 @@
 /**
  * `npm start`: the first five minutes, with no cloud account. Builds (or reuses) the Pulumi CLI,
  * starts the ModelArts emulator in this process, runs `pulumi up` on the root Pulumi.yaml program
- * (examples/basic) with a local backend in `.demo/`, shows the job as the emulator sees it, refreshes,
- * and runs `pulumi destroy`. Everything is shut down at the end, and on Ctrl-C.
+ * (examples/basic, a v1 TrainingJob) or, with `--api v2`, on examples/v2-basic (a v2.TrainingJob),
+ * with a local backend in `.demo/`, shows the job as the emulator sees it, refreshes, and runs
+ * `pulumi destroy`. Everything is shut down at the end, and on Ctrl-C.
  *
- * Options (environment): DEMO_JOB_SECONDS (how long the emulated job runs, default 30).
+ * Options: `--api v1|v2` (`npm start -- --api v2`; default v1). Environment: DEMO_JOB_SECONDS (how
+ * long the emulated job runs, default 30).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -19,6 +21,44 @@ const DEMO_DIR = path.join(REPO_ROOT, ".demo");
 const STACK = "demo";
 const CONFIG_FILE = path.join(DEMO_DIR, `Pulumi.${STACK}.yaml`);
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
+
+type Api = "v1" | "v2";
+
+/**
+ * The API version to show, from `--api v2` or `--api=v2`. Through `npm start -- --api v2` npm keeps
+ * the flag for itself (`npm_config_api`, "true" when the value came separately) and hands the
+ * script only the value, so a lone `v1`/`v2` argument and that variable count too.
+ */
+function apiOf(argv: readonly string[], env: NodeJS.ProcessEnv): Api {
+  const picked: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--api") picked.push(argv[++i] ?? "");
+    else if (arg.startsWith("--api=")) picked.push(arg.slice("--api=".length));
+    else if (arg === "v1" || arg === "v2") picked.push(arg);
+    else throw new Error(`unknown argument ${JSON.stringify(arg)}: the demo takes --api v1 or --api v2`);
+  }
+  const fromNpm = env.npm_config_api;
+  if (picked.length === 0 && fromNpm !== undefined && fromNpm !== "true") picked.push(fromNpm);
+  const api = picked.at(-1) ?? "v1";
+  if (api !== "v1" && api !== "v2") throw new Error(`--api must be v1 or v2, got ${JSON.stringify(api)}`);
+  return api;
+}
+
+/** What differs between the two walkthroughs. */
+interface Walkthrough {
+  /** The Pulumi project folder the CLI runs in. */
+  projectDir: string;
+  /** How the program is named in the steps. */
+  program: string;
+  resource: string;
+  apiName: string;
+  describeJobs(emulator: RunningEmulator): void;
+  /** True once the job runs (or has already ended). */
+  running(emulator: RunningEmulator): boolean;
+  phases: string;
+  destroyWhy: string;
+}
 
 const tty = process.stdout.isTTY === true;
 const bold = (text: string) => (tty ? `\x1b[1m${text}\x1b[0m` : text);
@@ -57,12 +97,20 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 /** Runs the Pulumi CLI with its output on this terminal; rejects on a non-zero exit. */
+/** The folder the CLI runs in: the chosen walkthrough's Pulumi project. */
+let projectDir = REPO_ROOT;
+
 function pulumi(args: string[], env: NodeJS.ProcessEnv, { echo = true, capture = false } = {}): Promise<string> {
   if (interrupts > 0) return Promise.reject(new Interrupted());
   if (echo) console.log(`\n  ${bold("$ pulumi " + args.join(" "))}`);
   return new Promise((resolve, reject) => {
     // A process group of its own, so that Ctrl-C reaches pulumi once, through us.
-    const proc = spawn("pulumi", args, { cwd: REPO_ROOT, env, detached: true, stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"] });
+    const proc = spawn("pulumi", args, {
+      cwd: projectDir,
+      env,
+      detached: true,
+      stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"],
+    });
     child = proc;
     let stdout = "";
     proc.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -100,17 +148,64 @@ function describeJobs(emulator: RunningEmulator): void {
   }
 }
 
+function describeV2Jobs(emulator: RunningEmulator): void {
+  const jobs = emulator.control.v2Jobs(PROJECT_ID);
+  if (jobs.length === 0) say("The emulator holds no v2 training jobs.");
+  for (const job of jobs) {
+    const metadata = job.metadata as { id: string; name: string; description: string; create_time: number };
+    const status = job.status as { phase: string; secondary_phase: string; duration: number; tasks?: string[] };
+    const resource = (job.spec as { resource: { flavor_id?: string; flavor_name?: string; node_count?: number } }).resource;
+    const ran = status.duration > 0 ? `, ran ${(status.duration / 1000).toFixed(1)} s` : "";
+    say(
+      `job ${metadata.id} "${metadata.name}": ${status.phase} (${status.secondary_phase})${ran}, created ${new Date(metadata.create_time).toISOString()}`,
+    );
+    say(`  description: "${metadata.description}"`);
+    say(
+      `  flavour: ${resource.flavor_id} (${resource.flavor_name ?? "?"}), ${resource.node_count ?? 1} node(s); tasks: ${(status.tasks ?? []).join(", ")}`,
+    );
+  }
+}
+
+const WALKTHROUGHS: Record<Api, Walkthrough> = {
+  v1: {
+    projectDir: REPO_ROOT,
+    program: "examples/basic (see the root Pulumi.yaml)",
+    resource: "one TrainingJob with code, boot file and data on OBS paths",
+    apiName: "the ModelArts v1 training-job API",
+    describeJobs,
+    running: (emulator) => emulator.control.jobs(PROJECT_ID).some((j) => j.status === 8 || j.status === 10),
+    phases: "The job moves through INIT, SUBMIT_TRYING and WAITING to RUNNING on the emulator's clock.",
+    destroyWhy: "The provider stops the running version, sends DELETE, then polls the job list until ModelArts has really removed the job.",
+  },
+  v2: {
+    projectDir: path.join(REPO_ROOT, "examples", "v2-basic"),
+    program: "examples/v2-basic",
+    resource: "one v2.TrainingJob: your code on a preset engine, an OBS input and output, a public flavour",
+    apiName: "the ModelArts v1 and v2 (new-version) training-job APIs",
+    describeJobs: describeV2Jobs,
+    running: (emulator) =>
+      emulator.control.v2Jobs(PROJECT_ID).some((j) => ["Running", "Completed"].includes((j.status as { phase: string }).phase)),
+    phases: "The job moves through Creating and Pending to Running on the emulator's clock.",
+    destroyWhy:
+      "The provider terminates the running job, sends DELETE (accepted with 202: the removal is asynchronous), then waits until the job is provably gone.",
+  },
+};
+
 function summariseRequests(emulator: RunningEmulator): void {
   const counts = new Map<string, number>();
   for (const r of emulator.control.requests()) {
-    const route = `${r.method} ${(r.path.split("?")[0] ?? "").replace(PROJECT_ID, "{project_id}").replace(/\/\d+/g, "/{id}")}`;
+    const route = `${r.method} ${(r.path.split("?")[0] ?? "")
+      .replace(PROJECT_ID, "{project_id}")
+      .replace(/\/[0-9a-f]{8}-[0-9a-f-]{27}/g, "/{id}")
+      .replace(/\/\d+/g, "/{id}")}`;
     counts.set(route, (counts.get(route) ?? 0) + 1);
   }
   for (const [route, n] of counts) say(dim(`${String(n).padStart(3)} × ${route}`));
 }
 
-async function main(): Promise<number> {
-  console.log(bold("pulumi-modelarts demo: a ModelArts training job created, inspected and destroyed, with no cloud account"));
+async function main(api: Api): Promise<number> {
+  const walk = WALKTHROUGHS[api];
+  console.log(bold(`pulumi-modelarts demo (${api}): a ModelArts training job created, inspected and destroyed, with no cloud account`));
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
@@ -124,7 +219,7 @@ async function main(): Promise<number> {
 
   step(
     "A local ModelArts emulator",
-    "It speaks the ModelArts v1 training-job API on 127.0.0.1 and checks AK/SK signatures like the real service.",
+    `It speaks ${walk.apiName} on 127.0.0.1 and checks AK/SK signatures like the real service.`,
     "The access key and secret key below are made up for this run.",
   );
   const accessKey = `DEMO${randomBytes(8).toString("hex").toUpperCase()}`;
@@ -147,6 +242,7 @@ async function main(): Promise<number> {
     );
     fs.rmSync(DEMO_DIR, { recursive: true, force: true });
     fs.mkdirSync(path.join(DEMO_DIR, "state"), { recursive: true });
+    projectDir = walk.projectDir;
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const key of Object.keys(env)) if (/^(HW|OS|MODELARTS)_/.test(key)) delete env[key];
     Object.assign(env, {
@@ -159,7 +255,7 @@ async function main(): Promise<number> {
     });
     await pulumi(["stack", "init", STACK, "--non-interactive"], env);
     // `stack init` writes the stack's config file beside Pulumi.yaml; keep it in .demo/ instead.
-    const written = path.join(REPO_ROOT, `Pulumi.${STACK}.yaml`);
+    const written = path.join(projectDir, `Pulumi.${STACK}.yaml`);
     if (fs.existsSync(written)) fs.renameSync(written, CONFIG_FILE);
     const cfg = ["--config-file", CONFIG_FILE, "--stack", STACK];
     const settings: Array<[string, string, boolean]> = [
@@ -176,21 +272,21 @@ async function main(): Promise<number> {
 
     step(
       "pulumi up: submit the training job",
-      "The program is examples/basic (see the root Pulumi.yaml): one TrainingJob with code, boot file and data on OBS paths.",
+      `The program is ${walk.program}: ${walk.resource}.`,
       "The provider signs each request, submits the job and returns as soon as ModelArts has accepted it.",
     );
     await pulumi(["up", "--yes", "--skip-preview", ...cfg], env);
 
     step(
       "The job, as the emulator sees it",
-      "The job moves through INIT, SUBMIT_TRYING and WAITING to RUNNING on the emulator's clock.",
+      walk.phases,
       "`pulumi up --refresh` then reads the job back first: nothing to change, and the stack records its current status.",
     );
-    describeJobs(emulator);
-    const running = await waitFor(() => emulator.control.jobs(PROJECT_ID).find((j) => j.status === 8 || j.status === 10), 500, 60_000);
+    walk.describeJobs(emulator);
+    const running = await waitFor(() => (walk.running(emulator) ? true : undefined), 500, 60_000);
     if (running) {
       say("", "A moment later:");
-      describeJobs(emulator);
+      walk.describeJobs(emulator);
     }
     await pulumi(["up", "--refresh", "--yes", "--skip-preview", ...cfg], env);
     const exported = await pulumi(["stack", "export", "--stack", STACK], env, { echo: false, capture: true });
@@ -204,18 +300,16 @@ async function main(): Promise<number> {
     say("Requests the emulator received so far:");
     summariseRequests(emulator);
 
-    step(
-      "pulumi destroy: delete the job",
-      "The provider stops the running version, sends DELETE, then polls the job list until ModelArts has really removed the job.",
-      "Only then does Pulumi drop it from the state.",
-    );
+    step("pulumi destroy: delete the job", walk.destroyWhy, "Only then does Pulumi drop it from the state.");
     await pulumi(["destroy", "--yes", "--skip-preview", ...cfg], env);
-    describeJobs(emulator);
+    walk.describeJobs(emulator);
     await pulumi(["stack", "rm", "--yes", "--stack", STACK], env, { echo: false });
 
     console.log(`\n${bold("Done.")} The stack is removed and the emulator stops now.`);
     say(
-      "Next: the examples in examples/ (README.md in each), and `npm test` for the unit and end-to-end tests.",
+      api === "v1"
+        ? "Next: `npm start -- --api v2` for a new-version (v2) job, the examples in examples/ (README.md in each), and `npm test`."
+        : "Next: the examples in examples/ (README.md in each; v2-basic and v2-custom-image are v2), and `npm test`.",
       `To try it by hand: node dist/emulator/cli.js --access-key AK --secret-key SK, then \`pulumi up\` here with modelarts:endpoint set.`,
     );
     fs.rmSync(DEMO_DIR, { recursive: true, force: true });
@@ -225,7 +319,15 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+let chosen: Api;
+try {
+  chosen = apiOf(process.argv.slice(2), process.env);
+} catch (error) {
+  console.error(`demo: ${(error as Error).message}`);
+  process.exit(2);
+}
+
+main(chosen).then(
   (code) => process.exit(code),
   (error: unknown) => {
     if (error instanceof Interrupted || interrupts > 0) {
