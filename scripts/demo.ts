@@ -310,7 +310,7 @@ async function main(api: Api): Promise<number> {
       api === "v1"
         ? "Next: `npm start -- --api v2` for a new-version (v2) job, the examples in examples/ (README.md in each), and `npm test`."
         : "Next: the examples in examples/ (README.md in each; v2-basic and v2-custom-image are v2), and `npm test`.",
-      `To try it by hand: node dist/emulator/cli.js --access-key AK --secret-key SK, then \`pulumi up\` here with modelarts:endpoint set.`,
+      `To try it by hand: node dist/emulator/cli.js --access-key AK --secret-key SK, then \`pulumi up\` ${api === "v1" ? "here" : "in examples/v2-basic"} with modelarts:endpoint set.`,
     );
     fs.rmSync(DEMO_DIR, { recursive: true, force: true });
     return 0;
