@@ -1,7 +1,8 @@
 /**
  * The README's usage section shows programs the end-to-end suite runs, not hand-written twins: each
  * of its TypeScript and JavaScript blocks is part of an example (test/e2e/examples.test.ts) or of
- * the user projects' program (test/e2e/platform.test.ts).
+ * the user projects' program (test/e2e/platform.test.ts); the v2 program of "Which resource to
+ * choose" is part of a v2 example.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
@@ -49,6 +50,17 @@ describe("package: the README's usage section", () => {
     for (const example of EXAMPLES) assert.match(examplesTest, new RegExp(`"examples", "${path.basename(path.dirname(example))}"`));
     const userProject = fs.readFileSync(path.join(REPO_ROOT, "test", "e2e", "user-project.ts"), "utf8");
     assert.match(userProject, /"user-program", "index\.js"/);
+  });
+
+  it("shows in Which resource to choose a v2 program that is a verbatim part of a v2 example the end-to-end suite runs", () => {
+    const blocks = codeBlocks(section("Which resource to choose"), ["ts", "js"]);
+    assert.ok(blocks.length >= 1, "the section shows how to declare a v2.TrainingJob");
+    const v2Examples = EXAMPLES.filter((file) => path.basename(path.dirname(file)).startsWith("v2-") && fs.existsSync(file));
+    for (const block of blocks) {
+      assert.match(block.code, /new v2\.TrainingJob\(/);
+      const home = v2Examples.find((file) => fs.readFileSync(file, "utf8").includes(block.code));
+      assert.ok(home, `this ${block.language} block is in no v2 example:\n${block.code}`);
+    }
   });
 
   it("sets every credential as a secret, since the state records the stack configuration", () => {
