@@ -5,9 +5,10 @@
  * account would); and the v2 TrainingJob resources of a stack's state.
  */
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import * as http from "node:http";
 import { signRequest } from "../../provider/shared/api/signer";
-import { PROJECT_ID, type Scenario } from "./harness";
+import { PROJECT_ID, eventually, type Scenario } from "./harness";
 
 type Obj = Record<string, unknown>;
 
@@ -159,4 +160,33 @@ export async function untilSuccess(op: () => Promise<unknown>): Promise<{ runs: 
       if (run >= 4) throw error;
     }
   }
+}
+
+/** Processes below this one (children, grandchildren, ...), with their command lines. */
+function descendants(root = process.pid): Array<{ pid: number; cmd: string }> {
+  const parent = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      cmd.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" "));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const below = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
+    return false;
+  };
+  return [...parent.keys()].filter(below).map((pid) => ({ pid, cmd: cmd.get(pid) ?? "" }));
+}
+
+/** The one process below this test whose command line matches (e.g. the dynamic provider the engine started). */
+export async function processOf(what: string, pattern: RegExp): Promise<number> {
+  return eventually(what, () => {
+    const found = descendants().filter((p) => pattern.test(p.cmd));
+    return found.length === 1 ? found[0]!.pid : undefined;
+  });
 }

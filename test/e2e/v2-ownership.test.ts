@@ -2,17 +2,19 @@
  * v2 ownership under the real Pulumi engine, with the rules of v1 (README "How a job belongs to its
  * stack"): `adoptJobId` takes a job over; an explicitly named job this stack cannot prove its own is
  * refused with the id to adopt; two stacks of one project declaring one jobName never share the job;
+ * a job whose create answer never arrived (the provider killed) ends in the state after the next up;
  * a job read with `get` is never touched; and twenty jobs with 20% of the v2 requests failing after
  * the service did the work end with 0 duplicates and 0 orphans, counted from the emulator.
  */
 import { strict as assert } from "node:assert";
 import { Stack } from "@pulumi/pulumi/automation";
 import { v2 } from "pulumi-modelarts";
-import { checkPackageBuilt, pulumiCli, withScenario, type Scenario } from "./harness";
+import { checkPackageBuilt, eventually, pulumiCli, withScenario, type Scenario } from "./harness";
 import {
   V2_API,
   createV2OutOfBand,
   failure,
+  processOf,
   untilSuccess,
   v2ChangesTo,
   v2JobPath,
@@ -196,6 +198,55 @@ describe("e2e: v2 ownership under the Pulumi CLI", function () {
       }
     });
   });
+
+  for (const naming of ["autonamed", "explicitly named"] as const) {
+    it(`after SIGKILL of the dynamic-provider process right after an ${naming} v2 job's create was processed, the next up${
+      naming === "autonamed" ? "" : " with the adoptJobId the error names"
+    } ends with exactly one job, in the state, and destroy leaves none`, async () => {
+      let args: V2Args = { ...(naming === "autonamed" ? {} : { jobName: "killed-explicit" }), algorithm: v2Algorithm(), spec: v2Spec() };
+      // The create is processed, its answer held back: the kill lands between the two.
+      const faultScripts = [
+        {
+          method: "POST",
+          pathRegex: "^/v2/.*/training-jobs$",
+          phase: "after" as const,
+          steps: [{ kind: "latency" as const, latencyMs: 120_000 }],
+        },
+      ];
+      await withScenario({ program: singleV2Job("killed", () => ({ args })), emulator: { ...FAST, faultScripts } }, async (s) => {
+        const up = s.up();
+        up.catch(() => undefined);
+        const job = await eventually("the create to be processed", () => v2Jobs(s)[0], 120_000);
+        process.kill(await processOf("the dynamic provider", /dynamic-provider/), "SIGKILL");
+        await failure(up);
+        s.emulator.control.clearFaults();
+
+        if (naming === "explicitly named") {
+          // A name alone proves nothing: the job existed before this create started.
+          const error = await failure(s.up());
+          assert.match(error.message, new RegExp(`already exists as job ${job.id}`));
+          assert.match(error.message, new RegExp(`adoptJobId: "${job.id}"`));
+          assert.deepEqual(await v2StateJobs(s), []);
+          args = { ...args, adoptJobId: job.id };
+        }
+        await s.up();
+        assert.deepEqual(
+          v2Jobs(s).map((j) => j.id),
+          [job.id],
+          "exactly one job",
+        );
+        assert.deepEqual(
+          (await v2StateJobs(s)).map((r) => r.id),
+          [job.id],
+          "the job is in the state",
+        );
+        assert.equal(s.requests("POST", V2_API.jobs).length, 1, "the job was never submitted again");
+        await s.destroy();
+        assert.deepEqual(v2Jobs(s), []);
+        assert.deepEqual(await v2StateJobs(s), []);
+      });
+    });
+  }
 
   it("v2.TrainingJob.get reads a job as an external resource, and neither up, refresh nor destroy touch it", async () => {
     let jobId = "";
