@@ -36,4 +36,5 @@ export const jobId = job.jobId;
 export const jobName = job.jobName;
 export const phase = job.phase;
 export const flavorName = job.flavorName;
-export const imageUrl = image;
+// The image the job runs, as the stack records it.
+export const imageUrl = job.algorithm.apply((a) => a.engine?.imageUrl);

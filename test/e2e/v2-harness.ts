@@ -12,8 +12,8 @@ import { PROJECT_ID, eventually, type Scenario } from "./harness";
 
 type Obj = Record<string, unknown>;
 
-/** The v1 resource's type token: every other TrainingJob type in a state is the v2 one. */
-const V1_TYPE = "pulumi-nodejs:dynamic/modelarts:TrainingJob";
+/** The v2 resource's type token, as the engine records it (module `modelarts/v2`). */
+export const V2_TYPE = "pulumi-nodejs:dynamic/modelarts/v2:TrainingJob";
 
 /** A v2 job as the emulator's details route shows it now, with the fields the tests compare. */
 export interface V2JobSummary {
@@ -128,7 +128,7 @@ export interface StateResource {
 export async function v2StateJobs(s: Scenario): Promise<StateResource[]> {
   const deployment = await s.stack.exportStack();
   const resources = (deployment.deployment?.resources ?? []) as StateResource[];
-  return resources.filter((r) => r.type !== V1_TYPE && /TrainingJob$/.test(r.type));
+  return resources.filter((r) => r.type === V2_TYPE);
 }
 
 /** The rejection of an operation that must fail. */

@@ -7,7 +7,7 @@ import { v2 } from "pulumi-modelarts";
 import type { Algorithm, Spec } from "../../provider/v2/api/types";
 
 /** The args of `new v2.TrainingJob(name, args)`. */
-export type V2Args = ConstructorParameters<typeof v2.TrainingJob>[1];
+export type V2Args = v2.TrainingJobArgs;
 
 /** The preset engine of the fixtures, by id (the examples name theirs by name and version). */
 export const ENGINE_ID = "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64";
