@@ -267,9 +267,11 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
   } finally {
     if (stack) {
       try {
-        // Whatever the scenario left: rules that make deletes fail are lifted first.
+        // Whatever the scenario left: rules that make deletes fail are lifted first, and a frozen
+        // clock runs again (a deletion completes on the emulator's clock, v1 and v2 alike).
         emulator?.control.clearRules();
         emulator?.control.clearFaults();
+        emulator?.control.unfreeze();
         for (const job of emulator?.control.jobs() ?? []) {
           if (job.deletion !== "pending") emulator?.control.patchJob(job.jobId, { deleteOutcome: "succeed", deleteFailures: 0 });
         }
