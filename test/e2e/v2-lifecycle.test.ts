@@ -5,7 +5,7 @@
  * an emulator of its own.
  */
 import { strict as assert } from "node:assert";
-import { PROJECT_ID, checkPackageBuilt, pulumiCli, withScenario } from "./harness";
+import { PROJECT_ID, checkPackageBuilt, eventually, pulumiCli, withScenario } from "./harness";
 import { V2_API, v2Job, v2JobPath, v2Jobs, v2StateJobs } from "./v2-harness";
 import { FLAVOR_NAME, singleV2Job, v2Algorithm, v2Spec, type V2Args } from "./v2-programs";
 
@@ -187,11 +187,17 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
 
   it("destroy terminates the running job, sends the DELETE (202) and returns only after the job is gone", async () => {
     const deleteDelayMs = 4000;
-    // A long job, awaited until it runs: it is still running when destroy starts.
+    // A long job, awaited until it runs: it is still running when destroy starts. The clock stands
+    // still until the job is created, then jumps past Creating and Pending (10% of the run each).
     const args: V2Args = { waitFor: "running", algorithm: v2Algorithm(), spec: v2Spec() };
-    const emulator = { jobDurationMs: 10 * 60_000, deleteDelayMs, killMs: 500 };
+    const emulator = { frozenClock: true, jobDurationMs: 10 * 60_000, deleteDelayMs, killMs: 500 };
     await withScenario({ program: singleV2Job("doomed", () => ({ args })), emulator }, async (s) => {
-      const up = await s.up();
+      const upRun = s.up();
+      upRun.catch(() => undefined);
+      await eventually("the create to be accepted", () => v2Jobs(s)[0], 120_000);
+      s.emulator.control.advance(150_000);
+      const up = await upRun;
+      s.emulator.control.unfreeze();
       assert.equal(up.outputs.phase?.value, "Running");
       const [job] = v2Jobs(s);
       assert.ok(job);
