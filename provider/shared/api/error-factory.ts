@@ -131,6 +131,9 @@ function explain(code: string | undefined, status: number, ctx: ErrorContext): s
       if (status === 404)
         return "this API does not exist at this endpoint; check modelarts:endpoint / region (the v1 training API may be withdrawn there)";
       return undefined;
+    case "ModelArts.2836":
+      if (status === 404) return "this API does not exist at this endpoint; check modelarts:endpoint / region";
+      return undefined;
     case "ModelArts.0202":
     case "ModelArts.4127":
       return "the token has expired";
