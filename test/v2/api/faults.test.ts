@@ -172,6 +172,16 @@ describe("v2 client: retries and faults against the emulator", () => {
     assert.ok(isNotFound(await client.deleteJob(job.id).catch((e: unknown) => e)));
   });
 
+  it("aborts a call and its pending retry when the signal fires", async () => {
+    emu.control.addFaultScript({ method: "GET", pathRegex: `${V2}/training-job-engines`, steps: [{ kind: "429", retryAfterSeconds: 30 }] });
+    const controller = new AbortController();
+    const call = v2AkskClient(emu).listEngines({ signal: controller.signal });
+    await waitFor(() => emu.control.requests({ pathRegex: `${V2}/training-job-engines` }).length === 1, "the first attempt");
+    controller.abort(new Error("user cancelled"));
+    await assert.rejects(call, /user cancelled/);
+    assert.equal(emu.control.requests({ pathRegex: `${V2}/training-job-engines` }).length, 1);
+  });
+
   it("ends a call that never gets an answer at the step's deadline", async () => {
     emu.control.addFaultScript({ method: "GET", pathRegex: `${V2}/training-job-flavors`, steps: [{ kind: "latency", latencyMs: 10_000 }] });
     const started = Date.now();
@@ -254,6 +264,7 @@ describe("v2 client: answers the emulator does not give (scripted server)", () =
     );
     assert.deepEqual([path!.httpStatus, path!.errorCode, isNotFound(path)], [404, "ModelArts.2836", false]);
     assert.match(path!.message, /this API does not exist at this endpoint/);
+    assert.match(gone!.message, /service says: "Training job \(ID: id-5\) not found\."; service suggests: "Check the job\."/);
     assert.deepEqual([project!.name, project!.errorCode, isNotFound(project)], ["AuthenticationError", "ModelArts.2786", false]);
     assert.deepEqual([html!.httpStatus, html!.errorCode, isNotFound(html)], [404, undefined, true]);
   });
