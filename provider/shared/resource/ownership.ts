@@ -28,7 +28,7 @@ export class OwnershipError extends ModelArtsError {
   override readonly name = "OwnershipError";
 }
 
-/** A job found by name: what the messages need of it. */
+/** What the messages need of a job found by name. */
 export interface FoundJob {
   jobId: string;
   /** Epoch milliseconds (a number or a decimal string). */
@@ -36,7 +36,9 @@ export interface FoundJob {
 }
 
 /** The per-version part of a create: how to look, how to POST, how to compare. */
-export interface OwnershipHooks<F extends FoundJob, A> {
+export interface OwnershipHooks<F, A> {
+  /** The found job's id and create time, for messages. */
+  identify(found: F): FoundJob;
   /** One complete look-up by exact name in the job's workspace (every page, or it rejects). */
   findByName(deadline: Deadline): Promise<F | undefined>;
   /** One POST of the create body. Never re-sent by the caller without a look-up in between. */
@@ -51,7 +53,7 @@ export interface OwnershipHooks<F extends FoundJob, A> {
   configNoun: string;
 }
 
-export interface SubmitOptions<F extends FoundJob, A> {
+export interface SubmitOptions<F, A> {
   jobName: string;
   workspaceId: string;
   projectId: string;
@@ -68,6 +70,9 @@ export interface SubmitOptions<F extends FoundJob, A> {
   retryCompare?: (error: unknown) => boolean;
 }
 
+/** What the messages and deadlines need of a create. */
+type Settling = Pick<SubmitOptions<unknown, unknown>, "jobName" | "workspaceId" | "projectId" | "derivedName" | "deadline" | "clock">;
+
 /** What a create ended with: the job the service accepted, and whether an existing one was taken. */
 export interface Submitted<A> {
   job: A;
@@ -78,11 +83,11 @@ export interface Submitted<A> {
  * Creates the job, or finds the one this resource made before: looks before the first POST, never
  * re-sends it blindly, and after an ambiguous answer looks until the job is seen or provably absent.
  */
-export async function submitJob<F extends FoundJob, A>(o: SubmitOptions<F, A>): Promise<Submitted<A>> {
+export async function submitJob<F, A>(o: SubmitOptions<F, A>): Promise<Submitted<A>> {
   const lookups = new LookUp(o);
   const before = await lookups.find("look for an existing job before creating it");
   if (before !== undefined) {
-    if (!o.derivedName) throw refusal(o, before, "it existed before this create started");
+    if (!o.derivedName) throw refusal(o, o.hooks.identify(before), "it existed before this create started");
     return { job: await claim(o, before, "its name is derived from this stack and resource"), adopted: true };
   }
   let ambiguous = false;
@@ -96,7 +101,7 @@ export async function submitJob<F extends FoundJob, A>(o: SubmitOptions<F, A>): 
         const found = await lookups.untilVisible(error);
         if (found === undefined) throw conflictUnseen(o, error);
         if (!ambiguous && !o.derivedName)
-          throw refusal(o, found, "it appeared after this create started, and no POST of this create made it");
+          throw refusal(o, o.hooks.identify(found), "it appeared after this create started, and no POST of this create made it");
         return { job: await claim(o, found, "no job of that name existed when this create started"), adopted: true };
       }
       if (!isTransient(error)) throw error;
@@ -113,16 +118,17 @@ export async function submitJob<F extends FoundJob, A>(o: SubmitOptions<F, A>): 
 }
 
 /** Adopts a job found by name once its configuration proves it is the one this create sends. */
-async function claim<F extends FoundJob, A>(o: SubmitOptions<F, A>, found: F, why: string): Promise<A> {
+async function claim<F, A>(o: SubmitOptions<F, A>, found: F, why: string): Promise<A> {
   const { differing, job } = await compareSteadily(o, found);
-  if (differing.length > 0) throw refusal(o, found, `its ${o.hooks.configNoun} differs from this resource's (${differing.join(", ")})`);
+  if (differing.length > 0)
+    throw refusal(o, o.hooks.identify(found), `its ${o.hooks.configNoun} differs from this resource's (${differing.join(", ")})`);
   o.progress(
-    `training job "${o.jobName}": found job ${found.jobId} in workspace "${o.workspaceId}" that this create made (${why}); taking it`,
+    `training job "${o.jobName}": found job ${o.hooks.identify(found).jobId} in workspace "${o.workspaceId}" that this create made (${why}); taking it`,
   );
   return job;
 }
 
-async function compareSteadily<F extends FoundJob, A>(o: SubmitOptions<F, A>, found: F): Promise<{ differing: string[]; job: A }> {
+async function compareSteadily<F, A>(o: SubmitOptions<F, A>, found: F): Promise<{ differing: string[]; job: A }> {
   for (let wait = o.poll.firstMs; ; wait = Math.min(wait * o.poll.factor, o.poll.maxMs)) {
     try {
       return await o.hooks.compare(found, deadlineOf(o));
@@ -135,7 +141,7 @@ async function compareSteadily<F extends FoundJob, A>(o: SubmitOptions<F, A>, fo
 }
 
 /** Look-ups by exact name in the job's workspace, each complete (every page), retried until the deadline. */
-class LookUp<F extends FoundJob, A> {
+class LookUp<F, A> {
   /** What the last failed look-up met, for the message if time runs out. */
   lastFailure: string | undefined;
   constructor(private readonly o: SubmitOptions<F, A>) {}
@@ -181,12 +187,12 @@ class LookUp<F extends FoundJob, A> {
   }
 }
 
-function where(o: SubmitOptions<FoundJob, unknown>): string {
+function where(o: Settling): string {
   return `workspace "${o.workspaceId}" of project ${o.projectId}`;
 }
 
 /** The error for a job of this name that nothing proves to be this resource's. */
-function refusal(o: SubmitOptions<FoundJob, unknown>, found: FoundJob, reason: string): OwnershipError {
+function refusal(o: Settling, found: FoundJob, reason: string): OwnershipError {
   return new OwnershipError(
     `training job "${o.jobName}" already exists as job ${found.jobId} in workspace "${o.workspaceId}" ` +
       `(created ${isoOf(found.createTime)}), and this stack cannot prove it is its own: ${reason}. ` +
@@ -196,7 +202,7 @@ function refusal(o: SubmitOptions<FoundJob, unknown>, found: FoundJob, reason: s
 }
 
 /** "Name exists", but no job of that name shows in this workspace, even after the lag allowance. */
-function conflictUnseen(o: SubmitOptions<FoundJob, unknown>, error: unknown): OwnershipError {
+function conflictUnseen(o: Settling, error: unknown): OwnershipError {
   return new OwnershipError(
     `${firstLine(error)}. No job of that name is listed in ${where(o)} (looked for ${formatDuration(NOT_FOUND_GRACE_MS)}): ` +
       `the name is held by a job in another workspace, or one still being created or deleted. It may be left by an interrupted ` +
@@ -206,7 +212,7 @@ function conflictUnseen(o: SubmitOptions<FoundJob, unknown>, error: unknown): Ow
 }
 
 /** The deadline passed while it was unknown whether the service made the job. */
-function undecided(o: SubmitOptions<FoundJob, unknown>, cause: unknown, lookups: { lastFailure: string | undefined }): OwnershipError {
+function undecided(o: Settling, cause: unknown, lookups: { lastFailure: string | undefined }): OwnershipError {
   const fix = o.derivedName
     ? "The next `pulumi up` finds the job by its derived name and takes it into the stack."
     : `Run \`pulumi up\` again: if the job exists, the error names its id, to set as adoptJobId.`;
@@ -223,7 +229,7 @@ function isoOf(createTime: number | string): string {
 }
 
 /** The create's deadline for the client's calls: no attempt or retry of a look-up starts after it. */
-function deadlineOf(o: SubmitOptions<FoundJob, unknown>): Deadline {
+function deadlineOf(o: Settling): Deadline {
   return { remainingMs: () => o.deadline - o.clock.now() };
 }
 

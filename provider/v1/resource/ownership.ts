@@ -47,6 +47,7 @@ export function submitJob(o: SubmitOptions): Promise<Submitted<CreateJobResult>>
     retryCompare: isNotFound,
     hooks: {
       configNoun: "config",
+      identify: (found) => ({ jobId: found.jobId, createTime: found.createTime }),
       findByName: (deadline) => o.client.findJobByName(o.request.jobName, { workspaceId, deadline }),
       post: () => o.client.createJob(o.request),
       compare: async (found, deadline) => {
