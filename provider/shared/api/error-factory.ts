@@ -5,7 +5,7 @@
  * message is redacted by the error classes.
  */
 import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, redact, type ApiErrorDetails } from "./errors";
-import { readEnvelope } from "../../v1/api/mapping";
+import { readEnvelope } from "./envelope";
 import type { AttemptFailure } from "./retry";
 
 /** HTTP status names as the API reference's table spells them (§5.2). */

@@ -12,7 +12,7 @@ import type { Authenticator } from "./auth";
 import { errorFromResponse, errorFromTransport, type ErrorContext } from "./error-factory";
 import { DeadlineReachedError, ModelArtsError, ModelArtsTimeoutError, redact } from "./errors";
 import { parseWireJson, stringifyWireJson } from "./json";
-import { readEnvelope } from "../../v1/api/mapping";
+import { readEnvelope } from "./envelope";
 import { decideRetry, parseRetryAfter, type AttemptFailure, type Deadline, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 

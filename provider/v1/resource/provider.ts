@@ -320,7 +320,7 @@ export class TrainingJobProviderImpl {
           last.lastFailure !== undefined
             ? "The delete request was accepted, but the service did not answer the last look-up, so whether the job is gone is unknown"
             : last.lastStatus !== undefined
-              ? `The delete request was accepted but the job is still listed with status ${describeStatus(last.lastStatus)}`
+              ? `The delete request was accepted but the job is still listed with status ${typeof last.lastStatus === "number" ? describeStatus(last.lastStatus) : last.lastStatus}`
               : "The delete request was accepted but the job's removal was not confirmed";
         throw new DeleteTimeoutError(
           `${error.message}. ${seen}; it stays in the stack. ` +

@@ -196,10 +196,14 @@ export interface SearchQuery {
   workspaceId?: string;
 }
 
+/** One search page. `total` and `count` are absent when the service does not report them. */
 export interface SearchPage {
-  total: number;
-  count: number;
+  /** All of the caller's jobs in the workspace (the reference's sample), not only the matching ones. */
+  total?: number;
+  /** Either every match or this page's items: the reference leaves it open, so `searchAllJobs` accepts both. */
+  count?: number;
   limit: number;
+  /** The page index answered. */
   offset: number;
   items: Job[];
 }
