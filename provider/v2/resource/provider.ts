@@ -13,7 +13,8 @@ import { NOT_FOUND_GRACE_MS, submitJob } from "../../shared/resource/ownership";
 import { PartialStateError } from "../../shared/resource/partial-state";
 import { persistently } from "../../shared/resource/persist";
 import { normalise } from "../../shared/resource/values";
-import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
+import { processPollers, type Pending, type Pollers, type Scope, type Verdict } from "../../shared/resource/poller";
+import { checkSchedule, DEFAULT_POLL, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import type { CallOptions, CreateJobRequest, Job, ModelArtsV2Api } from "../api/types";
 import { diffInputs } from "./diff";
 import { algorithmOf, declaredView, differingPaths, specOf } from "./echo";
@@ -53,6 +54,8 @@ export interface V2ProviderDeps {
   poll?: PollSchedule;
   /** Suffix for autonaming (7 lower-case hex characters), derived from the seed by default. */
   randomSuffix?: (seed: string | undefined) => string;
+  /** The pollers every wait goes through. @default the process's (`processPollers()`) */
+  pollers?: Pollers;
 }
 
 export interface CheckResult {
@@ -60,16 +63,15 @@ export interface CheckResult {
   failures: CheckFailure[];
 }
 
-/** What a wait decides from the job as the last complete look-up saw it (`undefined`: not there). */
-type Verdict<R> = { done: true; value: R } | { done: false; status?: string };
-
 export class TrainingJobV2ProviderImpl {
   private readonly clock: Clock;
   private readonly poll: PollSchedule;
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
+  private readonly pollers: Pollers;
 
   constructor(private readonly deps: V2ProviderDeps) {
+    this.pollers = deps.pollers ?? processPollers();
     this.clock = deps.clock ?? realClock;
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.progress = deps.progress ?? (() => undefined);
@@ -353,13 +355,13 @@ export class TrainingJobV2ProviderImpl {
   }
 
   /**
-   * The one place where this provider waits on the service: looks the job up on the schedule (a
-   * complete search, narrowed by name) until `decide` says done, within `deadline`. With
-   * `confirmAbsent`, a job the search does not list counts as absent only once GET also answers
-   * not-found. Written in the shared poller's terms (scope, pending job, verdict) so that moving
-   * onto `provider/shared/resource/poller.ts` changes this method alone.
+   * The one place where this provider waits on the service: the shared poller
+   * (`provider/shared/resource/poller.ts`) looks the job up with every other wait of its scope
+   * (endpoint, project, workspace) until `decide` says done, within `deadline`. With
+   * `confirmAbsent`, a job the complete search does not list counts as absent only once GET also
+   * answers not-found; a job GET still finds is decided on as GET reports it.
    */
-  private watch<R>(
+  private async watch<R>(
     client: ModelArtsV2Api,
     job: { id: string; name?: string; workspaceId: string },
     options: {
@@ -370,35 +372,50 @@ export class TrainingJobV2ProviderImpl {
       confirmAbsent?: boolean;
     },
   ): Promise<R> {
-    const { deadline } = options;
-    const phases: string[] = [];
-    return pollUntil<R>(
-      async () => {
-        let found = (await this.scan(client, [job], job.workspaceId, deadline)).get(job.id);
-        if (!found && options.confirmAbsent) found = await this.getUnlessGone(client, job.id, deadline);
-        const verdict = options.decide(found);
-        if (verdict.done) return { done: true, value: verdict.value };
-        const status = verdict.status ?? (found ? phaseOf(found) : "not listed");
-        if (!phases.includes(status)) phases.push(status);
-        return { done: false, value: undefined as unknown as R, status: phases.indexOf(status) };
-      },
-      {
-        schedule: this.poll,
-        timeoutMs: Math.max(deadline.remainingMs(), 1),
-        clock: this.clock,
+    const scope: Scope<Job> = {
+      key: JSON.stringify(["v2", clientKey(client), client.endpoint, client.projectId, job.workspaceId]),
+      scan: (pending, { deadline }) => this.scan(client, pending, job.workspaceId, deadline),
+    };
+    const pending: Pending = { id: job.id, ...(job.name ? { name: job.name } : {}) };
+    const ABSENT = Symbol("absent");
+    for (;;) {
+      const verdict = await this.pollers.watch<Job, R | typeof ABSENT>(scope, pending, {
+        deadline: options.deadline,
         what: options.what,
         progress: this.progress,
-        describe: (i) => phases[i] ?? String(i),
+        pace: options.pace ?? "near",
         tolerate: isTransient,
-        probeFirst: true,
-      },
-    );
+        decide: (found) => {
+          if (!found && options.confirmAbsent) return { done: true, value: ABSENT };
+          const v = options.decide(found);
+          return v.done ? v : { done: false, status: v.status ?? (found ? phaseOf(found) : "not listed") };
+        },
+      });
+      if (verdict !== ABSENT) return verdict;
+      // Not listed by a complete search: gone only if GET agrees (the search may lag, or filter oddly).
+      const current = await persistently(
+        () => this.getUnlessGone(client, job.id, options.deadline),
+        this.clock.now() + options.deadline.remainingMs(),
+        this.clock,
+        this.poll,
+      );
+      const v = options.decide(current);
+      if (v.done) return v.value;
+      if (options.deadline.remainingMs() <= 0) {
+        throw new ModelArtsTimeoutError(
+          `timed out waiting for ${options.what}; last seen by GET although the search no longer lists it`,
+          options.what,
+          current ? current.phase : undefined,
+        );
+      }
+      this.progress(`${options.what}: not listed any more, but GET still finds it (${current ? phaseOf(current) : "?"}); waiting on`);
+    }
   }
 
   /** One complete search for jobs of one workspace, narrowed by name when every name is known: a map by id. */
   private async scan(
     client: ModelArtsV2Api,
-    pending: ReadonlyArray<{ id: string; name?: string }>,
+    pending: readonly Pending[],
     workspaceId: string,
     deadline: Deadline | undefined,
   ): Promise<Map<string, Job>> {
@@ -577,6 +594,15 @@ function outputsOf(inputs: Bag, job: Job): Bag {
   if (typeof flavorName === "string" && flavorName !== "") outs["flavorName"] = flavorName;
   else delete outs["flavorName"];
   return outs;
+}
+
+const clientKeys = new WeakMap<object, number>();
+let clientCount = 0;
+/** One number per client object: two clients (two credentials) may see different jobs, so they never share a scope. */
+function clientKey(client: object): number {
+  let key = clientKeys.get(client);
+  if (key === undefined) clientKeys.set(client, (key = ++clientCount));
+  return key;
 }
 
 function firstLine(error: unknown): string {
