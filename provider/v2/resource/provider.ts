@@ -120,7 +120,7 @@ export class TrainingJobV2ProviderImpl {
       poll: this.poll,
       progress: this.progress,
       hooks: {
-        configNoun: "algorithm and spec",
+        configNoun: "configuration",
         identify: (found) => ({ jobId: found.id, createTime: found.createTime }),
         findByName: (d) => this.findByName(client, checked.jobName, workspaceId, { deadline: d }),
         post: (d) => client.createJob(request, { deadline: d }),
