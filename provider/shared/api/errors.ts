@@ -96,15 +96,16 @@ export class AuthenticationError extends ModelArtsApiError {
 }
 
 /**
- * A call or a wait ran out of time. `lastStatus` is the last job status seen, if any;
+ * A call or a wait ran out of time. `lastStatus` is the last job status seen, if any (a status code,
+ * or the words a shared poller's waiter reported, e.g. `JOBSTAT_KILLING (12)`);
  * `lastFailure` says why the last poll of a wait got no answer, when it got none.
  */
 export class ModelArtsTimeoutError extends ModelArtsError {
   override readonly name = "ModelArtsTimeoutError";
   readonly operation: string;
-  readonly lastStatus: number | undefined;
+  readonly lastStatus: number | string | undefined;
   readonly lastFailure: string | undefined;
-  constructor(message: string, operation: string, lastStatus?: number, lastFailure?: string) {
+  constructor(message: string, operation: string, lastStatus?: number | string, lastFailure?: string) {
     super(message);
     this.operation = redact(operation);
     this.lastStatus = lastStatus;
