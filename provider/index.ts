@@ -1,6 +1,6 @@
 /**
- * pulumi-modelarts: ModelArts training jobs (Huawei Cloud and Open Telekom Cloud, v1 training-job
- * API) as Pulumi resources.
+ * pulumi-modelarts: ModelArts training jobs (Huawei Cloud and Open Telekom Cloud) as Pulumi
+ * resources: `TrainingJob` for old-version (v1) jobs, `v2.TrainingJob` for new-version ones.
  */
 export { TrainingJob, type TrainingJobArgs, type TrainingJobState } from "./v1/training-job";
 export type {
@@ -22,3 +22,6 @@ export {
   isNotFound,
 } from "./shared/api/errors";
 export { JobStatus, statusName, statusClass } from "./v1/api/status";
+
+/** New-version (v2) training jobs: `new v2.TrainingJob(...)`. */
+export * as v2 from "./v2";

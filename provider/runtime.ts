@@ -9,6 +9,9 @@ import type { ModelArtsApi } from "./v1/api/types";
 import { shapeFailure } from "./shared/resource/failure";
 import { PROGRESS_URN_KEY, reportProgress, withOperation } from "./shared/resource/progress";
 import { TrainingJobProviderImpl, type JobTarget } from "./v1/resource/provider";
+import { createV2Client } from "./v2/api/client";
+import type { ModelArtsV2Api } from "./v2/api/types";
+import { TrainingJobV2ProviderImpl } from "./v2/resource/provider";
 
 /** The stack-config keys read under the `modelarts:` namespace (besides `modelarts:profiles`). */
 export const CONFIG_KEYS = [
@@ -34,11 +37,22 @@ export interface ConfigSource {
   get(key: string): unknown;
 }
 
+/** Per-target API clients built from the stack's `modelarts:` settings and profiles, and the profiles' names. */
+interface ClientSource<C> {
+  clientFor(target: JobTarget): C;
+  profileNames(): readonly string[];
+}
+
 /**
- * Builds the provider from stack configuration (falling back to the environment per setting). A
- * resource that names a `profile` is served from `modelarts:profiles.<profile>` alone.
+ * Clients from stack configuration (falling back to the environment per setting), one per target,
+ * made by `make` (the v1 or v2 client factory). A resource that names a `profile` is served from
+ * `modelarts:profiles.<profile>` alone.
  */
-export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobProviderImpl {
+function clientsFromConfig<C>(
+  config: ConfigSource | undefined,
+  env: NodeJS.ProcessEnv,
+  make: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => C,
+): ClientSource<C> {
   const settings: Record<string, string> = {};
   for (const key of CONFIG_KEYS) {
     const value = config?.get(`modelarts:${key}`);
@@ -49,8 +63,8 @@ export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS
   let profiles: Profiles | undefined;
   const loadProfiles = (): Profiles =>
     (profiles ??= parseProfiles(typeof raw === "string" || raw === undefined ? (raw as string | undefined) : JSON.stringify(raw)));
-  const clients = new Map<string, ModelArtsApi>();
-  return new TrainingJobProviderImpl({
+  const clients = new Map<string, C>();
+  return {
     clientFor(target: JobTarget) {
       const key = JSON.stringify([target.profile, target.region, target.projectId, target.endpoint]);
       let client = clients.get(key);
@@ -58,17 +72,16 @@ export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS
         const { profile, ...overrides } = target;
         client =
           profile === undefined
-            ? createClient({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
+            ? make({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
             : profileClient(profile, overrides);
         clients.set(key, client);
       }
       return client;
     },
     profileNames: () => [...loadProfiles().keys()],
-    progress: reportProgress,
-  });
+  };
 
-  function profileClient(name: string, overrides: Omit<JobTarget, "profile">): ModelArtsApi {
+  function profileClient(name: string, overrides: Omit<JobTarget, "profile">): C {
     const profile = loadProfiles().get(name);
     if (profile === undefined) {
       const known = [...loadProfiles().keys()].sort();
@@ -79,7 +92,7 @@ export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS
     }
     try {
       // No environment: a profile is complete in itself, and never borrows the environment's identity.
-      return createClient({ ...profileSettings(settings, profile), ...overrides }, {});
+      return make({ ...profileSettings(settings, profile), ...overrides }, {});
     } catch (error) {
       if (ModelArtsError.isInstance(error) && error.name === "ConfigurationError") {
         throw new ConfigurationError(`credentials profile "${name}" (${PROFILES_KEY}.${name}): ${error.message}`);
@@ -89,7 +102,29 @@ export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS
   }
 }
 
-const providers = new WeakMap<object, TrainingJobProviderImpl>();
+/**
+ * Builds the v1 provider from stack configuration (falling back to the environment per setting). A
+ * resource that names a `profile` is served from `modelarts:profiles.<profile>` alone.
+ */
+export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobProviderImpl {
+  const source = clientsFromConfig<ModelArtsApi>(config, env, (settings, e) => createClient(settings, e));
+  return new TrainingJobProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress });
+}
+
+/** Builds the v2 provider from the same `modelarts:` configuration and profiles, with v2 clients. */
+export function v2ProviderFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobV2ProviderImpl {
+  const source = clientsFromConfig<ModelArtsV2Api>(config, env, (settings, e) => createV2Client(settings, e));
+  return new TrainingJobV2ProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress });
+}
+
+/** The provider a stub serves: v2 for stubs marked `a: "v2"`, v1 for every other (states written before v2 have no mark). */
+function providerFor(stub: object, config: ConfigSource | undefined): AnyProvider {
+  return (stub as { a?: string }).a === "v2" ? v2ProviderFromConfig(config) : providerFromConfig(config);
+}
+
+type AnyProvider = TrainingJobProviderImpl | TrainingJobV2ProviderImpl;
+
+const providers = new WeakMap<object, AnyProvider>();
 
 type Method = "configure" | "check" | "diff" | "create" | "read" | "update" | "delete";
 
@@ -107,12 +142,12 @@ const WAITING = new Set<Method>(["create", "update", "delete"]);
 export async function dispatch(stub: object, method: Method, args: unknown[]): Promise<unknown> {
   if (method === "configure") {
     const req = args[0] as { config?: ConfigSource } | undefined;
-    providers.set(stub, providerFromConfig(req?.config));
+    providers.set(stub, providerFor(stub, req?.config));
     return undefined;
   }
   let provider = providers.get(stub);
   if (!provider) {
-    provider = providerFromConfig(undefined);
+    provider = providerFor(stub, undefined);
     providers.set(stub, provider);
   }
   const fn = provider[method] as (...a: unknown[]) => Promise<unknown>;
@@ -137,7 +172,7 @@ export async function dispatch(stub: object, method: Method, args: unknown[]): P
  * autonames from), which then goes back into the checked inputs so that the state carries it.
  */
 async function checkCarryingUrn(
-  provider: TrainingJobProviderImpl,
+  provider: AnyProvider,
   [olds, news]: [Record<string, unknown>, Record<string, unknown>],
   urn: unknown,
 ): Promise<unknown> {

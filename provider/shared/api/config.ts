@@ -419,6 +419,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-// Convenience: `createClient(settings, env, options?)` lives with the client; re-exported here so
-// that configuration and client construction are one import away.
+// Convenience: `createClient` (v1) and `createV2Client` (v2), each `(settings, env, options?)`, live
+// with their clients; re-exported here so that configuration and client construction are one import away.
 export { createClient } from "../../v1/api/client";
+export { createV2Client } from "../../v2/api/client";

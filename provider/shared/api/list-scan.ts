@@ -1,12 +1,23 @@
 /**
- * A complete scan of the job list. A job is absent only if a scan that provably covered every
- * matching job did not show it, so the pages are checked against each other and against
- * `job_total_count`: a total beyond what paging can reach, a page longer than asked, a job on two
- * pages, a total that changes between pages or that the pages do not add up to, all make the scan
- * incomplete (an error), never "not there". Pages that changed while they were read are read again.
+ * A complete scan of a job list. A job is absent only if a scan that provably covered every
+ * matching job did not show it, so the pages are checked against each other and against the
+ * service's counts; anything that does not add up makes the scan incomplete (an error), never "not
+ * there". Pages that changed while they were read are read again (`scanUntilComplete`, for both API
+ * versions). The v1 rule for `job_total_count` is `scanAllPages` here; v2's rule is in
+ * `provider/v2/api/search-scan.ts`.
  */
 import { IncompleteListError } from "./errors";
-import type { JobSummary, ListJobsResult } from "../../v1/api/types";
+
+/** A v1 job summary as far as the scan is concerned. */
+interface ListedJob {
+  jobId: string;
+}
+
+/** A v1 list page as far as the scan is concerned. */
+interface ListPage<T extends ListedJob> {
+  jobTotalCount?: number | undefined;
+  jobs: T[];
+}
 
 /** Most jobs one list page may hold (§3.2 of the API reference). */
 export const MAX_PER_PAGE = 1000;
@@ -15,20 +26,18 @@ export const MAX_PAGE = 65535;
 /** Scans tried when the pages keep changing while they are read. */
 export const MAX_SCANS = 3;
 
-type Outcome = { complete: true; jobs: JobSummary[] } | { complete: false; reason: string; transient: boolean };
+/** What one scan found: every matching job, or why it cannot say. */
+export type ScanOutcome<T> = { complete: true; jobs: T[] } | { complete: false; reason: string; transient: boolean };
 
 /**
- * Reads pages 1, 2, … with `fetchPage` until they provably cover every matching job, and returns
- * the jobs; rejects with `IncompleteListError` naming `operation` and what did not add up.
+ * Runs `scanOnce` until one scan is complete, at most {@link MAX_SCANS} times while the pages keep
+ * changing (a transient outcome); rejects with `IncompleteListError` naming `operation` and what did
+ * not add up.
  */
-export async function scanAllPages(
-  fetchPage: (page: number) => Promise<ListJobsResult>,
-  perPage: number,
-  operation: string,
-): Promise<JobSummary[]> {
-  let last: Extract<Outcome, { complete: false }> | undefined;
+export async function scanUntilComplete<T>(scanOnce: () => Promise<ScanOutcome<T>>, operation: string): Promise<T[]> {
+  let last: Extract<ScanOutcome<T>, { complete: false }> | undefined;
   for (let scan = 1; scan <= MAX_SCANS; scan++) {
-    const outcome = await scanOnce(fetchPage, perPage);
+    const outcome = await scanOnce();
     if (outcome.complete) return outcome.jobs;
     last = outcome;
     if (!outcome.transient) break;
@@ -41,8 +50,20 @@ export async function scanAllPages(
   );
 }
 
-async function scanOnce(fetchPage: (page: number) => Promise<ListJobsResult>, perPage: number): Promise<Outcome> {
-  const seen = new Map<string, JobSummary>();
+/**
+ * Reads v1 pages 1, 2, … with `fetchPage` until they provably cover every matching job, and returns
+ * the jobs; rejects with `IncompleteListError` naming `operation` and what did not add up.
+ */
+export function scanAllPages<T extends ListedJob>(
+  fetchPage: (page: number) => Promise<ListPage<T>>,
+  perPage: number,
+  operation: string,
+): Promise<T[]> {
+  return scanUntilComplete(() => scanOnce(fetchPage, perPage), operation);
+}
+
+async function scanOnce<T extends ListedJob>(fetchPage: (page: number) => Promise<ListPage<T>>, perPage: number): Promise<ScanOutcome<T>> {
+  const seen = new Map<string, T>();
   let total: number | undefined;
   for (let page = 1; page <= MAX_PAGE; page++) {
     const result = await fetchPage(page);

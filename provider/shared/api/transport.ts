@@ -12,7 +12,7 @@ import type { Authenticator } from "./auth";
 import { errorFromResponse, errorFromTransport, type ErrorContext } from "./error-factory";
 import { DeadlineReachedError, ModelArtsError, ModelArtsTimeoutError, redact } from "./errors";
 import { parseWireJson, stringifyWireJson } from "./json";
-import { readEnvelope } from "../../v1/api/mapping";
+import { readEnvelope } from "./envelope";
 import { decideRetry, parseRetryAfter, type AttemptFailure, type Deadline, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 
@@ -253,7 +253,7 @@ export class Transport {
     const auth = spec.auth!;
     const request = { method: spec.method, url: spec.url, query: spec.query, headers, body };
     if (leftMs === undefined) return auth.authorize(request, signal);
-    const timeout = AbortSignal.timeout(Math.max(1, leftMs));
+    const timeout = AbortSignal.timeout(Math.max(1, Math.ceil(leftMs)));
     try {
       return await auth.authorize(request, signal === undefined ? timeout : AbortSignal.any([signal, timeout]));
     } catch (error) {

@@ -1,23 +1,14 @@
 /**
- * `ModelArtsClient`: the v1 training-job API over HTTP (docs/api-v1.md §3), with
- * AK/SK, IAM password or token authentication, the retry policy of `retry.ts`, and typed errors
- * from `error-factory.ts`. Creating a job or a version is never re-sent blindly: after an ambiguous
+ * `ModelArtsClient`: the v1 training-job API over HTTP (docs/api-v1.md §3), on the shared
+ * `Connection` (AK/SK, IAM password or token authentication, the retry policy of `retry.ts`, typed
+ * errors from `error-factory.ts`); the v1 paths, shapes and the version create are here. Creating a job or a version is never re-sent blindly: after an ambiguous
  * failure a version is looked for here, a job by the caller (`provider/v1/resource/ownership.ts`).
  */
 import { inspect } from "node:util";
-import {
-  AkSkAuthenticator,
-  PasswordAuthenticator,
-  StaticTokenAuthenticator,
-  type Authenticator,
-  type IssuedToken,
-} from "../../shared/api/auth";
+import { Connection, seg, type ApiDialect, type ClientOptions, type RequestParts } from "../../shared/api/connection";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "../../shared/api/config";
-import { iamTokenUrl } from "../../shared/api/endpoints";
-import { errorFromResponse, isNameConflict, type ErrorContext } from "../../shared/api/error-factory";
-import { ModelArtsApiError, type ModelArtsError } from "../../shared/api/errors";
+import type { ErrorContext } from "../../shared/api/error-factory";
 import {
-  WireFormatError,
   fromWireCreateJob,
   fromWireCreateVersion,
   fromWireEngines,
@@ -33,17 +24,9 @@ import {
   toWireLogsQuery,
 } from "./mapping";
 import { MAX_PER_PAGE, scanAllPages } from "../../shared/api/list-scan";
-import {
-  decideRetry,
-  isAmbiguous,
-  isRetryable,
-  resolveRetryPolicy,
-  type Clock,
-  type RetryOptions,
-  type RetryPolicy,
-} from "../../shared/api/retry";
-import { uriEncode, type QueryMap } from "../../shared/api/signer";
-import { Transport, type DebugLogger, type HttpMethod, type RequestSpec, type WireResponse } from "../../shared/api/transport";
+import { decideRetry, isAmbiguous, isRetryable } from "../../shared/api/retry";
+import type { QueryMap } from "../../shared/api/signer";
+import type { HttpMethod, WireResponse } from "../../shared/api/transport";
 import type {
   CallOptions,
   CreateJobRequest,
@@ -62,64 +45,41 @@ import type {
   ResourceSpec,
   VersionDetails,
 } from "./types";
-import type { WireIamError, WireIamTokenRequest, WireIamTokenResponse } from "./wire";
 
-/** Options of the client that are not configuration (code, not stack config). */
-export interface ClientOptions {
-  /** Debug logger: one line per attempt (method, path, status, duration, request id); never headers or bodies. */
-  logger?: DebugLogger;
-  /** Overrides of the retry policy (on top of the configuration's). */
-  retry?: RetryOptions;
-  /** Injected clock (tests): `now`, `sleep`, `random`. */
-  clock?: Partial<Clock>;
-  /**
-   * Password auth: renew the token this long before it expires (at most a fifth of its lifetime).
-   * @default 300000
-   */
-  tokenRenewMarginMs?: number;
-  /** `User-Agent`; defaults to `pulumi-modelarts/<package version> node/<Node.js version>`. */
-  userAgent?: string;
-}
+/** The client options are shared by both API versions. */
+export type { ClientOptions } from "../../shared/api/connection";
+
+/** v1 paths are `/v1/{project_id}/…`; every answer carries `is_success`. */
+const V1: ApiDialect = { version: "v1", envelope: true };
 
 export class ModelArtsClient implements ModelArtsApi {
   readonly projectId: string;
   /** ModelArts base URL, e.g. `https://modelarts.eu-de.otc.t-systems.com`. */
   readonly endpoint: string;
-  readonly #config: ResolvedClientConfig;
-  readonly #transport: Transport;
-  readonly #auth: Authenticator;
-  readonly #policy: RetryPolicy;
+  readonly #conn: Connection;
 
   constructor(config: ResolvedClientConfig, options: ClientOptions = {}) {
-    this.#config = config;
+    this.#conn = new Connection(config, options);
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
-    this.#policy = resolveRetryPolicy({ ...config.retry, ...(options.retry ?? {}) }, options.clock ?? {});
-    this.#transport = new Transport({
-      timeoutMs: config.requestTimeoutMs,
-      policy: this.#policy,
-      ...(options.logger !== undefined ? { logger: options.logger } : {}),
-      ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
-    });
-    this.#auth = this.#makeAuthenticator(options);
   }
 
   /** The authentication method in use, without secrets. */
   get authentication(): string {
-    return this.#auth.describe();
+    return this.#conn.authentication;
   }
 
   /** For password authentication: how many IAM tokens this client has obtained. */
   get tokensIssued(): number {
-    return this.#auth instanceof PasswordAuthenticator ? this.#auth.issuedCount : 0;
+    return this.#conn.tokensIssued;
   }
 
   toString(): string {
-    return `ModelArtsClient(${this.endpoint}, project ${this.projectId}, ${this.#auth.describe()})`;
+    return `ModelArtsClient(${this.endpoint}, project ${this.projectId}, ${this.#conn.authentication})`;
   }
 
   toJSON(): Record<string, string> {
-    return { endpoint: this.endpoint, projectId: this.projectId, authentication: this.#auth.describe() };
+    return { endpoint: this.endpoint, projectId: this.projectId, authentication: this.#conn.authentication };
   }
 
   [inspect.custom](): string {
@@ -137,24 +97,9 @@ export class ModelArtsClient implements ModelArtsApi {
    */
   async createJob(request: CreateJobRequest, options: CallOptions = {}): Promise<CreateJobResult> {
     const ctx = this.#ctx(`create training job "${request.jobName}"`, { jobName: request.jobName });
-    const spec = this.#spec("POST", "/training-jobs", ctx, { body: toWireCreateJob(request), idempotent: false });
-    const startedAt = this.#policy.now();
-    const state = { renewed: false };
-    let refused: ModelArtsError | undefined;
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.#transport.exchange(spec, options, attempt, state);
-      if (result.ok) return this.#map(() => fromWireCreateJob(result.response.body), result.response, ctx);
-      const error = this.#transport.toError(spec, result, attempt, this.#policy.now() - startedAt, options);
-      // "Name exists" after a refused attempt: that attempt may have made the job after all, so the
-      // outcome is as unknown as after a 5xx; the caller gets the refusal and looks.
-      if (refused !== undefined && isNameConflict(error)) throw refused;
-      if (!isRetryable(this.#policy, result.failure) || isAmbiguous(result.failure)) throw error;
-      refused = error;
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
-      if (!decision.retry) throw error;
-      this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
-      await this.#policy.sleep(decision.delayMs, options.signal);
-    }
+    const spec = this.#conn.spec(V1, "POST", "/training-jobs", ctx, { body: toWireCreateJob(request), idempotent: false });
+    const response = await this.#conn.sendCreate(spec, options);
+    return this.#map(() => fromWireCreateJob(response.body), response, ctx);
   }
 
   async listJobs(query: ListJobsQuery = {}, options: CallOptions = {}): Promise<ListJobsResult> {
@@ -209,19 +154,21 @@ export class ModelArtsClient implements ModelArtsApi {
 
   async createVersion(jobId: string, request: CreateVersionRequest, options: CallOptions = {}): Promise<CreateVersionResult> {
     const ctx = this.#ctx(`create a version of training job ${jobId}`, { jobId });
-    const spec = this.#spec("POST", `/training-jobs/${seg(jobId)}/versions`, ctx, {
+    const spec = this.#conn.spec(V1, "POST", `/training-jobs/${seg(jobId)}/versions`, ctx, {
       body: toWireCreateVersion(request),
       idempotent: false,
     });
     // What existed before, so that after an ambiguous failure a new version can be recognised as ours.
     const before = new Set((await this.listVersions(jobId, {}, options)).versions.map((v) => v.versionId));
-    const startedAt = this.#policy.now();
+    const policy = this.#conn.policy;
+    const transport = this.#conn.transport;
+    const startedAt = policy.now();
     const state = { renewed: false };
     for (let attempt = 1; ; attempt++) {
-      const result = await this.#transport.exchange(spec, options, attempt, state);
+      const result = await transport.exchange(spec, options, attempt, state);
       if (result.ok) return this.#map(() => fromWireCreateVersion(result.response.body, jobId), result.response, ctx);
-      const error = this.#transport.toError(spec, result, attempt, this.#policy.now() - startedAt, options);
-      if (!isRetryable(this.#policy, result.failure)) throw error;
+      const error = transport.toError(spec, result, attempt, policy.now() - startedAt, options);
+      if (!isRetryable(policy, result.failure)) throw error;
       if (isAmbiguous(result.failure)) {
         const now = await this.listVersions(jobId, {}, options);
         const created = now.versions.find((v) => !before.has(v.versionId) && v.preVersionId === request.config.preVersionId);
@@ -236,10 +183,10 @@ export class ModelArtsClient implements ModelArtsApi {
           };
         }
       }
-      const decision = decideRetry(this.#policy, result.failure, attempt, startedAt, options.deadline);
+      const decision = decideRetry(policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
-      this.#transport.logRetry(spec, result.failure, decision.delayMs, attempt);
-      await this.#policy.sleep(decision.delayMs, options.signal);
+      transport.logRetry(spec, result.failure, decision.delayMs, attempt);
+      await policy.sleep(decision.delayMs, options.signal);
     }
   }
 
@@ -292,134 +239,16 @@ export class ModelArtsClient implements ModelArtsApi {
   // Plumbing
 
   #ctx(operation: string, extra: Partial<ErrorContext> = {}): ErrorContext {
-    return { operation, projectId: this.projectId, auth: this.#auth?.kind ?? this.#config.auth.kind, ...extra };
+    return this.#conn.context(operation, extra);
   }
 
-  #spec(
-    method: HttpMethod,
-    path: string,
-    context: ErrorContext,
-    extra: { query?: QueryMap; body?: unknown; idempotent?: boolean } = {},
-  ): RequestSpec {
-    return {
-      method,
-      url: `${this.endpoint}/v1/${seg(this.projectId)}${path}`,
-      ...(extra.query !== undefined ? { query: extra.query } : {}),
-      ...(extra.body !== undefined ? { body: extra.body } : {}),
-      idempotent: extra.idempotent ?? method !== "POST",
-      envelope: true,
-      auth: this.#auth,
-      headers: { "x-project-id": this.projectId },
-      context,
-    };
+  #send(method: HttpMethod, path: string, context: ErrorContext, options: CallOptions, parts: RequestParts = {}): Promise<WireResponse> {
+    return this.#conn.send(this.#conn.spec(V1, method, path, context, parts), options);
   }
 
-  #send(
-    method: HttpMethod,
-    path: string,
-    context: ErrorContext,
-    options: CallOptions,
-    extra: { query?: QueryMap; body?: unknown; idempotent?: boolean } = {},
-  ): Promise<WireResponse> {
-    return this.#transport.send(this.#spec(method, path, context, extra), options);
-  }
-
-  /** Runs a mapping; a malformed answer becomes a `ModelArtsApiError` naming the operation. */
   #map<T>(fn: () => T, response: WireResponse, ctx: ErrorContext): T {
-    try {
-      return fn();
-    } catch (error) {
-      if (error instanceof WireFormatError) {
-        throw new ModelArtsApiError(`unexpected answer while trying to ${ctx.operation}: ${error.message}`, {
-          httpStatus: response.status,
-          operation: ctx.operation,
-          ...(response.requestId !== undefined ? { requestId: response.requestId } : {}),
-        });
-      }
-      throw error;
-    }
+    return this.#conn.map(fn, response, ctx);
   }
-
-  #makeAuthenticator(options: ClientOptions): Authenticator {
-    const auth = this.#config.auth;
-    switch (auth.kind) {
-      case "aksk":
-        return new AkSkAuthenticator(
-          { accessKey: auth.accessKey, secretKey: auth.secretKey, ...(auth.securityToken ? { securityToken: auth.securityToken } : {}) },
-          this.#policy.now,
-        );
-      case "token":
-        return new StaticTokenAuthenticator(auth.token);
-      case "password": {
-        const iam = this.#config.iamEndpoint;
-        if (iam === undefined) {
-          // resolveClientConfig guarantees it; a hand-built config may not.
-          throw new ModelArtsApiError("IAM password authentication needs iamEndpoint", {
-            httpStatus: 0,
-            operation: "configure the client",
-          });
-        }
-        const issue = (signal?: AbortSignal) => this.#issueToken(iamTokenUrl(iam), auth, signal);
-        return new PasswordAuthenticator(issue, auth.username, {
-          now: this.#policy.now,
-          ...(options.tokenRenewMarginMs !== undefined ? { renewMarginMs: options.tokenRenewMarginMs } : {}),
-        });
-      }
-    }
-  }
-
-  async #issueToken(
-    url: string,
-    auth: Extract<ResolvedClientConfig["auth"], { kind: "password" }>,
-    signal?: AbortSignal,
-  ): Promise<IssuedToken> {
-    const body: WireIamTokenRequest = {
-      auth: {
-        identity: {
-          methods: ["password"],
-          password: { user: { name: auth.username, password: auth.password, domain: { name: auth.domainName } } },
-        },
-        scope: { project: { name: auth.projectName } },
-      },
-    };
-    const context: ErrorContext = {
-      operation: `obtain an IAM token for user "${auth.username}" in domain "${auth.domainName}"`,
-      iam: true,
-      iamUser: auth.username,
-      iamDomain: auth.domainName,
-      auth: "none",
-    };
-    // Issuing a token has no side effect worth protecting: safe to repeat.
-    const response = await this.#transport.send(
-      { method: "POST", url, body, idempotent: true, envelope: false, context },
-      signal !== undefined ? { signal } : {},
-    );
-    const token = response.headers["x-subject-token"];
-    if (response.status !== 201 && response.status !== 200) {
-      throw errorFromResponse({ httpStatus: response.status, body: response.body as WireIamError }, context);
-    }
-    if (token === undefined || token === "") {
-      throw new ModelArtsApiError(
-        `IAM answered HTTP ${response.status} without an X-Subject-Token header while trying to ${context.operation}`,
-        {
-          httpStatus: response.status,
-          operation: context.operation,
-        },
-      );
-    }
-    const t = (response.body as WireIamTokenResponse | undefined)?.token;
-    const expires = t?.expires_at ? Date.parse(t.expires_at) : Number.NaN;
-    const issued = t?.issued_at ? Date.parse(t.issued_at) : Number.NaN;
-    const result: IssuedToken = { token };
-    if (!Number.isNaN(expires) && !Number.isNaN(issued) && expires > issued) result.ttlMs = expires - issued;
-    else if (!Number.isNaN(expires)) result.expiresAtMs = expires;
-    return result;
-  }
-}
-
-/** One path segment, percent-encoded (ids are digits; this only guards against odd input). */
-function seg(text: string): string {
-  return uriEncode(text);
 }
 
 /**

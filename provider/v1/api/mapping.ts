@@ -6,7 +6,7 @@
  * numbers (§) refer to docs/api-v1.md.
  */
 import { isLosslessNumber } from "lossless-json";
-import { ModelArtsError } from "../../shared/api/errors";
+import { WireFormatError } from "../../shared/api/wire-format";
 import { longOut } from "../../shared/api/json";
 import type {
   CreateJobRequest,
@@ -34,7 +34,6 @@ import type {
   WireCreateVersionRequest,
   WireCreateVersionResponse,
   WireEngine,
-  WireEnvelope,
   WireJobConfig,
   WireJobSummary,
   WireListJobsQuery,
@@ -47,10 +46,7 @@ import type {
   WireVersion,
 } from "./wire";
 
-/** A response did not have the shape the API documents. */
-export class WireFormatError extends ModelArtsError {
-  override readonly name = "WireFormatError";
-}
+export { WireFormatError } from "../../shared/api/wire-format";
 
 // ---------------------------------------------------------------------------------------------
 // Scalar coercions
@@ -154,22 +150,8 @@ function compact<T extends object>(o: T): T {
 // ---------------------------------------------------------------------------------------------
 // Envelope
 
-export interface Envelope {
-  isSuccess: boolean;
-  errorCode: string | undefined;
-  errorMessage: string | undefined;
-}
-
-/** Reads `is_success`, `error_code` and `error_message` (or its alias `error_msg`). */
-export function readEnvelope(body: unknown): Envelope {
-  if (!isObject(body)) return { isSuccess: false, errorCode: undefined, errorMessage: undefined };
-  const b = body as WireEnvelope;
-  return {
-    isSuccess: b.is_success === true,
-    errorCode: toStr(b.error_code),
-    errorMessage: toStr(b.error_message) ?? toStr(b.error_msg),
-  };
-}
+/** The envelope is read by shared code (both versions' errors); re-exported for v1's callers. */
+export { readEnvelope, type Envelope } from "../../shared/api/envelope";
 
 // ---------------------------------------------------------------------------------------------
 // Requests

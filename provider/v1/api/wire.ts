@@ -265,24 +265,5 @@ export interface WireLogsResponse extends WireEnvelope {
   end_line?: WireNumber;
 }
 
-/** `POST {iam}/v3/auth/tokens` body (§6.1). */
-export interface WireIamTokenRequest {
-  auth: {
-    identity: {
-      methods: ["password"];
-      password: { user: { name: string; password: string; domain: { name: string } } };
-    };
-    scope: { project: { name: string } | { id: string } };
-  };
-}
-
-export interface WireIamTokenResponse {
-  token?: { expires_at?: string | null; issued_at?: string | null } | null;
-}
-
-/** Error bodies of IAM (Keystone style) and of the API gateway. */
-export interface WireIamError {
-  error?: { code?: WireNumber; message?: string | null; title?: string | null } | null;
-  error_code?: string | null;
-  error_msg?: string | null;
-}
+/** The IAM token call's shapes (§6.1) are shared by both API versions. */
+export type { WireIamTokenRequest, WireIamTokenResponse, WireIamError } from "../../shared/api/iam-wire";

@@ -4,6 +4,9 @@
  */
 import { isUnknown, containsUnknown } from "./validate";
 import type { TrainingJobConfig } from "./inputs";
+import { deepEqual } from "../../shared/resource/values";
+
+export { deepEqual, normalise } from "../../shared/resource/values";
 
 type Bag = Record<string, unknown>;
 
@@ -13,24 +16,6 @@ export interface JobDiff {
   deleteBeforeReplace: boolean;
   /** Changed top-level keys (for tests and messages). */
   changed: string[];
-}
-
-/** Drops undefined/null members recursively so that `{a: undefined}` equals `{}`. */
-export function normalise(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalise);
-  if (value && typeof value === "object") {
-    const out: Bag = {};
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Bag)[key];
-      if (v !== undefined && v !== null) out[key] = normalise(v);
-    }
-    return out;
-  }
-  return value;
-}
-
-export function deepEqual(a: unknown, b: unknown): boolean {
-  return JSON.stringify(normalise(a)) === JSON.stringify(normalise(b));
 }
 
 /** Default values applied before comparing, so that an explicit default is no change. */

@@ -1,18 +1,9 @@
 /**
- * How a create proves that a job is this resource's (README "How a job belongs to its stack"). A job
- * is taken into the state only with evidence beyond its name:
- * - an autonamed job's name is derived from project, stack and resource name, so a job of that exact
- *   name in the job's workspace, with the exact config this create sends, is this resource's (the job
- *   an interrupted `pulumi up` left);
- * - for a name the user chose: no job of that name was listed in the workspace when this create
- *   started, one of this create's POSTs had an ambiguous outcome, and the job found has the exact
- *   name and the config sent.
- * Without that evidence the create fails with an `OwnershipError` that names the job found and the
- * one-step fix; nothing is adopted, changed or deleted. Every look-up persists through transient
- * failures and the read-after-create lag, within the create's deadline.
+ * v1's part of the shared ownership rules (`provider/shared/resource/ownership.ts`): a job is looked
+ * up by exact name with `findJobByName`, created with one `createJobs` POST, and compared with the
+ * request through its current version's details (the config keys this create sets).
  */
-import { isNameConflict } from "../../shared/api/error-factory";
-import { isDeadlineRefusal, isNotFound, isTransient, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
+import { isNotFound } from "../../shared/api/errors";
 import {
   JOB_CONFIG_KEYS,
   type CreateJobRequest,
@@ -21,17 +12,12 @@ import {
   type ModelArtsApi,
   type VersionDetails,
 } from "../api/types";
-import type { Deadline } from "../../shared/api/retry";
-import { formatDuration } from "../../shared/resource/duration";
+import { submitJob as submitShared, type Submitted } from "../../shared/resource/ownership";
 import type { Clock, PollSchedule } from "../../shared/resource/waiter";
+import type { Deadline } from "../../shared/api/retry";
 
-/** How long a job that the service accepted may stay invisible to the list (read-after-create lag, §9.9). */
-export const NOT_FOUND_GRACE_MS = 60_000;
-
-/** The job found carries this resource's name but nothing proves it is this resource's. */
-export class OwnershipError extends ModelArtsError {
-  override readonly name = "OwnershipError";
-}
+export { NOT_FOUND_GRACE_MS, OwnershipError } from "../../shared/resource/ownership";
+export type { Submitted } from "../../shared/resource/ownership";
 
 export interface SubmitOptions {
   client: ModelArtsApi;
@@ -46,128 +32,45 @@ export interface SubmitOptions {
   progress: (line: string) => void;
 }
 
-/** What a create ended with: the job the service accepted, and whether an existing one was taken. */
-export interface Submitted {
-  job: CreateJobResult;
-  adopted: boolean;
+/** Creates the v1 job, or finds the one this resource made before (the shared rules). */
+export function submitJob(o: SubmitOptions): Promise<Submitted<CreateJobResult>> {
+  const workspaceId = o.request.workspaceId ?? "0";
+  return submitShared<JobSummary, CreateJobResult>({
+    jobName: o.request.jobName,
+    workspaceId,
+    projectId: o.client.projectId,
+    derivedName: o.derivedName,
+    deadline: o.deadline,
+    clock: o.clock,
+    poll: o.poll,
+    progress: o.progress,
+    retryCompare: isNotFound,
+    hooks: {
+      configNoun: "config",
+      identify: (found) => ({ jobId: found.jobId, createTime: found.createTime }),
+      findByName: (deadline) => o.client.findJobByName(o.request.jobName, { workspaceId, deadline }),
+      post: () => o.client.createJob(o.request),
+      compare: async (found, deadline) => {
+        const version = await readVersion(o.client, found, deadline);
+        const differing = version === undefined ? ["(no version to compare)"] : differingKeys(o.request.config, version);
+        const job: CreateJobResult = {
+          jobId: found.jobId,
+          jobName: found.jobName,
+          status: found.status,
+          createTime: found.createTime,
+          versionId: found.versionId,
+          versionName: version?.versionName ?? "",
+        };
+        if (version?.resourceId !== undefined) job.resourceId = version.resourceId;
+        return { differing, job };
+      },
+    },
+  });
 }
 
-/**
- * Creates the job, or finds the one this resource made before: looks before the first POST, never
- * re-sends it blindly, and after an ambiguous answer looks until the job is seen or provably absent.
- */
-export async function submitJob(o: SubmitOptions): Promise<Submitted> {
-  const name = o.request.jobName;
-  const workspace = o.request.workspaceId ?? "0";
-  const lookups = new LookUp(o);
-  const before = await lookups.find("look for an existing job before creating it");
-  if (before !== undefined) {
-    if (!o.derivedName) throw refusal(o, before, "it existed before this create started");
-    return { job: await claim(o, before, "its name is derived from this stack and resource"), adopted: true };
-  }
-  let ambiguous = false;
-  let wait = o.poll.firstMs;
-  for (;;) {
-    try {
-      return { job: await o.client.createJob(o.request), adopted: false };
-    } catch (error) {
-      if (isNameConflict(error)) {
-        // The service holds the name: ours only if an earlier POST of ours may have made it.
-        const found = await lookups.untilVisible(error);
-        if (found === undefined) throw conflictUnseen(o, error);
-        if (!ambiguous && !o.derivedName)
-          throw refusal(o, found, "it appeared after this create started, and no POST of this create made it");
-        return { job: await claim(o, found, "no job of that name existed when this create started"), adopted: true };
-      }
-      if (!isTransient(error)) throw error;
-      ambiguous = true;
-      o.progress(`training job "${name}": the create's outcome is unknown (${firstLine(error)}); looking before sending it again`);
-      const found = await lookups.find("look for the job after an ambiguous create", error);
-      if (found !== undefined) return { job: await claim(o, found, "no job of that name existed when this create started"), adopted: true };
-      const left = o.deadline - o.clock.now();
-      if (left <= 0) throw undecided(o, error, lookups);
-      await o.clock.sleep(Math.min(wait, left));
-      wait = Math.min(wait * o.poll.factor, o.poll.maxMs);
-    }
-  }
-
-  /** Adopts a job found by name once its config proves it is the one this create sends. */
-  async function claim(o: SubmitOptions, found: JobSummary, why: string): Promise<CreateJobResult> {
-    const version = await readVersion(o, found);
-    const differing = version === undefined ? ["(no version to compare)"] : differingKeys(o.request.config, version);
-    if (differing.length > 0) throw refusal(o, found, `its config differs from this resource's (${differing.join(", ")})`);
-    o.progress(`training job "${name}": found job ${found.jobId} in workspace "${workspace}" that this create made (${why}); taking it`);
-    const job: CreateJobResult = {
-      jobId: found.jobId,
-      jobName: found.jobName,
-      status: found.status,
-      createTime: found.createTime,
-      versionId: found.versionId,
-      versionName: version?.versionName ?? "",
-    };
-    if (version?.resourceId !== undefined) job.resourceId = version.resourceId;
-    return job;
-  }
-}
-
-/** Look-ups by exact name in the job's workspace, each complete (every page), retried until the deadline. */
-class LookUp {
-  /** What the last failed look-up met, for the message if time runs out. */
-  lastFailure: string | undefined;
-  constructor(private readonly o: SubmitOptions) {}
-
-  /** One complete look-up, repeated through transient failures until it answers or the deadline passes. */
-  async find(what: string, cause?: unknown): Promise<JobSummary | undefined> {
-    const o = this.o;
-    let wait = o.poll.firstMs;
-    for (;;) {
-      try {
-        return await o.client.findJobByName(o.request.jobName, { workspaceId: o.request.workspaceId ?? "0", deadline: deadlineOf(o) });
-      } catch (error) {
-        if (!isTransient(error)) throw error;
-        // The client's refusal to start after the deadline is no answer: keep the last real one.
-        if (!isDeadlineRefusal(error)) this.lastFailure = firstLine(error);
-        const left = o.deadline - o.clock.now();
-        if (left <= 0) {
-          if (cause !== undefined) throw undecided(o, cause, this);
-          throw new ModelArtsTimeoutError(
-            `could not ${what} for training job "${o.request.jobName}" within the create's deadline: the list answered ${this.lastFailure}. ` +
-              `Nothing was sent; run \`pulumi up\` again.`,
-            what,
-          );
-        }
-        await o.clock.sleep(Math.min(wait, left));
-        wait = Math.min(wait * o.poll.factor, o.poll.maxMs);
-      }
-    }
-  }
-
-  /** After "name exists": looks until the job shows, allowing for the list lagging behind the create. */
-  async untilVisible(conflict: unknown): Promise<JobSummary | undefined> {
-    const o = this.o;
-    const until = Math.min(o.deadline, o.clock.now() + NOT_FOUND_GRACE_MS);
-    let wait = o.poll.firstMs;
-    for (;;) {
-      const found = await this.find("look for the job that holds the name", conflict);
-      const left = until - o.clock.now();
-      if (found !== undefined || left <= 0) return found;
-      await o.clock.sleep(Math.min(wait, left));
-      wait = Math.min(wait * o.poll.factor, o.poll.maxMs);
-    }
-  }
-}
-
-async function readVersion(o: SubmitOptions, found: JobSummary): Promise<VersionDetails | undefined> {
+async function readVersion(client: ModelArtsApi, found: JobSummary, deadline: Deadline): Promise<VersionDetails | undefined> {
   if (found.versionId === "") return undefined;
-  for (let wait = o.poll.firstMs; ; wait = Math.min(wait * o.poll.factor, o.poll.maxMs)) {
-    try {
-      return await o.client.getVersion(found.jobId, found.versionId, { deadline: deadlineOf(o) });
-    } catch (error) {
-      const left = o.deadline - o.clock.now();
-      if (!(isTransient(error) || isNotFound(error)) || left <= 0) throw error;
-      await o.clock.sleep(Math.min(wait, left));
-    }
-  }
+  return client.getVersion(found.jobId, found.versionId, { deadline });
 }
 
 /** The config keys this create sets whose value the service reports differently. */
@@ -184,51 +87,4 @@ function differingKeys(sent: CreateJobRequest["config"], version: VersionDetails
     if (typeof value === "object") return false;
     return String(value) !== String(live ?? "");
   }).map((key) => `config.${key}`);
-}
-
-function where(o: SubmitOptions): string {
-  return `workspace "${o.request.workspaceId ?? "0"}" of project ${o.client.projectId}`;
-}
-
-/** The error for a job of this name that nothing proves to be this resource's. */
-function refusal(o: SubmitOptions, found: JobSummary, reason: string): OwnershipError {
-  const name = o.request.jobName;
-  return new OwnershipError(
-    `training job "${name}" already exists as job ${found.jobId} in workspace "${o.request.workspaceId ?? "0"}" ` +
-      `(created ${new Date(Number(found.createTime)).toISOString()}), and this stack cannot prove it is its own: ${reason}. ` +
-      `It may be left by an interrupted \`pulumi up\` of this stack. If it is this resource's, set adoptJobId: "${found.jobId}" ` +
-      `on it and run \`pulumi up\` again; if it belongs to someone else, choose another jobName. Nothing was changed.`,
-  );
-}
-
-/** "Name exists", but no job of that name shows in this workspace, even after the lag allowance. */
-function conflictUnseen(o: SubmitOptions, error: unknown): OwnershipError {
-  return new OwnershipError(
-    `${firstLine(error)}. No job of that name is listed in ${where(o)} (looked for ${formatDuration(NOT_FOUND_GRACE_MS)}): ` +
-      `the name is held by a job in another workspace, or one still being created or deleted. It may be left by an interrupted ` +
-      `\`pulumi up\` of this stack: if so, set workspaceId to the job's workspace and adoptJobId to its id, and run \`pulumi up\` again; ` +
-      `otherwise choose another jobName.`,
-  );
-}
-
-/** The deadline passed while it was unknown whether the service made the job. */
-function undecided(o: SubmitOptions, cause: unknown, lookups: LookUp): OwnershipError {
-  const fix = o.derivedName
-    ? "The next `pulumi up` finds the job by its derived name and takes it into the stack."
-    : `Run \`pulumi up\` again: if the job exists, the error names its id, to set as adoptJobId.`;
-  return new OwnershipError(
-    `the create of training job "${o.request.jobName}" may have been accepted (its answer was lost: ${firstLine(cause)}), ` +
-      `and the look-ups in ${where(o)} could not settle it before the deadline` +
-      `${lookups.lastFailure !== undefined ? ` (the list answered ${lookups.lastFailure})` : " (the job was not listed)"}. ${fix}`,
-  );
-}
-
-/** The create's deadline for the client's calls: no attempt or retry of a look-up starts after it. */
-function deadlineOf(o: SubmitOptions): Deadline {
-  return { remainingMs: () => o.deadline - o.clock.now() };
-}
-
-function firstLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
-  return text.split("\n")[0] ?? text;
 }

@@ -4,31 +4,14 @@
  * unknown during a preview are skipped; keys that no shape knows are refused with a hint. Lengths
  * count characters (code points), not UTF-16 units.
  */
-import { PROFILE_NAME_PATTERN } from "../../shared/api/config";
 import { JOB_CONFIG_KEYS, type DataSourceItem, type HostPathVolume, type NfsVolume, type Parameter, type Volume } from "../api/types";
 import { parseDuration } from "../../shared/resource/duration";
 import { TIMEOUT_KEYS, TRAINING_JOB_INPUT_KEYS } from "./inputs";
 import { unknownKeyReason, type KeyElsewhere } from "../../shared/resource/unknown-keys";
 
-/** The engine's marker for a value not known until apply (the SDK's `rpc.unknownValue`). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { characterCount, containsUnknown, isUnknown, type CheckFailure } from "../../shared/resource/check";
 
-export interface CheckFailure {
-  property: string;
-  reason: string;
-}
-
-export function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN;
-}
-
-/** True if the value or anything inside it is unknown. */
-export function containsUnknown(value: unknown): boolean {
-  if (isUnknown(value)) return true;
-  if (Array.isArray(value)) return value.some(containsUnknown);
-  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
-  return false;
-}
+export { UNKNOWN, characterCount, containsUnknown, isUnknown, validateProfile, type CheckFailure } from "../../shared/resource/check";
 
 export const JOB_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const OBS_FORBIDDEN = /['{}[\]\s]/;
@@ -44,13 +27,6 @@ const HOST_PATH_KEYS = keysOf<HostPathVolume>({ srcPath: true, destPath: true, r
 
 function keysOf<T>(record: Readonly<Record<keyof T, true>>): readonly string[] {
   return Object.freeze(Object.keys(record));
-}
-
-/** Length in characters (code points): 150 emoji are 150 characters, not 300 UTF-16 units. */
-export function characterCount(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
 }
 
 type Bag = Record<string, unknown>;
@@ -335,23 +311,4 @@ function validateVolume(c: Checker, item: unknown, path: string, publicPool: boo
     else c.nonEmpty(inner, key, `${path}.${kind}.${key}`);
   }
   c.has(inner, "readOnly", `${path}.${kind}.readOnly`, "boolean");
-}
-
-/**
- * `profile` must name a configured credentials profile. `known` lists the names (never their
- * settings); it is only asked when a profile is named, so a stack without profiles never parses them.
- */
-export function validateProfile(value: unknown, known: () => readonly string[]): CheckFailure[] {
-  if (value === undefined || value === null || isUnknown(value)) return [];
-  if (typeof value !== "string" || !PROFILE_NAME_PATTERN.test(value)) {
-    return [{ property: "profile", reason: `must be a profile name, 1-64 characters of letters, digits, "_" and "-"` }];
-  }
-  const names = known();
-  if (names.includes(value)) return [];
-  const reason =
-    names.length === 0
-      ? `names the credentials profile "${value}", but modelarts:profiles defines no profile; ` +
-        `set one with \`pulumi config set --path 'modelarts:profiles.${value}.accessKey' …\` and \`--secret --path 'modelarts:profiles.${value}.secretKey'\``
-      : `names the credentials profile "${value}", which modelarts:profiles does not define; the profiles are: ${[...names].sort().join(", ")}`;
-  return [{ property: "profile", reason }];
 }

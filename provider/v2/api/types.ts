@@ -8,8 +8,13 @@
  */
 import type { Deadline } from "../../shared/api/retry";
 
-/** Options every call accepts: the step's deadline (no attempt or retry starts after it). */
+/** Options every call accepts (the same as v1's). */
 export interface CallOptions {
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+  /** Overrides the client's per-attempt timeout, in milliseconds. */
+  timeoutMs?: number;
+  /** The end of the step this call belongs to: no attempt or retry starts after it (see `Deadline`). */
   deadline?: Deadline;
 }
 
@@ -196,10 +201,14 @@ export interface SearchQuery {
   workspaceId?: string;
 }
 
+/** One search page. `total` and `count` are absent when the service does not report them. */
 export interface SearchPage {
-  total: number;
-  count: number;
+  /** All of the caller's jobs in the workspace (the reference's sample), not only the matching ones. */
+  total?: number;
+  /** Either every match or this page's items: the reference leaves it open, so `searchAllJobs` accepts both. */
+  count?: number;
   limit: number;
+  /** The page index answered. */
   offset: number;
   items: Job[];
 }

@@ -82,3 +82,65 @@ export interface TrainingJobComputed {
   /** Task names, e.g. `["worker-0"]` (used by the log APIs). */
   tasks: string[];
 }
+
+/** Inputs the `TrainingJob` class adds for autonaming; not documented to users. */
+export interface AutonameMarks {
+  /** The resource name, prefix of an autonamed job name. */
+  autonamePrefix?: string;
+  /** The project and stack, which make the autonamed suffix differ per stack yet agree between preview and update. */
+  autonameSeed?: string;
+  /** Set by `check` when it generated the job name. */
+  jobNameAutonamed?: boolean;
+}
+
+/** Inputs after `check`: the job name is always set. */
+export type CheckedInputs = TrainingJobInputs & AutonameMarks & { jobName: string };
+
+/** What the state holds: the inputs and the computed outputs. */
+export type TrainingJobOutputs = Omit<TrainingJobInputs, "jobName"> & TrainingJobComputed & AutonameMarks;
+
+/**
+ * Every key `check` accepts at the top level: the inputs and the autonaming marks. A `Record` over
+ * the interfaces, so the compiler refuses a list that misses or invents a key.
+ */
+const INPUT_KEY_SET: Readonly<Record<keyof TrainingJobInputs | keyof AutonameMarks, true>> = {
+  jobName: true,
+  description: true,
+  workspaceId: true,
+  annotations: true,
+  kind: true,
+  algorithm: true,
+  spec: true,
+  waitFor: true,
+  timeouts: true,
+  stopBeforeDelete: true,
+  region: true,
+  projectId: true,
+  endpoint: true,
+  profile: true,
+  adoptJobId: true,
+  autonamePrefix: true,
+  autonameSeed: true,
+  jobNameAutonamed: true,
+};
+export const TRAINING_JOB_INPUT_KEYS: readonly string[] = Object.freeze(Object.keys(INPUT_KEY_SET));
+
+const TIMEOUT_KEY_SET: Readonly<Record<keyof TrainingJobTimeouts, true>> = { create: true, update: true, delete: true };
+/** The keys of `timeouts`. */
+export const TIMEOUT_KEYS: readonly string[] = Object.freeze(Object.keys(TIMEOUT_KEY_SET));
+
+const WAIT_FOR_SET: Readonly<Record<WaitFor, true>> = { accepted: true, running: true, completed: true };
+/** The values of `waitFor`. */
+export const WAIT_FOR_VALUES: readonly string[] = Object.freeze(Object.keys(WAIT_FOR_SET));
+
+/** Outputs that the service computes: never inputs. */
+export const COMPUTED_KEYS: ReadonlyArray<keyof TrainingJobComputed> = [
+  "jobId",
+  "phase",
+  "secondaryPhase",
+  "createTime",
+  "startTime",
+  "duration",
+  "flavorName",
+  "tasks",
+];
