@@ -52,6 +52,8 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       assert.deepEqual(sent.environments, { E2E: "1" });
       const [state] = await v2StateJobs(s);
       assert.equal(state?.id, job.id, "the resource id is the job id");
+      const exported = await s.exportText();
+      for (const [name, secret] of Object.entries(s.secrets)) assert.ok(!exported.includes(secret), `the ${name} is in the state`);
 
       const preview = await s.preview();
       assert.deepEqual(preview.changeSummary, { same: 2 });
