@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { statusName } from "../provider/v1/api/status";
+import { apiOf, type Api } from "./demo-args";
 import { ensurePulumi } from "./ensure-pulumi";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
@@ -21,29 +22,6 @@ const DEMO_DIR = path.join(REPO_ROOT, ".demo");
 const STACK = "demo";
 const CONFIG_FILE = path.join(DEMO_DIR, `Pulumi.${STACK}.yaml`);
 const PROJECT_ID = "0123456789abcdef0123456789abcdef";
-
-type Api = "v1" | "v2";
-
-/**
- * The API version to show, from `--api v2` or `--api=v2`. Through `npm start -- --api v2` npm keeps
- * the flag for itself (`npm_config_api`, "true" when the value came separately) and hands the
- * script only the value, so a lone `v1`/`v2` argument and that variable count too.
- */
-function apiOf(argv: readonly string[], env: NodeJS.ProcessEnv): Api {
-  const picked: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === "--api") picked.push(argv[++i] ?? "");
-    else if (arg.startsWith("--api=")) picked.push(arg.slice("--api=".length));
-    else if (arg === "v1" || arg === "v2") picked.push(arg);
-    else throw new Error(`unknown argument ${JSON.stringify(arg)}: the demo takes --api v1 or --api v2`);
-  }
-  const fromNpm = env.npm_config_api;
-  if (picked.length === 0 && fromNpm !== undefined && fromNpm !== "true") picked.push(fromNpm);
-  const api = picked.at(-1) ?? "v1";
-  if (api !== "v1" && api !== "v2") throw new Error(`--api must be v1 or v2, got ${JSON.stringify(api)}`);
-  return api;
-}
 
 /** What differs between the two walkthroughs. */
 interface Walkthrough {
