@@ -131,6 +131,9 @@ function explain(code: string | undefined, status: number, ctx: ErrorContext): s
       if (status === 404)
         return "this API does not exist at this endpoint; check modelarts:endpoint / region (the v1 training API may be withdrawn there)";
       return undefined;
+    case "ModelArts.2836":
+      if (status === 404) return "this API does not exist at this endpoint; check modelarts:endpoint / region";
+      return undefined;
     case "ModelArts.0202":
     case "ModelArts.4127":
       return "the token has expired";
@@ -185,7 +188,7 @@ export interface ResponseInfo {
 }
 
 /** The service's own message and code from any of the known error body shapes. */
-function serviceError(info: ResponseInfo): { code?: string; message?: string } {
+function serviceError(info: ResponseInfo): { code?: string; message?: string; solution?: string } {
   const env = readEnvelope(info.body);
   const code = env.errorCode;
   let message = env.errorMessage;
@@ -202,7 +205,7 @@ function serviceError(info: ResponseInfo): { code?: string; message?: string } {
     const text = redact(info.rawText).replace(/\s+/g, " ").trim();
     if (text !== "") message = text.length > 200 ? `${text.slice(0, 200)}…` : text;
   }
-  return { code, message };
+  return env.errorSolution !== undefined ? { code, message, solution: env.errorSolution } : { code, message };
 }
 
 /**
@@ -210,7 +213,7 @@ function serviceError(info: ResponseInfo): { code?: string; message?: string } {
  * and the authentication codes give `AuthenticationError`, anything else `ModelArtsApiError`.
  */
 export function errorFromResponse(info: ResponseInfo, ctx: ErrorContext): ModelArtsApiError {
-  const { code, message: serviceMessage } = serviceError(info);
+  const { code, message: serviceMessage, solution } = serviceError(info);
   const status = info.httpStatus;
   const isAuth = status === 401 || status === 403 || (code !== undefined && AUTH_CODES.has(code) && !ctx.iam);
   const ours = explain(code, status, ctx);
@@ -227,6 +230,8 @@ export function errorFromResponse(info: ResponseInfo, ctx: ErrorContext): ModelA
     parts.push(`${head}${ctx.operation} failed`);
   }
   if (serviceMessage !== undefined) parts.push(`service says: "${serviceMessage}"`);
+  // v2's `error_solution` (docs/api-v2.md §4), when the service gives one.
+  if (solution !== undefined) parts.push(`service suggests: "${solution}"`);
   const tail = [`HTTP ${httpStatusText(status)}`, `while trying to ${ctx.operation}`];
   if (info.requestId !== undefined) tail.push(`request id ${info.requestId}`);
   const message = `${parts.join("; ")} (${tail.join(", ")})`;

@@ -159,12 +159,23 @@ export function isTransient(error: unknown): boolean {
   return ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError";
 }
 
-/** Codes that mean "this job or version does not exist" (docs/api-v1.md §9.2). */
+/**
+ * Codes that mean "this job or version does not exist", whatever the HTTP status: v1's (docs/api-v1.md
+ * §9.2) and v2's HTTP 400 `ModelArts.2775` (docs/api-v2.md §4).
+ */
 const NOT_FOUND_CODES = new Set(["ModelArts.2775", "ModelArts.0015"]);
 
-/** True when an error says the addressed job or version does not exist. */
+/** 404 codes that name the path, not the job: "no such API" (v1 4204, v2 2836). */
+const PATH_NOT_FOUND_CODES = new Set(["ModelArts.4204", "ModelArts.2836"]);
+
+/**
+ * True when an error says the addressed job or version does not exist: a not-found code, or a 404
+ * that is neither a path error nor an authentication failure (v2's 404 `ModelArts.2786`, a project
+ * that does not match the token, says nothing about the job).
+ */
 export function isNotFound(error: unknown): boolean {
   if (!ModelArtsApiError.isInstance(error)) return false;
   if (error.errorCode !== undefined && NOT_FOUND_CODES.has(error.errorCode)) return true;
-  return error.httpStatus === 404 && error.errorCode !== "ModelArts.4204" && error.errorCode !== "ModelArts.2836";
+  if (error.name === "AuthenticationError") return false;
+  return error.httpStatus === 404 && (error.errorCode === undefined || !PATH_NOT_FOUND_CODES.has(error.errorCode));
 }

@@ -11,7 +11,7 @@
  * ever concluded from a scan that resolved (the scope's `scan` rejects when its look was incomplete).
  */
 import { AsyncResource } from "node:async_hooks";
-import { isDeadlineRefusal, ModelArtsTimeoutError } from "../api/errors";
+import { DeadlineReachedError, isDeadlineRefusal, ModelArtsTimeoutError } from "../api/errors";
 import { realSleep, type Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
 import { checkSchedule, type PollSchedule } from "./waiter";
@@ -66,6 +66,13 @@ export interface WatchOptions<T, R> {
 export interface PollerClock {
   now(): number;
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * True when sleeps are timers that run alongside each other (real time): then each waiter is
+   * rejected at its deadline even while a scan it is not part of runs. Clocks whose sleeps advance
+   * time at once (test clocks) leave it unset: deadlines are then checked around each scan, whose own
+   * deadline is the nearest of the waiters it serves.
+   */
+  readonly concurrent?: boolean;
 }
 
 /** Each pace's interval between the end of a scan and the next scan a waiter needs. */
@@ -109,6 +116,8 @@ interface Waiter {
   lastFailure?: string;
   /** Scans that answered this waiter (resolved or failed). */
   answered: number;
+  /** Clears its deadline timer (concurrent clocks only). */
+  cancelTimer?: () => void;
 }
 
 /** The poller of one scope: one loop, alive while waiters are pending. */
@@ -129,6 +138,7 @@ class ScopePoller {
 
   add(waiter: Waiter): void {
     this.waiters.add(waiter);
+    if (this.clock.concurrent && !waiter.cancelTimer) this.timeAt(waiter);
     if (!this.running) {
       this.running = true;
       // The loop runs outside any one waiter's async context (progress goes through each waiter's own).
@@ -162,6 +172,19 @@ class ScopePoller {
     }
   }
 
+  /** Rejects a waiter at its deadline, whatever the loop is doing then. */
+  private timeAt(w: Waiter): void {
+    const abort = new AbortController();
+    w.cancelTimer = () => abort.abort();
+    const remaining = w.options.deadline.remainingMs();
+    void this.clock.sleep(Math.max(Math.ceil(remaining), 0), abort.signal).then(
+      () => {
+        if (this.waiters.has(w) && w.options.deadline.remainingMs() <= 0) this.settle(w, () => w.reject(timeoutOf(w)));
+      },
+      () => undefined,
+    );
+  }
+
   /** Sleeps `ms`, waking early when a waiter joins (on clocks that honour the signal). */
   private async sleep(ms: number): Promise<void> {
     const abort = new AbortController();
@@ -184,7 +207,7 @@ class ScopePoller {
     const batch = waiters.filter((w) => w.options.deadline.remainingMs() > this.lastScanMs);
     for (const w of waiters) if (!batch.includes(w)) w.dueAt = Infinity;
     if (batch.length === 0) return;
-    const deadline: Deadline = { remainingMs: () => Math.min(...batch.map((w) => w.options.deadline.remainingMs())) };
+    const deadline: Deadline = { remainingMs: () => Math.floor(Math.min(...batch.map((w) => w.options.deadline.remainingMs()))) };
     const started = this.clock.now();
     this.scans++;
     let found: ReadonlyMap<string, unknown> | undefined;
@@ -252,11 +275,13 @@ class ScopePoller {
 
   private reschedule(w: Waiter, now: number): void {
     w.dueAt = now + w.intervalMs;
-    w.intervalMs = Math.min(w.intervalMs * w.schedule.factor, w.schedule.maxMs);
+    // Whole milliseconds: timers and the calls' abort signals take integers.
+    w.intervalMs = Math.round(Math.min(w.intervalMs * w.schedule.factor, w.schedule.maxMs));
   }
 
   private settle(w: Waiter, outcome: () => void): void {
     if (!this.waiters.delete(w)) return;
+    w.cancelTimer?.();
     outcome();
   }
 }
@@ -265,7 +290,11 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The timeout of a waiter, saying what the last scan observed (as `pollUntil` does). */
+/**
+ * The timeout of a waiter, saying what the last scan observed (as `pollUntil` does). A waiter that
+ * no scan answered learnt nothing about the service: its timeout is a `DeadlineReachedError`, so that
+ * a caller repeating look-ups reports the last answer it did get (see `isDeadlineRefusal`).
+ */
 function timeoutOf(w: Waiter): ModelArtsTimeoutError {
   const seen =
     w.lastFailure !== undefined
@@ -275,12 +304,9 @@ function timeoutOf(w: Waiter): ModelArtsTimeoutError {
         : w.answered === 0
           ? "; no look-up finished before the deadline"
           : "";
-  return new ModelArtsTimeoutError(
-    `timed out after ${formatDuration(w.timeoutMs)} waiting for ${w.options.what}${seen}`,
-    w.options.what,
-    w.lastStatus,
-    w.lastFailure,
-  );
+  const message = `timed out after ${formatDuration(w.timeoutMs)} waiting for ${w.options.what}${seen}`;
+  if (w.answered === 0 && w.lastFailure === undefined) return new DeadlineReachedError(message, w.options.what);
+  return new ModelArtsTimeoutError(message, w.options.what, w.lastStatus, w.lastFailure);
 }
 
 /** One per provider process (tests make their own with an emulated clock). */
@@ -316,7 +342,7 @@ export class Pollers {
         resolve: resolve as (value: unknown) => void,
         reject,
         dueAt: now + Math.max(options.firstMs ?? schedule.firstMs, 0),
-        intervalMs: Math.min(schedule.firstMs * schedule.factor, schedule.maxMs),
+        intervalMs: Math.round(Math.min(schedule.firstMs * schedule.factor, schedule.maxMs)),
         answered: 0,
       };
       let poller = this.scopes.get(scope.key);
@@ -338,9 +364,23 @@ export class Pollers {
   }
 }
 
+/**
+ * How many scans one waiter alone on a scope makes in its first `ms` when scans take no time: its
+ * schedule exactly as the poller runs it, for bounds in tests and benchmarks.
+ */
+export function scansWithin(ms: number, schedule: PollSchedule, firstMs = schedule.firstMs): number {
+  let scans = 0;
+  let interval = Math.round(Math.min(schedule.firstMs * schedule.factor, schedule.maxMs));
+  for (let at = Math.max(firstMs, 0); at <= ms; scans++) {
+    at += interval;
+    interval = Math.round(Math.min(interval * schedule.factor, schedule.maxMs));
+  }
+  return scans;
+}
+
 let shared: Pollers | undefined;
 
 /** The process-wide instance on the real clock. */
 export function processPollers(): Pollers {
-  return (shared ??= new Pollers({ now: () => Date.now(), sleep: realSleep }));
+  return (shared ??= new Pollers({ now: () => Date.now(), sleep: realSleep, concurrent: true }));
 }

@@ -7,7 +7,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
 import { isTerminal, statusClass, statusName } from "../api/status";
-import { JOB_CONFIG_KEYS, type CallOptions, type JobConfig, type JobSummary, type ModelArtsApi, type VersionDetails } from "../api/types";
+import {
+  JOB_CONFIG_KEYS,
+  type CallOptions,
+  type JobConfig,
+  type JobSummary,
+  type ListJobsQuery,
+  type ModelArtsApi,
+  type VersionDetails,
+} from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration, parseDuration } from "../../shared/resource/duration";
@@ -16,6 +24,7 @@ import { containsUnknown, JOB_NAME_PATTERN, validateInputs, validateProfile, typ
 import { NOT_FOUND_GRACE_MS, submitJob } from "./ownership";
 import { persistently } from "../../shared/resource/persist";
 import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
+import { Pollers, processPollers, type Pending, type Scope } from "../../shared/resource/poller";
 
 type Bag = Record<string, unknown>;
 
@@ -39,8 +48,13 @@ export interface ProviderDeps {
   /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
   profileNames?: () => readonly string[];
   clock?: Clock;
-  /** Poll schedule for status waits and for delete's list polling. */
+  /** Poll schedule for retries of failed calls, for the waits not shared, and (given) the shared waits' pace. */
   poll?: PollSchedule;
+  /**
+   * The shared pollers that answer every wait of a scope with one list scan a tick. By default the
+   * process-wide ones, or (with `clock` given) the provider's own on that clock.
+   */
+  pollers?: Pollers;
   /**
    * Suffix for autonaming, 7 lower-case hex characters. By default derived from the seed (the
    * project, stack and resource name), so that preview and update agree on the name; random
@@ -76,10 +90,14 @@ export class TrainingJobProviderImpl {
   private readonly poll: PollSchedule;
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
+  private readonly pollers: Pollers;
 
   constructor(private readonly deps: ProviderDeps) {
     this.clock = deps.clock ?? realClock;
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
+    this.pollers =
+      deps.pollers ??
+      (deps.clock || deps.poll ? new Pollers(this.clock, deps.poll ? { near: deps.poll, long: deps.poll } : {}) : processPollers());
     this.progress = deps.progress ?? (() => undefined);
     this.randomSuffix = deps.randomSuffix ?? suffixFrom;
   }
@@ -208,7 +226,7 @@ export class TrainingJobProviderImpl {
         const currentVersion = current?.versionId ?? before.versionId;
         if (current && statusClass(current.status) === "in-progress") {
           this.progress(`training job ${id}: stopping version ${currentVersion} before creating a new version`);
-          await this.stopAndWait(client, id, currentVersion, deadline);
+          await this.stopAndWait(client, id, currentVersion, deadline, before);
         }
         const versionConfig: JobConfig = toApiConfig(after.config);
         delete versionConfig.volumes;
@@ -253,8 +271,9 @@ export class TrainingJobProviderImpl {
     // Every call of the delete persists through transient failures until timeouts.delete.
     const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
 
+    // The look-up shares the scope's scans: the deletes of a destroy look for their jobs together.
     const job = await this.findListed(
-      () => persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded)),
+      () => persist(() => this.lookUp(client, id, outs.jobName, outs.workspaceId, deadline)),
       outs.createTime,
       started + timeoutMs,
     );
@@ -264,7 +283,7 @@ export class TrainingJobProviderImpl {
     }
     if (outs.stopBeforeDelete !== false && statusClass(job.status) === "in-progress") {
       this.progress(`${what}: stopping version ${job.versionId} (${statusName(job.status)}) before deleting`);
-      await this.stopAndWait(client, id, job.versionId, deadline);
+      await this.stopAndWait(client, id, job.versionId, deadline, outs);
     }
     for (let wait = this.poll.firstMs; ; wait = Math.min(wait * this.poll.factor, this.poll.maxMs)) {
       try {
@@ -273,17 +292,17 @@ export class TrainingJobProviderImpl {
       } catch (error) {
         // "Not found" from DELETE is confirmed by a complete look-up: a job still listed is waited out below.
         if (isNotFound(error)) {
-          if (!(await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded)))) return;
+          if (!(await persist(() => this.lookUp(client, id, outs.jobName, outs.workspaceId, deadline)))) return;
           break;
         }
         // 409 (ModelArts.2796, 2878): the job is running or changing state. Stop it if it runs (the
         // service will not delete it otherwise), else give it a moment, and send DELETE again.
         if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409) || remaining() <= 0) throw error;
-        const current = await persist(() => this.findJob(client, id, outs.jobName, outs.workspaceId, bounded));
+        const current = await persist(() => this.lookUp(client, id, outs.jobName, outs.workspaceId, deadline));
         if (!current) return;
         if (statusClass(current.status) === "in-progress" && current.status !== 9) {
           this.progress(`${what}: the service refused to delete a running job; stopping version ${current.versionId} first`);
-          await this.stopAndWait(client, id, current.versionId, deadline);
+          await this.stopAndWait(client, id, current.versionId, deadline, outs);
         } else {
           await this.clock.sleep(Math.min(wait, Math.max(remaining(), 0)));
         }
@@ -291,44 +310,41 @@ export class TrainingJobProviderImpl {
     }
     this.progress(`${what}: delete requested; waiting for the service to remove it`);
     const priorDeleteFailed = job.status === 6;
-    await pollUntil(
-      async () => {
-        const current = await this.findJob(client, id, outs.jobName, outs.workspaceId, bounded);
-        if (!current) return { done: true, value: undefined };
-        if (current.status === 6 && !priorDeleteFailed) {
-          throw new DeleteFailedError(
-            `${what} ended in ${describeStatus(6)}: the service could not delete it. It stays in the stack; ` +
-              `check the job in the ModelArts console, then run \`pulumi destroy\` again (or \`pulumi state delete\` if you removed it by hand).`,
-          );
-        }
-        return { done: false, value: undefined, status: current.status };
-      },
-      {
-        schedule: this.poll,
-        timeoutMs: Math.max(remaining(), 0),
-        clock: this.clock,
+    await this.pollers
+      .watch<JobSummary, void>(this.scopeOf(client, outs.workspaceId), pendingOf(id, outs.jobName), {
+        decide: (current) => {
+          if (!current) return { done: true, value: undefined };
+          if (current.status === 6 && !priorDeleteFailed) {
+            throw new DeleteFailedError(
+              `${what} ended in ${describeStatus(6)}: the service could not delete it. It stays in the stack; ` +
+                `check the job in the ModelArts console, then run \`pulumi destroy\` again (or \`pulumi state delete\` if you removed it by hand).`,
+            );
+          }
+          return { done: false, status: describeStatus(current.status) };
+        },
+        deadline,
         what: `${what} to be removed`,
         progress: this.progress,
-        describe: describeStatus,
         tolerate: isTransient,
-      },
-    ).catch((error: unknown) => {
-      if (ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError") {
-        // Say what the last poll saw: a job still listed, or no answer at all (then it may be gone).
-        const last = error as ModelArtsTimeoutError;
-        const seen =
-          last.lastFailure !== undefined
-            ? "The delete request was accepted, but the service did not answer the last look-up, so whether the job is gone is unknown"
-            : last.lastStatus !== undefined
-              ? `The delete request was accepted but the job is still listed with status ${typeof last.lastStatus === "number" ? describeStatus(last.lastStatus) : last.lastStatus}`
-              : "The delete request was accepted but the job's removal was not confirmed";
-        throw new DeleteTimeoutError(
-          `${error.message}. ${seen}; it stays in the stack. ` +
-            `Raise timeouts.delete (now ${formatDuration(timeoutMs)}) or run \`pulumi destroy\` again later.`,
-        );
-      }
-      throw error;
-    });
+        pace: "near",
+      })
+      .catch((error: unknown) => {
+        if (ModelArtsError.isInstance(error) && error.name === "ModelArtsTimeoutError") {
+          // Say what the last poll saw: a job still listed, or no answer at all (then it may be gone).
+          const last = error as ModelArtsTimeoutError;
+          const seen =
+            last.lastFailure !== undefined
+              ? "The delete request was accepted, but the service did not answer the last look-up, so whether the job is gone is unknown"
+              : last.lastStatus !== undefined
+                ? `The delete request was accepted but the job is still listed with status ${typeof last.lastStatus === "number" ? describeStatus(last.lastStatus) : last.lastStatus}`
+                : "The delete request was accepted but the job's removal was not confirmed";
+          throw new DeleteTimeoutError(
+            `${error.message}. ${seen}; it stays in the stack. ` +
+              `Raise timeouts.delete (now ${formatDuration(timeoutMs)}) or run \`pulumi destroy\` again later.`,
+          );
+        }
+        throw error;
+      });
     this.progress(`${what} removed after ${formatDuration(this.clock.now() - started)}`);
   }
 
@@ -407,13 +423,48 @@ export class TrainingJobProviderImpl {
     return checked.jobName === autoname(prefix, this.randomSuffix(`${checked.autonameSeed}\n${prefix}`));
   }
 
-  /** Waits until the version reaches what `waitFor` asks; failure statuses reject. */
+  /**
+   * Waits until the version reaches what `waitFor` asks; failure statuses reject. The list reports
+   * each job's latest version with its status, so the scope's shared scans watch it (one scan for
+   * every job waiting in the workspace); the version's details are read once the list shows it
+   * settled, and that read decides. When the list cannot tell (the job not listed yet, or a newer
+   * version), the version itself is polled.
+   */
   private async waitForVersion(client: ModelArtsApi, outs: Bag, waitFor: WaitFor, deadline: Deadline): Promise<VersionDetails | undefined> {
     const jobId = outs["jobId"] as string;
     const versionId = outs["versionId"] as string;
     const jobName = outs["jobName"] as string;
     const started = this.clock.now();
     const what = `training job ${jobId} ("${jobName}") version ${versionId} to be ${waitFor}`;
+    const reached = (status: number) => {
+      const cls = statusClass(status);
+      return (
+        cls === "failed" ||
+        (cls === "stopped" && waitFor !== "submitted") ||
+        waitFor === "submitted" ||
+        (waitFor === "running" && (status === 8 || cls === "succeeded")) ||
+        (waitFor === "completed" && cls === "succeeded")
+      );
+    };
+    if (waitFor !== "submitted") {
+      await this.pollers.watch<JobSummary, void>(
+        this.scopeOf(client, outs["workspaceId"] as string | undefined),
+        pendingOf(jobId, jobName),
+        {
+          decide: (job) => {
+            // Not listed yet (read-after-create lag), or listed with another latest version: ask the version.
+            if (!job) return this.clock.now() - started < NOT_FOUND_GRACE_MS ? { done: false } : { done: true, value: undefined };
+            if (job.versionId !== versionId || reached(job.status)) return { done: true, value: undefined };
+            return { done: false, status: describeStatus(job.status) };
+          },
+          deadline,
+          what,
+          progress: this.progress,
+          tolerate: isTransient,
+          pace: waitFor === "completed" ? "long" : "near",
+        },
+      );
+    }
     return pollUntil<VersionDetails | undefined>(
       async () => {
         let details: VersionDetails;
@@ -429,11 +480,7 @@ export class TrainingJobProviderImpl {
             `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`,
           );
         }
-        const done =
-          waitFor === "submitted" ||
-          (waitFor === "running" && (details.status === 8 || cls === "succeeded")) ||
-          (waitFor === "completed" && cls === "succeeded");
-        return { done, value: details, status: details.status };
+        return { done: reached(details.status), value: details, status: details.status };
       },
       {
         schedule: this.poll,
@@ -448,8 +495,18 @@ export class TrainingJobProviderImpl {
     );
   }
 
-  /** Stops a version and waits until it no longer runs. "Not found" counts as stopped. */
-  private async stopAndWait(client: ModelArtsApi, jobId: string, versionId: string, deadline: Deadline): Promise<void> {
+  /**
+   * Stops a version and waits until it no longer runs. "Not found" counts as stopped. The wait
+   * shares the scope's list scans (the list shows the latest version's status); for an older
+   * version, the version itself is polled.
+   */
+  private async stopAndWait(
+    client: ModelArtsApi,
+    jobId: string,
+    versionId: string,
+    deadline: Deadline,
+    where: { jobName?: string; workspaceId?: string },
+  ): Promise<void> {
     try {
       await persistently(
         () => client.stopVersion(jobId, versionId, { deadline }),
@@ -462,6 +519,25 @@ export class TrainingJobProviderImpl {
       // 409: the version already left a stoppable state (ModelArts.2796, docs/api-v1.md §5.3); the wait below settles it.
       if (!(ModelArtsApiError.isInstance(error) && error.httpStatus === 409)) throw error;
     }
+    const what = `training job ${jobId} version ${versionId} to stop`;
+    const listed = await this.pollers.watch<JobSummary, "stopped" | "ask">(
+      this.scopeOf(client, where.workspaceId),
+      pendingOf(jobId, where.jobName),
+      {
+        decide: (job) => {
+          // A job no complete scan lists is gone, so its version does not run.
+          if (!job) return { done: true, value: "stopped" };
+          if (job.versionId !== versionId) return { done: true, value: "ask" };
+          return isTerminal(job.status) ? { done: true, value: "stopped" } : { done: false, status: describeStatus(job.status) };
+        },
+        deadline,
+        what,
+        progress: this.progress,
+        tolerate: isTransient,
+        pace: "near",
+      },
+    );
+    if (listed === "stopped") return;
     await pollUntil(
       async () => {
         try {
@@ -476,12 +552,54 @@ export class TrainingJobProviderImpl {
         schedule: this.poll,
         timeoutMs: Math.max(deadline.remainingMs(), 1),
         clock: this.clock,
-        what: `training job ${jobId} version ${versionId} to stop`,
+        what,
         progress: this.progress,
         describe: describeStatus,
         tolerate: isTransient,
       },
     );
+  }
+
+  /**
+   * Looks a job up through the scope's shared scans (a complete look-up, as `findJob`): the look-ups
+   * of a destroy's deletes, made together, share one scan.
+   */
+  private lookUp(client: ModelArtsApi, id: string, jobName: string | undefined, workspaceId: string | undefined, deadline: Deadline) {
+    return this.pollers.watch<JobSummary, JobSummary | undefined>(this.scopeOf(client, workspaceId), pendingOf(id, jobName), {
+      decide: (job) => ({ done: true, value: job }),
+      deadline,
+      what: `training job ${id} to be looked up`,
+      // Failures go to the caller, which persists through transient ones as it does for every call.
+      tolerate: () => false,
+      firstMs: LOOKUP_GATHER_MS,
+    });
+  }
+
+  /** The scope of a workspace as seen by `client`: waits on it share their scans. */
+  private scopeOf(client: ModelArtsApi, workspaceId: string | undefined): Scope<JobSummary> {
+    const workspace = workspaceId || "0";
+    const key = JSON.stringify(["v1", clientIdentity(client), client.projectId, workspace]);
+    return {
+      key,
+      scan: async (pending, { deadline }) => {
+        const ids = new Set(pending.map((p) => p.id));
+        const names = [...new Set(pending.map((p) => p.name))];
+        const scope: Omit<ListJobsQuery, "page"> = { perPage: 1000, workspaceId: workspace };
+        // The cheapest complete look: for one job name, the list narrowed by search_content (one call
+        // for up to 1000 matches); for several, one scan of the whole workspace (one call per 1000
+        // jobs), unless the workspace is known to need more pages than there are names to search.
+        const searchable = names.every((n): n is string => n !== undefined && JOB_NAME_PATTERN.test(n));
+        const pages = Math.max(1, Math.ceil((workspaceSizes.get(key) ?? 0) / 1000));
+        const queries = searchable && names.length < pages + 1 ? names.map((name) => ({ ...scope, searchContent: name })) : [scope];
+        const found = new Map<string, JobSummary>();
+        for (const query of queries) {
+          const jobs = await client.listAllJobs(query, { deadline });
+          if (query.searchContent === undefined) workspaceSizes.set(key, jobs.length);
+          for (const job of jobs) if (ids.has(job.jobId)) found.set(job.jobId, job);
+        }
+        return found;
+      },
+    };
   }
 
   /** The end of a step that may take `timeoutMs`, on the provider's clock. */
@@ -518,6 +636,27 @@ export class AdoptError extends ModelArtsError {
 /** `TrainingJob.get` names a job that the service does not list. */
 export class GetError extends ModelArtsError {
   override readonly name = "GetError";
+}
+
+/** How long a look-up waits for others to share its scan: the deletes of a destroy arrive together. */
+const LOOKUP_GATHER_MS = 50;
+
+/** Jobs in each scope's workspace at its last full scan (a scan picks its queries by it). */
+const workspaceSizes = new Map<string, number>();
+
+function pendingOf(id: string, jobName: string | undefined): Pending {
+  return jobName ? { id, name: jobName } : { id };
+}
+
+const clientIds = new WeakMap<object, number>();
+let clientCount = 0;
+
+/** Names what a client sees (endpoint, project, credentials: no secret); an object without a name, by its identity. */
+function clientIdentity(client: ModelArtsApi): string {
+  const named = String(client);
+  if (named !== "[object Object]") return named;
+  if (!clientIds.has(client)) clientIds.set(client, ++clientCount);
+  return `client #${clientIds.get(client)!}`;
 }
 
 export function describeStatus(status: number): string {

@@ -8,8 +8,13 @@
  */
 import type { Deadline } from "../../shared/api/retry";
 
-/** Options every call accepts: the step's deadline (no attempt or retry starts after it). */
+/** Options every call accepts (the same as v1's). */
 export interface CallOptions {
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal;
+  /** Overrides the client's per-attempt timeout, in milliseconds. */
+  timeoutMs?: number;
+  /** The end of the step this call belongs to: no attempt or retry starts after it (see `Deadline`). */
   deadline?: Deadline;
 }
 

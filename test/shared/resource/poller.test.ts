@@ -1,14 +1,22 @@
 import { strict as assert } from "node:assert";
 import { AsyncLocalStorage } from "node:async_hooks";
-import { DeadlineReachedError, IncompleteListError, isTransient, ModelArtsTimeoutError } from "../../../provider/shared/api/errors";
+import {
+  DeadlineReachedError,
+  IncompleteListError,
+  isDeadlineRefusal,
+  isTransient,
+  ModelArtsTimeoutError,
+} from "../../../provider/shared/api/errors";
 import { deadlineIn, type Deadline } from "../../../provider/shared/api/retry";
-import { DEFAULT_PACES, Pollers, type Pending, type PollerClock, type Scope } from "../../../provider/shared/resource/poller";
+import { DEFAULT_PACES, Pollers, scansWithin, type Pending, type PollerClock, type Scope } from "../../../provider/shared/resource/poller";
+import { FakeClock } from "../../helpers/fake-clock";
 
 /**
  * Emulated time for many concurrent waits: sleeps are timers that fire in order, and time jumps to
  * the next timer only once nothing else can run (all promise callbacks and immediates are done).
  */
 class VirtualClock implements PollerClock {
+  readonly concurrent = true;
   private time = 0;
   private seq = 0;
   private readonly timers: { at: number; seq: number; resolve: () => void }[] = [];
@@ -136,6 +144,41 @@ describe("Pollers (shared per scope)", () => {
     }
   });
 
+  it("makes exactly the scans its schedule says (scansWithin) for a lone waiter", async () => {
+    for (const removedAt of [1, 400, 10_000, 90_000]) {
+      const { clock, world, pollers, hours } = setup();
+      world.scanMs = 0;
+      await clock.run(pollers.watch(world.scope(), world.job("1", "KILLING", removedAt), removal(hours())));
+      assert.equal(world.scans.length, scansWithin(removedAt, DEFAULT_PACES.near) + 1, `removed at ${removedAt}`);
+    }
+  });
+
+  it("works on a clock whose sleeps advance time at once (the test clocks of the provider suites)", async () => {
+    const clock = new FakeClock(0);
+    const pollers = new Pollers(clock);
+    let scans = 0;
+    const scope: Scope<{ status: string }> = {
+      key: "k",
+      scan: async () => (++scans < 5 ? new Map([["1", { status: "KILLING" }]]) : new Map()),
+    };
+    const waits = [
+      pollers.watch(scope, { id: "1" }, removal(deadlineIn(60_000, clock.now.bind(clock)))),
+      pollers.watch(scope, { id: "1" }, removal(deadlineIn(60_000, clock.now.bind(clock)))),
+    ];
+    assert.deepEqual(await Promise.all(waits), ["gone", "gone"]);
+    assert.equal(scans, 5);
+    assert.equal(clock.now(), 250 + 375 + 563 + 600 + 600);
+    const timeout = await pollers
+      .watch(
+        scope,
+        { id: "1" },
+        { ...removal(deadlineIn(1_000, clock.now.bind(clock))), decide: () => ({ done: false as const, status: "KILLING" }) },
+      )
+      .catch((e: unknown) => e);
+    assert.ok(timeout instanceof ModelArtsTimeoutError);
+    assert.equal(clock.now(), 2_388 + 1_000);
+  });
+
   it("answers 100 waiters of one scope with the scans of one waiter", async () => {
     const one = setup();
     const alone = one.world.job("solo", "KILLING", 45_000);
@@ -239,6 +282,7 @@ describe("Pollers (shared per scope)", () => {
     const wait = pollers.watch(scope, world.job("1", "KILLING"), removal(deadlineIn(9_000, clock.now)));
     const error = await clock.run(wait.catch((e: unknown) => e));
     assert.ok(error instanceof ModelArtsTimeoutError);
+    assert.equal(isDeadlineRefusal(error), false, "scans did answer it");
     assert.equal(clock.now(), 9_000);
     assert.ok(world.scans.length >= 2);
     for (const scan of world.scans) {
@@ -260,6 +304,8 @@ describe("Pollers (shared per scope)", () => {
     assert.ok((nearOutcome as PromiseRejectedResult).reason instanceof ModelArtsTimeoutError);
     assert.deepEqual(farOutcome, { status: "fulfilled", value: "gone" });
     assert.deepEqual(world.scans[1]!.ids, ["far"]);
+    // One scan answered the near waiter before it was left out: its timeout says what that scan saw.
+    assert.match(String((nearOutcome as PromiseRejectedResult).reason), /; last status KILLING$/);
     assert.equal(world.scans[1]!.start, 1_025);
   });
 
@@ -287,6 +333,24 @@ describe("Pollers (shared per scope)", () => {
         [1_000, 1_050, true],
       ],
     );
+  });
+
+  it("times out a waiter that no scan answered as a deadline refusal: it learnt nothing about the service", async () => {
+    const { clock, world, pollers } = setup();
+    world.scanMs = 5_000;
+    const scope = world.scope();
+    const slow = pollers.watch(scope, world.job("far", "KILLING", 60_000), removal(deadlineIn(120_000, clock.now)));
+    // Joins during the first scan (250 ms to 5250 ms), with less time left after it than a scan takes.
+    const late = (async () => {
+      await clock.sleep(1_000);
+      return pollers.watch(scope, world.job("late", "KILLING"), removal(deadlineIn(6_000, clock.now)));
+    })();
+    const error = await clock.run(late.catch((e: unknown) => e));
+    assert.ok(error instanceof ModelArtsTimeoutError);
+    assert.equal(isDeadlineRefusal(error), true);
+    assert.equal(clock.now(), 7_000);
+    assert.match(String(error), /no look-up finished before the deadline/);
+    assert.equal(await clock.run(slow), "gone");
   });
 
   it("fails only the waiter whose decide throws", async () => {
