@@ -4,7 +4,7 @@ import type { RunningEmulator } from "../../../emulator/index";
 import { ModelArtsApiError, isNotFound } from "../../../provider/shared/api/errors";
 import { createV2Client } from "../../../provider/shared/api/config";
 import { ModelArtsV2Client } from "../../../provider/v2/api/client";
-import { PROJECT, startTestEmulator, v2AkskClient, v2Request } from "./helpers";
+import { AK, PROJECT, SK, startTestEmulator, v2AkskClient, v2Request } from "./helpers";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -53,6 +53,13 @@ describe("v2 client against the emulator: the job round trip", () => {
     assert.equal(stored.algorithm["boot_file"], "/bucket/code/train.py");
     assert.deepEqual((stored.spec["resource"] as Record<string, unknown>)["node_count"], 1);
     assert.deepEqual(stored.spec["log_export_path"], { obs_url: "/bucket/log/" });
+  });
+
+  it("sends no field the reference does not document, and always a kind: accepted by a strict service", async () => {
+    emu.control.setBehaviour({ v2UnknownFields: "reject", v2KindRequired: true });
+    const { kind: _kind, ...withoutKind } = v2Request("rt-strict");
+    const job = await v2AkskClient(emu).createJob(withoutKind);
+    assert.equal(job.kind, "job");
   });
 
   it("changes the description (200 without a body) and reads it back, also to empty", async () => {
@@ -138,6 +145,15 @@ describe("v2 client against the emulator: the job round trip", () => {
     assert.ok(gpu.length > 0 && gpu.every((f) => f.flavorType === "GPU"));
     const engines = await client.listEngines();
     assert.ok(engines.some((e) => e.engineId === "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64" && e.engineName === "PyTorch"));
+  });
+
+  it("takes the same environment variables as v1: HW_* credentials and MODELARTS_ENDPOINT", async () => {
+    const client = createV2Client({}, { MODELARTS_ENDPOINT: emu.url, HW_PROJECT_ID: PROJECT, HW_ACCESS_KEY: AK, HW_SECRET_KEY: SK });
+    await client.listEngines();
+    assert.deepEqual(
+      emu.control.requests({ pathRegex: "^/v2/" }).map((r) => [r.auth, r.status]),
+      [["aksk", 200]],
+    );
   });
 
   it("is built by createV2Client from the same settings as v1, and prints no secret", () => {
