@@ -157,19 +157,25 @@ export function toWireAlgorithm(a: Algorithm): WireAlgorithm {
             install_sys_packages: e.installSysPackages,
           }),
     parameters: a.parameters?.map((p) => compact({ name: p.name, value: p.value, description: p.description })),
+    // A channel without its remote (which check refuses) is sent without one for the service to refuse, never a TypeError here.
     inputs: a.inputs?.map((i) =>
       compact({
         name: i.name,
         description: i.description,
         local_dir: i.localDir,
         remote: compact({
-          obs: i.remote.obs === undefined ? undefined : { obs_url: i.remote.obs.obsUrl },
-          dataset: i.remote.dataset === undefined ? undefined : { id: i.remote.dataset.id, version_id: i.remote.dataset.versionId },
+          obs: i.remote?.obs === undefined ? undefined : { obs_url: i.remote.obs.obsUrl },
+          dataset: i.remote?.dataset === undefined ? undefined : { id: i.remote.dataset.id, version_id: i.remote.dataset.versionId },
         }),
       }),
     ),
     outputs: a.outputs?.map((o) =>
-      compact({ name: o.name, description: o.description, local_dir: o.localDir, remote: { obs: { obs_url: o.remote.obs.obsUrl } } }),
+      compact({
+        name: o.name,
+        description: o.description,
+        local_dir: o.localDir,
+        remote: { obs: { obs_url: o.remote?.obs?.obsUrl as string } },
+      }),
     ),
     environments: a.environments === undefined ? undefined : { ...a.environments },
     local_code_dir: a.localCodeDir,

@@ -54,6 +54,18 @@ describe("v2 mapping: requests", () => {
     });
   });
 
+  it("sends a channel without its remote as it is (for the service to refuse), never throwing", () => {
+    const request = v2Request("no-remote");
+    const algorithm = {
+      ...request.algorithm,
+      inputs: [{ name: "data" }],
+      outputs: [{ name: "out" }],
+    } as unknown as typeof request.algorithm;
+    const body = JSON.parse(JSON.stringify(toWireCreateJob({ ...request, algorithm }))) as { algorithm: Record<string, unknown> };
+    assert.deepEqual(body.algorithm["inputs"], [{ name: "data", remote: {} }]);
+    assert.deepEqual(body.algorithm["outputs"], [{ name: "out", remote: { obs: {} } }]);
+  });
+
   it("leaves spec out when it is not given, and keeps the caller's kind", () => {
     const { spec: _spec, ...request } = v2Request("no-spec");
     const body = toWireCreateJob({ ...request, kind: "visualization_job" });

@@ -111,6 +111,14 @@ describe("v2 provider lifecycle (emulator, emulated time)", () => {
       assert.equal(diff.changes, false);
     });
 
+    it("annotations the service adds are never drift", async () => {
+      const { id, outs } = await checkAndCreate(h, jobInputs({ jobName: "annotated-1", annotations: { team: "vision" } }));
+      const read = await h.provider.read(id, outs);
+      assert.deepEqual(read.props!["annotations"], { team: "vision" });
+      const diff = await h.provider.diff(id, read.props!, jobInputs({ jobName: "annotated-1", annotations: { team: "vision" } }));
+      assert.equal(diff.changes, false);
+    });
+
     it("refresh after an out-of-band delete returns no id once the job is provably gone", async () => {
       const { id, outs } = await checkAndCreate(h, jobInputs({ jobName: "gone-1" }));
       await h.emu.control.deleteV2Job(id);
@@ -196,6 +204,24 @@ describe("v2 provider lifecycle (emulator, emulated time)", () => {
       await h.provider.delete(id, outs);
       assert.ok((await h.elapsed()) - before >= 40_000, "returned before the removal");
       await assert.rejects(h.client.getJob(id), (e: unknown) => isNotFound(e));
+    });
+
+    it("does not take a job the search no longer lists for gone while GET still finds it", async () => {
+      await h.emu.control.setBehaviour({ deleteDelayMs: 30_000, v2ListIncludesDeleting: false });
+      const { id, outs } = await checkAndCreate(h, jobInputs({ jobName: "delete-7", waitFor: "completed" }));
+      const before = await h.elapsed();
+      await h.provider.delete(id, outs);
+      assert.ok((await h.elapsed()) - before >= 30_000, "returned while GET still found the job");
+      assert.equal(await h.emu.control.v2Job(id), undefined);
+    });
+
+    it("a not-found answered as HTTP 404 counts as gone too, and a second delete of the removed job is success", async () => {
+      await h.emu.control.setBehaviour({ v2RepeatDelete: "not-found", v2NotFoundStyle: "404-2775", v2DeletingPhase: "Terminating" });
+      const { id, outs } = await checkAndCreate(h, jobInputs({ jobName: "delete-8", waitFor: "completed" }));
+      await h.provider.delete(id, outs);
+      assert.equal(await h.emu.control.v2Job(id), undefined);
+      await h.provider.delete(id, outs);
+      assert.ok(h.progress.some((l) => /is already gone/.test(l)));
     });
 
     it("is idempotent: a job already gone is success", async () => {
