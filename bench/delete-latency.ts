@@ -14,7 +14,7 @@ import type { ModelArtsApi } from "../provider/v1/api/types";
 import { TrainingJobProviderImpl } from "../provider/v1/resource/provider";
 import { DEFAULT_PACES } from "../provider/shared/resource/poller";
 import type { Clock, PollSchedule } from "../provider/shared/resource/waiter";
-import { BENCH_JOB_CONFIG, BENCH_PROJECT, linkedEmulator, type LinkedEmulator } from "./lib/emulated";
+import { BENCH_JOB_CONFIG, BENCH_PROJECT, linkedEmulator, QuiescentClock, type LinkedEmulator } from "./lib/emulated";
 import { printTable, seconds, type Verdict } from "./lib/report";
 import { mean, percentile } from "./lib/stats";
 
@@ -138,18 +138,20 @@ export interface ConcurrentRun {
 /** Deletes `count` completed jobs at once through one provider (one process, as under the engine) and counts the calls. */
 async function concurrent(env: LinkedEmulator, count: number, delayMs: number): Promise<ConcurrentRun> {
   const poller: Poller = "provider";
-  const { emu, clock } = env;
+  const { emu } = env;
   emu.control.setBehaviour({ deleteDelayMs: delayMs });
   const jobs = await completedJobs(env, count);
   const goneAt = new Map<string, number>();
-  const observed = observing(env, goneAt);
-  const provider = providerOn(env, observed, undefined);
+  // Time moves only when every delete is waiting: a burst of 100 DELETEs takes no emulated time.
+  const quiet = new QuiescentClock(emu);
+  const observed = quiet.track(observing(env, goneAt));
+  const provider = new TrainingJobProviderImpl({ clientFor: () => observed, clock: quiet });
   emu.control.clearRequests();
   const returnedAt = new Map<string, number>();
   await Promise.all(
     jobs.map(async ({ jobId, jobName }) => {
       await provider.delete(jobId, { jobId, jobName, config: BENCH_JOB_CONFIG, stopBeforeDelete: true });
-      returnedAt.set(jobId, clock.now());
+      returnedAt.set(jobId, quiet.now());
     }),
   );
   const requests = emu.control.requests();

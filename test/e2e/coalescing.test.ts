@@ -73,12 +73,13 @@ describe("e2e: concurrent deletes share their list scans", function () {
       }
 
       // The bound, from the poller's schedule: one delete alone makes the scans of the near pace over
-      // the removal delay, plus the one that sees the job gone. While the other deletes arrive (from
-      // the first DELETE to the last), a look-up or a new waiter can ask for a scan at most every
-      // LOOKUP_GATHER_MS; after the last arrival, the youngest waiter's schedule sets the pace.
+      // the removal delay, plus the one that sees the job gone. Twenty share the scope's schedule,
+      // which runs from the first DELETE to the last removal (longer by the spread of the DELETEs);
+      // a delete arriving takes the scan already planned, and only a look-up arriving while no wait
+      // is pending asks for a scan of its own, at most one per LOOKUP_GATHER_MS of the spread.
       const oneDelete = scansWithin(REMOVAL_DELAY_MS, DEFAULT_PACES.near) + 1;
       const spread = lastDelete - firstDelete;
-      const bound = oneDelete + Math.ceil(spread / LOOKUP_GATHER_MS) + 1;
+      const bound = scansWithin(REMOVAL_DELAY_MS + spread, DEFAULT_PACES.near) + 1 + Math.ceil(spread / LOOKUP_GATHER_MS);
       process.stderr.write(
         `      figures: ${during.length} list calls during the removal of ${JOBS} jobs (DELETEs spread over ${spread} ms); ` +
           `one delete alone: ${oneDelete}; bound ${bound}; ${JOBS} deletes polling each on its own: ${JOBS * oneDelete}\n`,
