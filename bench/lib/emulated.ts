@@ -62,3 +62,82 @@ export async function linkedEmulator(options: EmulatorOptions = {}): Promise<Lin
   };
   return { emu, client, clock };
 }
+
+/**
+ * Emulated time for many concurrent operations against a frozen-clock emulator: a sleep is a timer,
+ * and the emulator's clock jumps to the next timer only once no API call is in flight and nothing
+ * else is ready to run, as a discrete-event simulation does. (The linked clock above lets one
+ * sleeper advance time while others wait for HTTP answers, which would make time fly during a burst
+ * of calls.) Calls are counted through `track`.
+ */
+export class QuiescentClock {
+  /** Sleeps run side by side, as real timers do (the shared poller then times each waiter out on its own). */
+  readonly concurrent = true;
+  private readonly timers: Array<{ at: number; seq: number; resolve: () => void }> = [];
+  private seq = 0;
+  private inflight = 0;
+  private idle: (() => void) | undefined;
+  private driving = false;
+
+  constructor(private readonly emu: RunningEmulator) {}
+
+  now = (): number => this.emu.control.clock().now;
+
+  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const timer = { at: this.now() + Math.max(0, Math.round(ms)), seq: this.seq++, resolve };
+      this.timers.push(timer);
+      signal?.addEventListener(
+        "abort",
+        () => {
+          const i = this.timers.indexOf(timer);
+          if (i >= 0) this.timers.splice(i, 1);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+      this.drive();
+    });
+
+  /** The client with every call counted as in flight until it settles. */
+  track(client: ModelArtsApi): ModelArtsApi {
+    return new Proxy(client, {
+      get: (target, prop, receiver) => {
+        const value = Reflect.get(target, prop, receiver) as unknown;
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          this.inflight++;
+          const settle = () => {
+            if (--this.inflight === 0) this.idle?.();
+          };
+          return Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)).finally(settle);
+        };
+      },
+    });
+  }
+
+  private drive(): void {
+    if (this.driving) return;
+    this.driving = true;
+    void (async () => {
+      try {
+        while (this.timers.length > 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (this.inflight > 0) {
+            await new Promise<void>((resolve) => (this.idle = resolve));
+            this.idle = undefined;
+            continue;
+          }
+          this.timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+          const next = this.timers.shift();
+          if (!next) break;
+          const ahead = next.at - this.now();
+          if (ahead > 0) this.emu.control.advance(ahead);
+          next.resolve();
+        }
+      } finally {
+        this.driving = false;
+      }
+    })();
+  }
+}

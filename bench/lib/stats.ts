@@ -29,3 +29,10 @@ export function linearFit(xs: readonly number[], ys: readonly number[]): { slope
   const slope = sxx === 0 ? 0 : sxy / sxx;
   return { slope, intercept: my - slope * mx, r2: syy === 0 ? 1 : (sxy * sxy) / (sxx * syy) };
 }
+
+/** The nearest-rank percentile `p` (0–100) of the values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] as number;
+}

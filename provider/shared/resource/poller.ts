@@ -118,6 +118,8 @@ interface Waiter {
   answered: number;
   /** Clears its deadline timer (concurrent clocks only). */
   cancelTimer?: () => void;
+  /** Joined during a scan: takes the scope's next scan once that scan has planned it. */
+  align?: boolean;
 }
 
 /** The poller of one scope: one loop, alive while waiters are pending. */
@@ -125,6 +127,7 @@ class ScopePoller {
   readonly waiters = new Set<Waiter>();
   scans = 0;
   private running = false;
+  private scanning = false;
   /** How long the last complete scan took: a scan is not started for a waiter with less time left. */
   private lastScanMs = 0;
   private wake: (() => void) | undefined;
@@ -137,11 +140,13 @@ class ScopePoller {
   ) {}
 
   add(waiter: Waiter): void {
+    if (!this.waiters.has(waiter)) this.join(waiter);
     this.waiters.add(waiter);
     if (this.clock.concurrent && !waiter.cancelTimer) this.timeAt(waiter);
     if (!this.running) {
       this.running = true;
-      // The loop runs outside any one waiter's async context (progress goes through each waiter's own).
+      // The loop runs in the context the Pollers were made in, not in the first waiter's (each
+      // waiter's progress runs in its own, which routes it to that job's row).
       this.root.runInAsyncScope(() => void this.loop());
     } else {
       this.wake?.();
@@ -170,6 +175,25 @@ class ScopePoller {
       if (this.waiters.size > 0) this.add([...this.waiters][0]!);
       else this.onIdle();
     }
+  }
+
+  /**
+   * Fits a new waiter into the scope's schedule, so that arrivals do not add scans: it takes the
+   * scan already planned when that comes within its pace's longest interval (it would wait that long
+   * anyway), and the pace of the waiters of its pace already there. A waiter joining during a scan
+   * is fitted once that scan has planned the next.
+   */
+  private join(waiter: Waiter): void {
+    const peers = [...this.waiters].filter((w) => w.schedule === waiter.schedule);
+    if (peers.length > 0) waiter.intervalMs = Math.min(...peers.map((w) => w.intervalMs));
+    if (this.scanning) waiter.align = true;
+    else this.fit(waiter);
+  }
+
+  private fit(waiter: Waiter): void {
+    waiter.align = false;
+    const planned = Math.min(...[...this.waiters].filter((w) => w !== waiter && !w.align).map((w) => w.dueAt));
+    if (Number.isFinite(planned) && planned - waiter.started <= waiter.schedule.maxMs) waiter.dueAt = planned;
   }
 
   /** Rejects a waiter at its deadline, whatever the loop is doing then. */
@@ -212,6 +236,7 @@ class ScopePoller {
     this.scans++;
     let found: ReadonlyMap<string, unknown> | undefined;
     let failure: unknown;
+    this.scanning = true;
     try {
       found = await this.scope.scan(
         batch.map((w) => w.job),
@@ -219,6 +244,8 @@ class ScopePoller {
       );
     } catch (error) {
       failure = error;
+    } finally {
+      this.scanning = false;
     }
     const ended = this.clock.now();
     // Only a complete look says how long the next one takes (a failed one may have spent its retries).
@@ -228,6 +255,7 @@ class ScopePoller {
       if (found === undefined) this.failed(w, failure, ended);
       else this.answer(w, found.get(w.job.id), ended);
     }
+    for (const w of this.waiters) if (w.align) this.fit(w);
   }
 
   private answer(w: Waiter, job: unknown, now: number): void {
@@ -378,9 +406,10 @@ export function scansWithin(ms: number, schedule: PollSchedule, firstMs = schedu
   return scans;
 }
 
-let shared: Pollers | undefined;
+/** Made when the module loads, so that its loops belong to no engine call's context. */
+const shared = new Pollers({ now: () => Date.now(), sleep: realSleep, concurrent: true });
 
 /** The process-wide instance on the real clock. */
 export function processPollers(): Pollers {
-  return (shared ??= new Pollers({ now: () => Date.now(), sleep: realSleep, concurrent: true }));
+  return shared;
 }

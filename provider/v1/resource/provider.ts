@@ -639,7 +639,7 @@ export class GetError extends ModelArtsError {
 }
 
 /** How long a look-up waits for others to share its scan: the deletes of a destroy arrive together. */
-const LOOKUP_GATHER_MS = 50;
+export const LOOKUP_GATHER_MS = 50;
 
 /** Jobs in each scope's workspace at its last full scan (a scan picks its queries by it). */
 const workspaceSizes = new Map<string, number>();

@@ -209,10 +209,11 @@ describe("Pollers (shared per scope)", () => {
       return Promise.all(waits);
     })();
     await clock.run(joined);
-    // Joining over 2.7 s costs at most one extra scan per join; afterwards one scan a tick answers all.
+    // Each arrival takes the scan already planned and the pace of those already waiting: joining over
+    // 2.7 s costs no scan beyond the first waiter's schedule, and one scan a tick answers all.
     const alone = setup();
     await alone.clock.run(alone.pollers.watch(alone.world.scope(), alone.world.job("x", "KILLING", 60_000), removal(alone.hours())));
-    assert.ok(world.scans.length <= alone.world.scans.length + 20, `${world.scans.length} scans vs ${alone.world.scans.length}`);
+    assert.ok(world.scans.length <= alone.world.scans.length + 1, `${world.scans.length} scans vs ${alone.world.scans.length}`);
     const late = world.scans.filter((s) => s.start > 3_000);
     assert.ok(late.every((s) => s.ids.length === 20));
   });
@@ -460,6 +461,20 @@ describe("Pollers (shared per scope)", () => {
     );
     await clock.run(Promise.all(waits));
     assert.deepEqual(lines.sort(), ["a: a: KILLING after 300ms", "b: b: KILLING after 300ms"]);
+  });
+
+  it("takes its own fast start when the scope's next planned scan is further away than its pace allows", async () => {
+    const { clock, world, pollers, hours } = setup();
+    const scope = world.scope();
+    const training = pollers.watch(scope, world.job("train", "RUNNING", 50_000), { ...removal(hours()), pace: "long" });
+    const join = (async () => {
+      await clock.sleep(31_000 + 100); // just after a long-pace scan: the next is 15 s away
+      const joined = clock.now();
+      await pollers.watch(scope, world.job("del", "KILLING", 0), removal(hours()));
+      return clock.now() - joined;
+    })();
+    assert.equal(await clock.run(join), DEFAULT_PACES.near.firstMs + world.scanMs);
+    assert.equal(await clock.run(training), "gone");
   });
 
   it("lets a look-up ask for its first scan sooner, and waiters that join together share it", async () => {
