@@ -4,6 +4,7 @@
  * small checker of types and keys that reports with property paths.
  */
 import { PROFILE_NAME_PATTERN } from "../api/config";
+import { parseDuration } from "./duration";
 import { unknownKeyReason, type KeyElsewhere } from "./unknown-keys";
 
 /** The engine's marker for a value not known until apply (the SDK's `rpc.unknownValue`). */
@@ -83,6 +84,46 @@ export class Checker {
       if (known.includes(key) || bag[key] === undefined || bag[key] === null) continue;
       this.fail(`${path}${key}`, unknownKeyReason(key, known, path, elsewhere));
     }
+  }
+}
+
+/** The keys of `timeouts`, the same for every version. */
+export const TIMEOUT_KEYS: readonly string[] = Object.freeze(["create", "update", "delete"]);
+
+/**
+ * The rules of the inputs every version's resource has besides the job itself: what to wait for
+ * (`waitFor` must be one of `waitForValues`), `stopBeforeDelete`, `timeouts`, and where the job
+ * lives (`region`, `projectId`, `endpoint`).
+ */
+export function checkProviderInputs(c: Checker, inputs: Bag, waitForValues: readonly string[]): void {
+  if (c.has(inputs, "waitFor", "waitFor", "string") && !waitForValues.includes(inputs["waitFor"] as string)) {
+    c.fail("waitFor", `must be one of ${waitForValues.map((w) => `"${w}"`).join(", ")}, got "${String(inputs["waitFor"])}"`);
+  }
+  c.has(inputs, "stopBeforeDelete", "stopBeforeDelete", "boolean");
+  if (c.has(inputs, "timeouts", "timeouts", "object")) {
+    const timeouts = inputs["timeouts"] as Bag;
+    c.knownKeys(timeouts, TIMEOUT_KEYS, "timeouts.");
+    for (const key of TIMEOUT_KEYS) {
+      const path = `timeouts.${key}`;
+      if (!c.has(timeouts, key, path, "string")) continue;
+      const ms = parseDuration(timeouts[key] as string);
+      if (ms === undefined || ms <= 0)
+        c.fail(path, `must be a positive duration such as "90s", "20m" or "1h30m", got "${String(timeouts[key])}"`);
+    }
+  }
+  c.nonEmpty(inputs, "region", "region");
+  if (c.has(inputs, "projectId", "projectId", "string") && !/^[A-Za-z0-9_-]{1,64}$/.test(inputs["projectId"] as string)) {
+    c.fail("projectId", `must be a project id such as "0123456789abcdef0123456789abcdef", got "${String(inputs["projectId"])}"`);
+  }
+  if (c.has(inputs, "endpoint", "endpoint", "string")) {
+    const text = inputs["endpoint"] as string;
+    let url: URL | undefined;
+    try {
+      url = new URL(text);
+    } catch {
+      c.fail("endpoint", `must be an absolute URL such as "https://modelarts.eu-de.otc.t-systems.com", got "${text}"`);
+    }
+    if (url && url.protocol !== "https:" && url.protocol !== "http:") c.fail("endpoint", `must use https, got "${url.protocol}"`);
   }
 }
 

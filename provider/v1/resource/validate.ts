@@ -5,11 +5,17 @@
  * count characters (code points), not UTF-16 units.
  */
 import { JOB_CONFIG_KEYS, type DataSourceItem, type HostPathVolume, type NfsVolume, type Parameter, type Volume } from "../api/types";
-import { parseDuration } from "../../shared/resource/duration";
-import { TIMEOUT_KEYS, TRAINING_JOB_INPUT_KEYS } from "./inputs";
-import { unknownKeyReason, type KeyElsewhere } from "../../shared/resource/unknown-keys";
+import { TRAINING_JOB_INPUT_KEYS } from "./inputs";
 
-import { characterCount, containsUnknown, isUnknown, type CheckFailure } from "../../shared/resource/check";
+import {
+  characterCount,
+  checkProviderInputs,
+  Checker as SharedChecker,
+  containsUnknown,
+  isUnknown,
+  keysOf,
+  type CheckFailure,
+} from "../../shared/resource/check";
 
 export { UNKNOWN, characterCount, containsUnknown, isUnknown, validateProfile, type CheckFailure } from "../../shared/resource/check";
 
@@ -25,54 +31,15 @@ const VOLUME_KEYS = keysOf<Volume>({ nfs: true, hostPath: true });
 const NFS_KEYS = keysOf<NfsVolume>({ id: true, srcPath: true, destPath: true, readOnly: true });
 const HOST_PATH_KEYS = keysOf<HostPathVolume>({ srcPath: true, destPath: true, readOnly: true });
 
-function keysOf<T>(record: Readonly<Record<keyof T, true>>): readonly string[] {
-  return Object.freeze(Object.keys(record));
-}
-
 type Bag = Record<string, unknown>;
 
-class Checker {
-  readonly failures: CheckFailure[] = [];
-  fail(property: string, reason: string): void {
-    this.failures.push({ property, reason });
-  }
-  /** A present, known value of the given JS type; reports a wrong type. */
-  has(bag: Bag, key: string, path: string, type: "string" | "number" | "boolean" | "object" | "array"): boolean {
-    const v = bag[key];
-    if (v === undefined || v === null || isUnknown(v)) return false;
-    const actual = Array.isArray(v) ? "array" : typeof v;
-    if (actual !== type) {
-      this.fail(
-        path,
-        `must be ${type === "array" || type === "object" ? "an" : "a"} ${type === "array" ? "list" : type}, got ${actual === "array" ? "a list" : actual}`,
-      );
-      return false;
-    }
-    return true;
-  }
+/** The shared checker, plus v1's OBS path form (always `/bucket/dir/`). */
+class Checker extends SharedChecker {
   obsPath(bag: Bag, key: string, path: string): void {
     if (!this.has(bag, key, path, "string")) return;
     const v = bag[key] as string;
     if (!v.startsWith("/")) this.fail(path, `must be an OBS path starting with "/" (e.g. "/bucket/dir/"), got "${v}"`);
     else if (OBS_FORBIDDEN.test(v)) this.fail(path, `must not contain spaces or any of ' { } [ ], got "${v}"`);
-  }
-  positiveInt(bag: Bag, key: string, path: string): void {
-    if (!this.has(bag, key, path, "number")) return;
-    const v = bag[key] as number;
-    if (!Number.isSafeInteger(v) || v < 1) this.fail(path, `must be a positive integer, got ${v}`);
-  }
-  nonEmpty(bag: Bag, key: string, path: string): void {
-    if (!this.has(bag, key, path, "string")) return;
-    const v = bag[key] as string;
-    if (v.length === 0) this.fail(path, "must not be empty");
-    else if (v.trim() === "") this.fail(path, "must not be only whitespace");
-  }
-  /** Refuses every present key that `known` lacks; `path` is the bag's prefix, e.g. `config.`. */
-  knownKeys(bag: Bag, known: readonly string[], path: string, elsewhere?: KeyElsewhere): void {
-    for (const key of Object.keys(bag)) {
-      if (known.includes(key) || bag[key] === undefined || bag[key] === null) continue;
-      this.fail(`${path}${key}`, unknownKeyReason(key, known, path, elsewhere));
-    }
   }
 }
 
@@ -99,36 +66,7 @@ export function validateInputs(inputs: Bag): CheckFailure[] {
     if (length > MAX_DESCRIPTION) c.fail("description", `must be at most ${MAX_DESCRIPTION} characters, got ${length}`);
   }
   c.nonEmpty(inputs, "workspaceId", "workspaceId");
-  if (c.has(inputs, "waitFor", "waitFor", "string") && !WAIT_FOR.includes(inputs["waitFor"] as string)) {
-    c.fail("waitFor", `must be one of ${WAIT_FOR.map((w) => `"${w}"`).join(", ")}, got "${String(inputs["waitFor"])}"`);
-  }
-  c.has(inputs, "stopBeforeDelete", "stopBeforeDelete", "boolean");
-  if (c.has(inputs, "timeouts", "timeouts", "object")) {
-    const timeouts = inputs["timeouts"] as Bag;
-    c.knownKeys(timeouts, TIMEOUT_KEYS, "timeouts.");
-    for (const key of TIMEOUT_KEYS) {
-      const path = `timeouts.${key}`;
-      if (c.has(timeouts, key, path, "string")) {
-        const ms = parseDuration(timeouts[key] as string);
-        if (ms === undefined || ms <= 0)
-          c.fail(path, `must be a positive duration such as "90s", "20m" or "1h30m", got "${String(timeouts[key])}"`);
-      }
-    }
-  }
-  c.nonEmpty(inputs, "region", "region");
-  if (c.has(inputs, "projectId", "projectId", "string") && !/^[A-Za-z0-9_-]{1,64}$/.test(inputs["projectId"] as string)) {
-    c.fail("projectId", `must be a project id such as "0123456789abcdef0123456789abcdef", got "${String(inputs["projectId"])}"`);
-  }
-  if (c.has(inputs, "endpoint", "endpoint", "string")) {
-    const text = inputs["endpoint"] as string;
-    let url: URL | undefined;
-    try {
-      url = new URL(text);
-    } catch {
-      c.fail("endpoint", `must be an absolute URL such as "https://modelarts.eu-de.otc.t-systems.com", got "${text}"`);
-    }
-    if (url && url.protocol !== "https:" && url.protocol !== "http:") c.fail("endpoint", `must use https, got "${url.protocol}"`);
-  }
+  checkProviderInputs(c, inputs, WAIT_FOR);
   if (c.has(inputs, "adoptJobId", "adoptJobId", "string") && !/^\d{1,20}$/.test(inputs["adoptJobId"] as string)) {
     c.fail("adoptJobId", `must be a job id (digits), got "${String(inputs["adoptJobId"])}"`);
   }

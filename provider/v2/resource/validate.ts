@@ -19,9 +19,17 @@ import type {
   Spec,
   Volume,
 } from "../api/types";
-import { parseDuration } from "../../shared/resource/duration";
-import { characterCount, Checker, containsUnknown, isSet, isUnknown, keysOf, type CheckFailure } from "../../shared/resource/check";
-import { TIMEOUT_KEYS, TRAINING_JOB_INPUT_KEYS, WAIT_FOR_VALUES } from "./inputs";
+import {
+  characterCount,
+  Checker,
+  checkProviderInputs,
+  containsUnknown,
+  isSet,
+  isUnknown,
+  keysOf,
+  type CheckFailure,
+} from "../../shared/resource/check";
+import { TRAINING_JOB_INPUT_KEYS, WAIT_FOR_VALUES } from "./inputs";
 
 export { UNKNOWN, containsUnknown, isUnknown, validateProfile, type CheckFailure } from "../../shared/resource/check";
 
@@ -130,34 +138,7 @@ export function validateInputs(inputs: Bag): CheckFailure[] {
   if (c.has(inputs, "kind", "kind", "string") && !KINDS.includes(inputs["kind"] as string)) {
     c.fail("kind", `must be one of ${KINDS.map((k) => `"${k}"`).join(", ")}, got "${String(inputs["kind"])}"`);
   }
-  if (c.has(inputs, "waitFor", "waitFor", "string") && !WAIT_FOR_VALUES.includes(inputs["waitFor"] as string)) {
-    c.fail("waitFor", `must be one of ${WAIT_FOR_VALUES.map((w) => `"${w}"`).join(", ")}, got "${String(inputs["waitFor"])}"`);
-  }
-  c.has(inputs, "stopBeforeDelete", "stopBeforeDelete", "boolean");
-  const timeouts = c.object(inputs, "timeouts", "timeouts", TIMEOUT_KEYS);
-  if (timeouts) {
-    for (const key of TIMEOUT_KEYS) {
-      const path = `timeouts.${key}`;
-      if (!c.has(timeouts, key, path, "string")) continue;
-      const ms = parseDuration(timeouts[key] as string);
-      if (ms === undefined || ms <= 0)
-        c.fail(path, `must be a positive duration such as "90s", "20m" or "1h30m", got "${String(timeouts[key])}"`);
-    }
-  }
-  c.nonEmpty(inputs, "region", "region");
-  if (c.has(inputs, "projectId", "projectId", "string") && !/^[A-Za-z0-9_-]{1,64}$/.test(inputs["projectId"] as string)) {
-    c.fail("projectId", `must be a project id such as "0123456789abcdef0123456789abcdef", got "${String(inputs["projectId"])}"`);
-  }
-  if (c.has(inputs, "endpoint", "endpoint", "string")) {
-    const text = inputs["endpoint"] as string;
-    let url: URL | undefined;
-    try {
-      url = new URL(text);
-    } catch {
-      c.fail("endpoint", `must be an absolute URL such as "https://modelarts.eu-de.otc.t-systems.com", got "${text}"`);
-    }
-    if (url && url.protocol !== "https:" && url.protocol !== "http:") c.fail("endpoint", `must use https, got "${url.protocol}"`);
-  }
+  checkProviderInputs(c, inputs, WAIT_FOR_VALUES);
   if (c.has(inputs, "adoptJobId", "adoptJobId", "string") && !JOB_ID_PATTERN.test(inputs["adoptJobId"] as string)) {
     c.fail(
       "adoptJobId",
