@@ -1,21 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Algorithm, Spec } from "./api/types";
 import type { TrainingJobComputed, TrainingJobInputs, TrainingJobTimeouts, WaitFor } from "./resource/inputs";
-import { PROGRESS_URN_KEY } from "../shared/resource/progress";
+import { registeredProps, type ArgOf, type ArgsAgree } from "../shared/resource/args";
 import { packageStub } from "../shared/resource/package-stub";
 
-/** `pulumi.Input` all the way down, for plain data shapes. */
-type DeepInput<T> = T extends string | number | boolean
-  ? pulumi.Input<T>
-  : T extends Array<infer U>
-    ? pulumi.Input<Array<DeepInput<U>>>
-    : pulumi.Input<{ [K in keyof T]: DeepInput<T[K]> }>;
-
 /** The argument type of input `K`: its {@link TrainingJobInputs} type, as a `pulumi.Input`. */
-type In<K extends keyof TrainingJobInputs> =
-  NonNullable<TrainingJobInputs[K]> extends string | number | boolean
-    ? pulumi.Input<NonNullable<TrainingJobInputs[K]>>
-    : DeepInput<NonNullable<TrainingJobInputs[K]>>;
+type In<K extends keyof TrainingJobInputs> = ArgOf<TrainingJobInputs, K>;
 
 /**
  * The arguments of a {@link TrainingJob} (v2): the members of {@link TrainingJobInputs}, each a
@@ -80,16 +70,8 @@ export interface TrainingJobArgs {
 /** Where {@link TrainingJob.get} looks for the job: the same overrides a declared job would have. */
 export type TrainingJobState = Pick<TrainingJobArgs, "region" | "projectId" | "endpoint" | "profile" | "workspaceId">;
 
-/** The keys of `T` that may be left out. */
-type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-/** True only while `TrainingJobArgs` and `TrainingJobInputs` agree key for key, optionality included. */
-type ArgsAgreeWithInputs =
-  Same<keyof TrainingJobArgs, keyof TrainingJobInputs> extends true
-    ? Same<OptionalKeys<TrainingJobArgs>, OptionalKeys<TrainingJobInputs>>
-    : false;
 // Fails to compile when a key is added to, removed from or made optional in only one of the two.
-const argsAgreeWithInputs: ArgsAgreeWithInputs = true;
+const argsAgreeWithInputs: ArgsAgree<TrainingJobArgs, TrainingJobInputs> = true;
 void argsAgreeWithInputs;
 
 /** The dynamic resource's module: the engine records the type `pulumi-nodejs:dynamic/modelarts/v2:TrainingJob`. */
@@ -167,18 +149,7 @@ export class TrainingJob extends pulumi.dynamic.Resource {
    */
   constructor(name: string, args: TrainingJobArgs, opts?: pulumi.CustomResourceOptions);
   constructor(name: string, argsOrState: TrainingJobArgs | TrainingJobState | undefined, opts?: pulumi.CustomResourceOptions) {
-    const reading = opts?.id !== undefined;
-    // A read sends only where to look: every output comes from the service, never from the program.
-    const props: Record<string, unknown> = reading
-      ? lookupOf(argsOrState)
-      : {
-          ...argsOrState,
-          autonamePrefix: name,
-          autonameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
-          // The provider is never told which resource a call is for: its own URN lets progress show on its row.
-          [PROGRESS_URN_KEY]: pulumi.createUrn(name, RESOURCE_TYPE, opts?.parent),
-        };
-    for (const key of OUTPUT_KEYS) if (!(key in props)) props[key] = undefined;
+    const props = registeredProps(name, RESOURCE_TYPE, argsOrState, opts, OUTPUT_KEYS);
     super(packageStub("v2") as unknown as pulumi.dynamic.ResourceProvider, name, props, opts, MODULE, "TrainingJob");
   }
 
@@ -215,16 +186,6 @@ export class TrainingJob extends pulumi.dynamic.Resource {
     if (obj === undefined || obj === null || typeof obj !== "object") return false;
     return (obj as { __pulumiType?: unknown }).__pulumiType === TrainingJob.pulumiType;
   }
-}
-
-/** The look-up keys of a read's state, without any other member the caller may have passed. */
-function lookupOf(state: TrainingJobArgs | TrainingJobState | undefined): Record<string, unknown> {
-  const props: Record<string, unknown> = {};
-  for (const key of ["region", "projectId", "endpoint", "profile", "workspaceId"] as const) {
-    const value = state?.[key];
-    if (value !== undefined) props[key] = value;
-  }
-  return props;
 }
 
 /** Computed outputs and echoed inputs, registered as unknown inputs so that they appear on the resource. */
