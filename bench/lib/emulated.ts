@@ -106,11 +106,12 @@ export class QuiescentClock {
         const value = Reflect.get(target, prop, receiver) as unknown;
         if (typeof value !== "function") return value;
         return (...args: unknown[]) => {
+          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          if (!(result instanceof Promise)) return result;
           this.inflight++;
-          const settle = () => {
+          return result.finally(() => {
             if (--this.inflight === 0) this.idle?.();
-          };
-          return Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)).finally(settle);
+          });
         };
       },
     });

@@ -653,8 +653,13 @@ let clientCount = 0;
 
 /** Names what a client sees (endpoint, project, credentials: no secret); an object without a name, by its identity. */
 function clientIdentity(client: ModelArtsApi): string {
-  const named = String(client);
-  if (named !== "[object Object]") return named;
+  let named: string | undefined;
+  try {
+    named = String(client);
+  } catch {
+    named = undefined;
+  }
+  if (named !== undefined && named !== "[object Object]") return named;
   if (!clientIds.has(client)) clientIds.set(client, ++clientCount);
   return `client #${clientIds.get(client)!}`;
 }
