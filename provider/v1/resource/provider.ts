@@ -3,7 +3,6 @@
  * the installed package when the engine calls it, so a fix here reaches stacks created by older
  * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
 import { isTerminal, statusClass, statusName } from "../api/status";
@@ -18,7 +17,7 @@ import {
 } from "../api/types";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
-import { formatDuration, parseDuration } from "../../shared/resource/duration";
+import { formatDuration } from "../../shared/resource/duration";
 import type { CheckedInputs, TrainingJobConfig, TrainingJobOutputs, WaitFor } from "./inputs";
 import { containsUnknown, JOB_NAME_PATTERN, validateInputs, validateProfile, type CheckFailure } from "./validate";
 import { NOT_FOUND_GRACE_MS, submitJob } from "./ownership";
@@ -26,19 +25,23 @@ import { persistently } from "../../shared/resource/persist";
 import { checkSchedule, DEFAULT_POLL, pollUntil, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import { Pollers, processPollers, type Pending, type Scope } from "../../shared/resource/poller";
 
+import {
+  AdoptError,
+  DeleteTimeoutError,
+  GetError,
+  JobFailedError,
+  PROVIDER_KEY,
+  targetOf,
+  timeoutOf,
+  type JobTarget,
+} from "../../shared/resource/lifecycle";
+export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
+import { autoname, suffixFrom } from "../../shared/resource/autoname";
+import { PartialStateError } from "../../shared/resource/partial-state";
+export { autoname } from "../../shared/resource/autoname";
+export { PartialStateError } from "../../shared/resource/partial-state";
+
 type Bag = Record<string, unknown>;
-
-const PROVIDER_KEY = "__provider";
-const DEFAULT_TIMEOUT_MS = 20 * 60_000;
-
-/** Where a job lives: the per-resource overrides of the provider configuration. */
-export interface JobTarget {
-  region?: string;
-  projectId?: string;
-  endpoint?: string;
-  /** A named credentials profile of the provider configuration (`modelarts:profiles.<name>`). */
-  profile?: string;
-}
 
 export interface ProviderDeps {
   /** Returns the API client for a target; throws a `ConfigurationError` naming what is missing. */
@@ -61,23 +64,6 @@ export interface ProviderDeps {
    * without a seed.
    */
   randomSuffix?: (seed: string | undefined) => string;
-}
-
-/**
- * An error that carries the job id and its properties: the dynamic-provider host turns it into a
- * partial-state (initialisation) failure, so a job the service accepted is always in the state.
- */
-export class PartialStateError extends Error {
-  override readonly name = "PartialStateError";
-  readonly id: string;
-  readonly properties: Bag;
-  readonly reasons: string[];
-  constructor(message: string, id: string, properties: Bag) {
-    super(message);
-    this.id = id;
-    this.properties = properties;
-    this.reasons = [message];
-  }
 }
 
 export interface CheckResult {
@@ -621,21 +607,8 @@ export class TrainingJobProviderImpl {
   }
 }
 
-export class JobFailedError extends ModelArtsError {
-  override readonly name = "JobFailedError";
-}
 export class DeleteFailedError extends ModelArtsError {
   override readonly name = "DeleteFailedError";
-}
-export class DeleteTimeoutError extends ModelArtsError {
-  override readonly name = "DeleteTimeoutError";
-}
-export class AdoptError extends ModelArtsError {
-  override readonly name = "AdoptError";
-}
-/** `TrainingJob.get` names a job that the service does not list. */
-export class GetError extends ModelArtsError {
-  override readonly name = "GetError";
 }
 
 /** How long a look-up waits for others to share its scan: the deletes of a destroy arrive together. */
@@ -666,34 +639,6 @@ function clientIdentity(client: ModelArtsApi): string {
 
 export function describeStatus(status: number): string {
   return `${statusName(status)} (${status})`;
-}
-
-function suffixFrom(seed: string | undefined): string {
-  const source = seed === undefined ? randomBytes(8) : createHash("sha256").update(seed).digest();
-  return source.toString("hex").slice(0, 7);
-}
-
-/** `name-abc1234`, with characters outside `[A-Za-z0-9_-]` replaced and the total kept within 64. */
-export function autoname(prefix: string, suffix: string): string {
-  const clean = prefix.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 64 - suffix.length - 1) || "job";
-  return `${clean}-${suffix}`;
-}
-
-function targetOf(bag: Bag): JobTarget {
-  const target: JobTarget = {};
-  for (const key of ["region", "projectId", "endpoint", "profile"] as const) {
-    const v = bag[key];
-    if (typeof v === "string" && v.length > 0) target[key] = v;
-  }
-  return target;
-}
-
-function timeoutOf(
-  inputs: { timeouts?: { create?: string; update?: string; delete?: string } },
-  kind: "create" | "update" | "delete",
-): number {
-  const text = inputs.timeouts?.[kind];
-  return (text && parseDuration(text)) || DEFAULT_TIMEOUT_MS;
 }
 
 /** The resource's config is the API's config (minus `createVersion`); undefined members dropped. */

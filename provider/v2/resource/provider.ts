@@ -8,7 +8,7 @@ import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTi
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
 import { autoname, suffixFrom } from "../../shared/resource/autoname";
 import { containsUnknown, type CheckFailure } from "../../shared/resource/check";
-import { formatDuration, parseDuration } from "../../shared/resource/duration";
+import { formatDuration } from "../../shared/resource/duration";
 import { NOT_FOUND_GRACE_MS, submitJob } from "../../shared/resource/ownership";
 import { PartialStateError } from "../../shared/resource/partial-state";
 import { persistently } from "../../shared/resource/persist";
@@ -23,24 +23,24 @@ import { validateInputs, validateProfile } from "./validate";
 
 export { PartialStateError } from "../../shared/resource/partial-state";
 
-type Bag = Record<string, unknown>;
+import {
+  AdoptError,
+  DeleteTimeoutError,
+  GetError,
+  JobFailedError,
+  PROVIDER_KEY,
+  targetOf,
+  timeoutOf,
+  type JobTarget,
+} from "../../shared/resource/lifecycle";
+export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
 
-const PROVIDER_KEY = "__provider";
-const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+type Bag = Record<string, unknown>;
 
 /** Phases in which the service runs the job, and `terminate` is allowed (docs/api-v2.md §3). */
 const ACTIVE_PHASES = new Set(["Creating", "Pending", "Running"]);
 /** Phases that end a create's wait with a failure. */
 const FAILED_PHASES = new Set(["Failed", "Abnormal", "Terminated"]);
-
-/** Where a job lives: the per-resource overrides of the provider configuration. */
-export interface JobTarget {
-  region?: string;
-  projectId?: string;
-  endpoint?: string;
-  /** A named credentials profile of the provider configuration (`modelarts:profiles.<name>`). */
-  profile?: string;
-}
 
 export interface V2ProviderDeps {
   /** Returns the v2 API client for a target; throws a `ConfigurationError` naming what is missing. */
@@ -491,20 +491,6 @@ export class TrainingJobV2ProviderImpl {
   }
 }
 
-export class JobFailedError extends ModelArtsError {
-  override readonly name = "JobFailedError";
-}
-export class DeleteTimeoutError extends ModelArtsError {
-  override readonly name = "DeleteTimeoutError";
-}
-export class AdoptError extends ModelArtsError {
-  override readonly name = "AdoptError";
-}
-/** `v2.TrainingJob.get` names a job that the service does not know. */
-export class GetError extends ModelArtsError {
-  override readonly name = "GetError";
-}
-
 /** The create body: the job's metadata from the top-level inputs, `algorithm` and `spec` as declared. */
 export function createRequest(checked: CheckedInputs): CreateJobRequest {
   const metadata: CreateJobRequest["metadata"] = { name: checked.jobName };
@@ -555,23 +541,6 @@ function partial(error: unknown, id: string, outs: Bag, provider: unknown): Part
     id,
     properties,
   );
-}
-
-function targetOf(bag: Bag): JobTarget {
-  const target: JobTarget = {};
-  for (const key of ["region", "projectId", "endpoint", "profile"] as const) {
-    const v = bag[key];
-    if (typeof v === "string" && v.length > 0) target[key] = v;
-  }
-  return target;
-}
-
-function timeoutOf(
-  inputs: { timeouts?: { create?: string; update?: string; delete?: string } },
-  kind: "create" | "update" | "delete",
-): number {
-  const text = inputs.timeouts?.[kind];
-  return (text && parseDuration(text)) || DEFAULT_TIMEOUT_MS;
 }
 
 function isoTime(ms: number | undefined): string {
