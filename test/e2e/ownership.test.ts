@@ -7,52 +7,14 @@
  * job of another stack is touched.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import { Stack } from "@pulumi/pulumi/automation";
 import { TrainingJob, type TrainingJobArgs } from "pulumi-modelarts";
 import type { JobView } from "../../emulator";
-import { checkPackageBuilt, eventually, pulumiCli, withScenario, type Scenario } from "./harness";
+import { checkPackageBuilt, eventually, failure, processOf, pulumiCli, untilSuccess, withScenario, type Scenario } from "./harness";
 import { jobConfig, singleJob } from "./programs";
 
 const FAST = { jobDurationMs: 1500, deleteDelayMs: 500 };
 const CREATE_PATH = "/training-jobs$";
-
-/** Processes below this one (children, grandchildren, ...), with their command lines. */
-function descendants(root = process.pid): Array<{ pid: number; cmd: string }> {
-  const parent = new Map<number, number>();
-  const cmd = new Map<number, string>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-      cmd.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" "));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const below = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
-    return false;
-  };
-  return [...parent.keys()].filter(below).map((pid) => ({ pid, cmd: cmd.get(pid) ?? "" }));
-}
-
-/** The one process below this test whose command line matches. */
-async function processOf(what: string, pattern: RegExp): Promise<number> {
-  return eventually(what, () => {
-    const found = descendants().filter((p) => pattern.test(p.cmd));
-    return found.length === 1 ? found[0]!.pid : undefined;
-  });
-}
-
-/** The rejection of an operation that must fail. */
-async function failure(op: Promise<unknown>): Promise<Error> {
-  return op.then(
-    () => assert.fail("expected the operation to fail"),
-    (e: Error) => e,
-  );
-}
 
 /** Another stack of the scenario's project (same backend, program and configuration). */
 async function siblingStack(s: Scenario, name: string): Promise<Stack> {
@@ -302,26 +264,3 @@ describe("e2e: ownership under the Pulumi CLI", function () {
     });
   });
 });
-
-/**
- * Runs an operation again until it succeeds (at most 4 times), as a user would; returns the runs
- * needed and the last lines of each failure, for the figures.
- */
-async function untilSuccess(op: () => Promise<unknown>): Promise<{ runs: number; failures: string[] }> {
-  const failures: string[] = [];
-  for (let run = 1; ; run++) {
-    try {
-      await op();
-      return { runs: run, failures };
-    } catch (error) {
-      failures.push(
-        (error as Error).message
-          .split("\n")
-          .filter((l) => /error/i.test(l))
-          .slice(-3)
-          .join(" | "),
-      );
-      if (run >= 4) throw error;
-    }
-  }
-}

@@ -5,10 +5,10 @@
  * account would); and the v2 TrainingJob resources of a stack's state.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import * as http from "node:http";
 import { signRequest } from "../../provider/shared/api/signer";
-import { PROJECT_ID, eventually, type Scenario } from "./harness";
+import { PROJECT_ID, type Scenario } from "./harness";
+export { descendants, failure, processOf, untilSuccess } from "./harness";
 
 type Obj = Record<string, unknown>;
 
@@ -129,64 +129,4 @@ export async function v2StateJobs(s: Scenario): Promise<StateResource[]> {
   const deployment = await s.stack.exportStack();
   const resources = (deployment.deployment?.resources ?? []) as StateResource[];
   return resources.filter((r) => r.type === V2_TYPE);
-}
-
-/** The rejection of an operation that must fail. */
-export async function failure(op: Promise<unknown>): Promise<Error> {
-  return op.then(
-    () => assert.fail("expected the operation to fail"),
-    (e: Error) => e,
-  );
-}
-
-/**
- * Runs an operation again until it succeeds (at most 4 times), as a user would; returns the runs
- * needed and the error lines of each failure, for the figures.
- */
-export async function untilSuccess(op: () => Promise<unknown>): Promise<{ runs: number; failures: string[] }> {
-  const failures: string[] = [];
-  for (let run = 1; ; run++) {
-    try {
-      await op();
-      return { runs: run, failures };
-    } catch (error) {
-      failures.push(
-        (error as Error).message
-          .split("\n")
-          .filter((l) => /error/i.test(l))
-          .slice(-3)
-          .join(" | "),
-      );
-      if (run >= 4) throw error;
-    }
-  }
-}
-
-/** Processes below this one (children, grandchildren, ...), with their command lines. */
-function descendants(root = process.pid): Array<{ pid: number; cmd: string }> {
-  const parent = new Map<number, number>();
-  const cmd = new Map<number, string>();
-  for (const entry of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
-      cmd.set(Number(entry), fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").join(" "));
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  const below = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p)) if (p === root) return true;
-    return false;
-  };
-  return [...parent.keys()].filter(below).map((pid) => ({ pid, cmd: cmd.get(pid) ?? "" }));
-}
-
-/** The one process below this test whose command line matches (e.g. the dynamic provider the engine started). */
-export async function processOf(what: string, pattern: RegExp): Promise<number> {
-  return eventually(what, () => {
-    const found = descendants().filter((p) => pattern.test(p.cmd));
-    return found.length === 1 ? found[0]!.pid : undefined;
-  });
 }

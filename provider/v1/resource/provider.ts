@@ -36,7 +36,7 @@ import {
   type JobTarget,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
-import { autoname, suffixFrom } from "../../shared/resource/autoname";
+import { isDerivedName, suffixFrom, withAutoname } from "../../shared/resource/autoname";
 import { PartialStateError } from "../../shared/resource/partial-state";
 export { autoname } from "../../shared/resource/autoname";
 export { PartialStateError } from "../../shared/resource/partial-state";
@@ -90,15 +90,8 @@ export class TrainingJobProviderImpl {
 
   /** Autonames the job, validates every input, and checks that the provider can be configured. */
   async check(olds: Bag, news: Bag): Promise<CheckResult> {
-    const inputs: Bag = { ...news };
+    const inputs = withAutoname(olds, news, this.randomSuffix);
     delete inputs[PROVIDER_KEY];
-    if (inputs["jobName"] === undefined && inputs["adoptJobId"] === undefined) {
-      const prefix = typeof inputs["autonamePrefix"] === "string" ? (inputs["autonamePrefix"] as string) : "job";
-      const reusable = typeof olds["jobName"] === "string" && olds["autonamePrefix"] === prefix && olds["jobNameAutonamed"] === true;
-      const seed = typeof inputs["autonameSeed"] === "string" ? `${inputs["autonameSeed"] as string}\n${prefix}` : undefined;
-      inputs["jobName"] = reusable ? olds["jobName"] : autoname(prefix, this.randomSuffix(seed));
-      inputs["jobNameAutonamed"] = true;
-    }
     const failures = validateInputs(inputs);
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
@@ -126,7 +119,7 @@ export class TrainingJobProviderImpl {
         ...(checked.workspaceId !== undefined ? { workspaceId: checked.workspaceId } : {}),
         config: toApiConfig(checked.config),
       },
-      derivedName: this.isDerivedName(checked),
+      derivedName: isDerivedName(checked, this.randomSuffix),
       deadline: this.clock.now() + deadline.remainingMs(),
       clock: this.clock,
       poll: this.poll,
@@ -400,13 +393,6 @@ export class TrainingJobProviderImpl {
     const query = jobName && JOB_NAME_PATTERN.test(jobName) ? { ...scope, searchContent: jobName } : scope;
     const jobs = await client.listAllJobs(query, options);
     return jobs.find((j) => j.jobId === id);
-  }
-
-  /** True when the job name is the one `check` derives from project, stack and resource name. */
-  private isDerivedName(checked: CheckedInputs): boolean {
-    if (checked.jobNameAutonamed !== true || typeof checked.autonameSeed !== "string") return false;
-    const prefix = typeof checked.autonamePrefix === "string" ? checked.autonamePrefix : "job";
-    return checked.jobName === autoname(prefix, this.randomSuffix(`${checked.autonameSeed}\n${prefix}`));
   }
 
   /**

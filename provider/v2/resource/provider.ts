@@ -6,7 +6,7 @@
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
-import { autoname, suffixFrom } from "../../shared/resource/autoname";
+import { isDerivedName, suffixFrom, withAutoname } from "../../shared/resource/autoname";
 import { containsUnknown, type CheckFailure } from "../../shared/resource/check";
 import { formatDuration } from "../../shared/resource/duration";
 import { NOT_FOUND_GRACE_MS, submitJob } from "../../shared/resource/ownership";
@@ -80,15 +80,8 @@ export class TrainingJobV2ProviderImpl {
 
   /** Autonames the job (as v1 does), validates every input, and checks that the provider can be configured. */
   async check(olds: Bag, news: Bag): Promise<CheckResult> {
-    const inputs: Bag = { ...news };
+    const inputs = withAutoname(olds, news, this.randomSuffix);
     delete inputs[PROVIDER_KEY];
-    if (inputs["jobName"] === undefined && inputs["adoptJobId"] === undefined) {
-      const prefix = typeof inputs["autonamePrefix"] === "string" ? (inputs["autonamePrefix"] as string) : "job";
-      const reusable = typeof olds["jobName"] === "string" && olds["autonamePrefix"] === prefix && olds["jobNameAutonamed"] === true;
-      const seed = typeof inputs["autonameSeed"] === "string" ? `${inputs["autonameSeed"] as string}\n${prefix}` : undefined;
-      inputs["jobName"] = reusable ? olds["jobName"] : autoname(prefix, this.randomSuffix(seed));
-      inputs["jobNameAutonamed"] = true;
-    }
     const failures = validateInputs(inputs);
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
@@ -114,7 +107,7 @@ export class TrainingJobV2ProviderImpl {
       jobName: checked.jobName,
       workspaceId,
       projectId: client.projectId,
-      derivedName: this.isDerivedName(checked),
+      derivedName: isDerivedName(checked, this.randomSuffix),
       deadline: this.clock.now() + deadline.remainingMs(),
       clock: this.clock,
       poll: this.poll,
@@ -476,13 +469,6 @@ export class TrainingJobV2ProviderImpl {
       job = await look();
     }
     return job;
-  }
-
-  /** True when the job name is the one `check` derives from project, stack and resource name. */
-  private isDerivedName(checked: CheckedInputs): boolean {
-    if (checked.jobNameAutonamed !== true || typeof checked.autonameSeed !== "string") return false;
-    const prefix = typeof checked.autonamePrefix === "string" ? checked.autonamePrefix : "job";
-    return checked.jobName === autoname(prefix, this.randomSuffix(`${checked.autonameSeed}\n${prefix}`));
   }
 
   /** The end of a step that may take `timeoutMs`, on the provider's clock. */
