@@ -4,7 +4,7 @@
 //
 //   npm run --silent ensure-pulumi   -> last stdout line: the folder holding `pulumi`,
 //                                       `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`
-//   import { ensurePulumi } from "./ensure-pulumi"; const binDir = await ensurePulumi();
+//   import { ensurePulumi } from "../scripts/ensure-pulumi"; const binDir = await ensurePulumi();
 //
 // Version: the one of the installed @pulumi/pulumi (node_modules/@pulumi/pulumi/package.json).
 // A `pulumi` already on PATH with the same major.minor is used as is when its folder also holds the
