@@ -22,7 +22,7 @@ import {
   type PreviewResult,
   type PulumiFn,
   type RefreshResult,
-  type Stack,
+  Stack,
   type UpResult,
 } from "@pulumi/pulumi/automation";
 import { startEmulator, type EmulatorOptions, type JobView, type RequestLogEntry, type RunningEmulator } from "../../emulator";
@@ -360,4 +360,18 @@ export async function processOf(what: string, pattern: RegExp): Promise<number> 
     const found = descendants().filter((p) => pattern.test(p.cmd));
     return found.length === 1 ? found[0]!.pid : undefined;
   });
+}
+
+/** Another stack of the scenario's project (same backend, program and configuration). */
+export async function siblingStack(s: Scenario, name: string): Promise<Stack> {
+  const stack = await Stack.create(`${s.stack.name}-${name}`, s.stack.workspace);
+  await stack.setAllConfig(await s.stack.getAllConfig());
+  return stack;
+}
+
+/** Destroys and removes a stack made by `siblingStack`. */
+export async function removeSibling(s: Scenario, stack: Stack): Promise<void> {
+  s.emulator.control.clearFaults();
+  await stack.destroy({ color: "never" }).catch(() => undefined);
+  await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
 }

@@ -7,27 +7,24 @@
  * job of another stack is touched.
  */
 import { strict as assert } from "node:assert";
-import { Stack } from "@pulumi/pulumi/automation";
 import { TrainingJob, type TrainingJobArgs } from "pulumi-modelarts";
 import type { JobView } from "../../emulator";
-import { checkPackageBuilt, eventually, failure, processOf, pulumiCli, untilSuccess, withScenario, type Scenario } from "./harness";
+import {
+  checkPackageBuilt,
+  eventually,
+  failure,
+  processOf,
+  pulumiCli,
+  removeSibling,
+  siblingStack,
+  untilSuccess,
+  withScenario,
+  type Scenario,
+} from "./harness";
 import { jobConfig, singleJob } from "./programs";
 
 const FAST = { jobDurationMs: 1500, deleteDelayMs: 500 };
 const CREATE_PATH = "/training-jobs$";
-
-/** Another stack of the scenario's project (same backend, program and configuration). */
-async function siblingStack(s: Scenario, name: string): Promise<Stack> {
-  const stack = await Stack.create(`${s.stack.name}-${name}`, s.stack.workspace);
-  await stack.setAllConfig(await s.stack.getAllConfig());
-  return stack;
-}
-
-async function removeSibling(s: Scenario, stack: Stack): Promise<void> {
-  s.emulator.control.clearFaults();
-  await stack.destroy({ color: "never" }).catch(() => undefined);
-  await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
-}
 
 /** Requests other than reads that addressed one of these jobs. */
 function changesTo(s: Scenario, jobs: JobView[]): string[] {

@@ -8,9 +8,9 @@
  * orphans, counted from the emulator.
  */
 import { strict as assert } from "node:assert";
-import { Stack } from "@pulumi/pulumi/automation";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { v2 } from "pulumi-modelarts";
-import { checkPackageBuilt, eventually, pulumiCli, withScenario, type Scenario } from "./harness";
+import { checkPackageBuilt, eventually, pulumiCli, removeSibling, siblingStack, withScenario } from "./harness";
 import {
   V2_API,
   createV2OutOfBand,
@@ -26,19 +26,6 @@ import {
 import { singleV2Job, v2Algorithm, v2Spec, v2WireBody, type V2Args } from "./v2-programs";
 
 const FAST = { jobDurationMs: 1500, deleteDelayMs: 500 };
-
-/** Another stack of the scenario's project (same backend, program and configuration). */
-async function siblingStack(s: Scenario, name: string): Promise<Stack> {
-  const stack = await Stack.create(`${s.stack.name}-${name}`, s.stack.workspace);
-  await stack.setAllConfig(await s.stack.getAllConfig());
-  return stack;
-}
-
-async function removeSibling(s: Scenario, stack: Stack): Promise<void> {
-  s.emulator.control.clearFaults();
-  await stack.destroy({ color: "never" }).catch(() => undefined);
-  await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
-}
 
 async function stackJobs(stack: Stack): Promise<StateResource[]> {
   const resources = ((await stack.exportStack()).deployment?.resources ?? []) as StateResource[];
