@@ -27,11 +27,17 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Length in characters (code points): 150 emoji are 150 characters, not 300 UTF-16 units. */
+/**
+ * Length as the service counts it: UTF-16 units (Java's `String.length()`), so an emoji counts 2
+ * and 150 emoji are 300. Counting code points would let a preview pass what `up` is refused.
+ */
 export function characterCount(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+  return text.length;
+}
+
+/** The rule of a length limit, in the words the failures use. */
+export function lengthRule(max: number): string {
+  return `must be at most ${max} characters, counted as the service counts them (UTF-16 units: an emoji counts 2)`;
 }
 
 type Bag = Record<string, unknown>;

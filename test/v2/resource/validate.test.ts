@@ -52,8 +52,14 @@ describe("v2 check rules", () => {
       /^workspaceId: must be "0" \(the default workspace\) or a 32-character/,
     );
     assert.match(failuresOf({ ...good(), kind: "batch" })[0]!, /^kind: must be one of "job", "visualization_job"/);
-    assert.deepEqual(failuresOf({ ...good(), description: "d".repeat(257) }), ["description: must be at most 256 characters, got 257"]);
-    assert.deepEqual(failuresOf({ ...good(), description: "\u{1F600}".repeat(256) }), []);
+    assert.deepEqual(failuresOf({ ...good(), description: "d".repeat(257) }), [
+      "description: must be at most 256 characters, counted as the service counts them (UTF-16 units: an emoji counts 2), got 257",
+    ]);
+    // The service counts UTF-16 units: 128 emoji fit, 200 (400 units) do not.
+    assert.deepEqual(failuresOf({ ...good(), description: "\u{1F600}".repeat(128) }), []);
+    assert.deepEqual(failuresOf({ ...good(), description: "\u{1F600}".repeat(200) }), [
+      "description: must be at most 256 characters, counted as the service counts them (UTF-16 units: an emoji counts 2), got 400",
+    ]);
   });
 
   it("requires algorithm and spec.resource", () => {
