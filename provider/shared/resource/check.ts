@@ -4,6 +4,7 @@
  * small checker of types and keys that reports with property paths.
  */
 import { PROFILE_NAME_PATTERN } from "../api/config";
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from "../api/timer-limit";
 import { parseDuration } from "./duration";
 import { unknownKeyReason, type KeyElsewhere } from "./unknown-keys";
 
@@ -115,6 +116,7 @@ export function checkProviderInputs(c: Checker, inputs: Bag, waitForValues: read
       const ms = parseDuration(timeouts[key] as string);
       if (ms === undefined || ms <= 0)
         c.fail(path, `must be a positive duration such as "90s", "20m" or "1h30m", got "${String(timeouts[key])}"`);
+      else if (ms > MAX_TIMER_MS) c.fail(path, `must be at most ${MAX_TIMER_TEXT}, got "${String(timeouts[key])}"`);
     }
   }
   c.nonEmpty(inputs, "region", "region");

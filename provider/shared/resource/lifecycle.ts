@@ -4,6 +4,7 @@
  * step ends with.
  */
 import { ModelArtsError } from "../api/errors";
+import { MAX_TIMER_MS } from "../api/timer-limit";
 import { parseDuration } from "./duration";
 
 /** The key of the serialized provider in the engine's property bags. */
@@ -30,13 +31,16 @@ export function targetOf(bag: Record<string, unknown>): JobTarget {
   return target;
 }
 
-/** How long a step may take: `timeouts.<step>`, else the default. */
+/**
+ * How long a step may take: `timeouts.<step>`, else the default. `check` refuses a timeout no timer
+ * can hold; one recorded before that rule (delete and refresh run without `check`) is cut to the limit.
+ */
 export function timeoutOf(
   inputs: { timeouts?: { create?: string; update?: string; delete?: string } },
   kind: "create" | "update" | "delete",
 ): number {
   const text = inputs.timeouts?.[kind];
-  return (text && parseDuration(text)) || DEFAULT_TIMEOUT_MS;
+  return Math.min((text && parseDuration(text)) || DEFAULT_TIMEOUT_MS, MAX_TIMER_MS);
 }
 
 /** A wait ended in a failed (or, for v1, stopped) state. */

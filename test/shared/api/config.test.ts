@@ -172,6 +172,28 @@ describe("client configuration", () => {
       /modelarts:maxAttempts .*at least 1; got "0"/,
     );
     assert.equal(parseDuration("250ms", "x"), 250);
+    assert.equal(parseDuration("596h31m23s", "x"), 2_147_483_000);
+  });
+
+  it("refuses a duration that no Node.js timer can hold, naming the setting (requestTimeout, maxRetryDuration)", () => {
+    const base = { region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001" };
+    configError(
+      () => resolveClientConfig({ ...base, requestTimeout: "100000000h" }, {}),
+      /modelarts:requestTimeout .*must be at most 596h31m23s \(2\^31-1 ms, about 24.8 days.*; got "100000000h"/,
+    );
+    configError(
+      () => resolveClientConfig(base, { MODELARTS_REQUEST_TIMEOUT: "600h" }),
+      /MODELARTS_REQUEST_TIMEOUT.*must be at most 596h31m23s/,
+    );
+    configError(
+      () => resolveClientConfig({ ...base, maxRetryDuration: "25h" }, {}),
+      /modelarts:maxRetryDuration .*must be at most 24h; got "25h"/,
+    );
+    configError(
+      () => parseDuration(2 ** 31, "modelarts:requestTimeout"),
+      /modelarts:requestTimeout must be at most 596h31m23s.*; got 2147483648 ms/,
+    );
+    assert.equal(resolveClientConfig({ ...base, maxRetryDuration: "24h" }, {}).retry.maxElapsedMs, 86_400_000);
     assert.equal(parseDuration("2h", "x"), 7_200_000);
     assert.equal(parseDuration(1500, "x"), 1500);
   });

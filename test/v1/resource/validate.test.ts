@@ -97,6 +97,10 @@ describe("check rules", () => {
       /config.volumes\[0\].nfs.destPath: is required/,
     );
     assert.match(failuresOf({ ...good(), timeouts: { create: "soon" } }).join("\n"), /timeouts.create: must be a positive duration/);
+    assert.deepEqual(failuresOf({ ...good(), timeouts: { create: "100000000h", update: "597h" } }), [
+      'timeouts.create: must be at most 596h31m23s (2^31-1 ms, about 24.8 days, the longest wait a Node.js timer can hold), got "100000000h"',
+      'timeouts.update: must be at most 596h31m23s (2^31-1 ms, about 24.8 days, the longest wait a Node.js timer can hold), got "597h"',
+    ]);
     assert.match(
       failuresOf({ ...good(), waitFor: "done" }).join("\n"),
       /waitFor: must be one of "submitted", "running", "completed", got "done"/,
