@@ -11,6 +11,12 @@ import { parseDuration } from "./duration";
 export const PROVIDER_KEY = "__provider";
 /** Each step's timeout when `timeouts` does not set it. */
 export const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+/**
+ * How long a read (`pulumi refresh`, `TrainingJob.get`) may take, retries and the read-after-create
+ * grace included: the engine gives reads no timeout input, so it is fixed. A read ends within it
+ * plus one request timeout (modelarts:requestTimeout), whatever the retry settings.
+ */
+export const READ_TIMEOUT_MS = 2 * 60_000;
 
 /** Where a job lives: the per-resource overrides of the provider configuration. */
 export interface JobTarget {
