@@ -19,6 +19,15 @@ export function registerSecret(value: string | undefined): void {
   redactor.register(value);
 }
 
+/**
+ * The registry's generation, and forgetting what was not registered again since one.
+ * @internal For the test runner's isolation of suites (see Redactor.forgetUpTo); not for programs.
+ */
+export const secretRegistry = Object.freeze({
+  generation: (): number => redactor.generation,
+  forgetUpTo: (generation: number): void => redactor.forgetUpTo(generation),
+});
+
 /** Removes registered secrets and anything shaped like a credential from a text. */
 export function redact(text: string): string {
   return redactor.redact(text);

@@ -28,14 +28,32 @@ const MAX_PASSES = 3;
 
 /** A set of secrets and the masking of texts with them. */
 export class Redactor {
-  private readonly secrets = new Set<string>();
-  private readonly pieces = new SecretPieces();
+  /** Each secret with the generation at which it was last registered. */
+  private readonly secrets = new Map<string, number>();
+  private pieces = new SecretPieces();
+  private seq = 0;
 
   /** Adds a secret; values under {@link MIN_SECRET_CHARACTERS} characters (code points) are ignored. */
   register(value: string | undefined): void {
-    if (!value || [...value].length < MIN_SECRET_CHARACTERS || this.secrets.has(value)) return;
-    this.secrets.add(value);
-    this.pieces.add(value);
+    if (!value || [...value].length < MIN_SECRET_CHARACTERS) return;
+    const known = this.secrets.has(value);
+    this.secrets.set(value, ++this.seq);
+    if (!known) this.pieces.add(value);
+  }
+
+  /** Counts registrations: a mark for {@link forgetUpTo}. */
+  get generation(): number {
+    return this.seq;
+  }
+
+  /**
+   * Forgets the secrets not registered again since `generation`. Only for test isolation: one test
+   * process registers the made-up secrets of many suites, whose pieces would mask the words of others.
+   */
+  forgetUpTo(generation: number): void {
+    for (const [value, seen] of this.secrets) if (seen <= generation) this.secrets.delete(value);
+    this.pieces = new SecretPieces();
+    for (const value of this.secrets.keys()) this.pieces.add(value);
   }
 
   /** `text` with every secret, piece and credential-shaped value replaced by `***`. */
@@ -53,7 +71,7 @@ export class Redactor {
       out = masked + out.slice(at);
     }
     // Last, so that a secret that is also the start of an escape (`&` of `&amp;`) is masked with the escape.
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
+    for (const secret of this.secrets.keys()) if (out.includes(secret)) out = out.split(secret).join(MASK);
     for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, `$1${MASK}`);
     return out;
   }

