@@ -11,7 +11,8 @@
 import { inspect } from "node:util";
 import { ConfigurationError, registerSecret } from "./errors";
 import { parseCloud, resolveEndpoints, type Cloud } from "./endpoints";
-import { resolveRetryPolicy, type RetryOptions } from "./retry";
+import { MAX_RETRY_ELAPSED_MS, resolveRetryPolicy, type RetryOptions } from "./retry";
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from "./timer-limit";
 
 /** Settings, named exactly as the stack-config keys without the `modelarts:` prefix. */
 export interface ModelArtsSettings {
@@ -142,7 +143,7 @@ function sourcesOf(settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv)
 /** Parses a duration: `500ms`, `30s`, `2m`, `1h`, combinations such as `1m30s`; a number is milliseconds. */
 export function parseDuration(value: string | number, key: string): number {
   if (typeof value === "number") {
-    if (Number.isFinite(value) && value >= 0) return Math.round(value);
+    if (Number.isFinite(value) && value >= 0) return boundedByTimer(Math.round(value), key, `${value} ms`);
     throw new ConfigurationError(`${key} must be a non-negative duration; got ${value}`);
   }
   const text = value.trim();
@@ -159,7 +160,13 @@ export function parseDuration(value: string | number, key: string): number {
   if (matched === 0 || matched !== text.length) {
     throw new ConfigurationError(`${key} is "${text}", which is not a duration; write it with a unit, e.g. "30s", "2m" or "1m30s"`);
   }
-  return Math.round(total);
+  return boundedByTimer(Math.round(total), key, `"${text}"`);
+}
+
+/** Every duration of the configuration ends up in a timer: one that no timer can hold is refused here. */
+function boundedByTimer(ms: number, key: string, shown: string): number {
+  if (ms > MAX_TIMER_MS) throw new ConfigurationError(`${key} must be at most ${MAX_TIMER_TEXT}; got ${shown}`);
+  return ms;
 }
 
 function parsePositiveInt(value: string, key: string): number {
@@ -299,8 +306,12 @@ export function resolveClientConfig(settings: Partial<ModelArtsSettings>, env: N
   const attemptsText = pick("maxAttempts");
   if (attemptsText !== undefined) retry.maxAttempts = parsePositiveInt(attemptsText, describeSetting("maxAttempts"));
   const durationText = pick("maxRetryDuration");
-  retry.maxElapsedMs =
+  const maxElapsedMs =
     durationText === undefined ? DEFAULT_MAX_RETRY_DURATION_MS : parseDuration(durationText, describeSetting("maxRetryDuration"));
+  retry.maxElapsedMs = maxElapsedMs;
+  if (maxElapsedMs > MAX_RETRY_ELAPSED_MS) {
+    throw new ConfigurationError(`${describeSetting("maxRetryDuration")} must be at most 24h; got "${String(durationText)}"`);
+  }
   resolveRetryPolicy(retry); // validates now, with the numbers in the message
 
   const resolved: ResolvedClientConfig = {

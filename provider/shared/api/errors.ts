@@ -4,45 +4,33 @@
  * Messages never carry headers, tokens, secret keys or passwords: `redact` runs over every message.
  */
 
-import { echoesOf } from "./secret-echoes";
+import { Redactor } from "./redactor";
 
 const BRAND = Symbol.for("pulumi-modelarts:error");
 
-/** The registered secrets. */
-const knownSecrets = new Set<string>();
-/**
- * Every echo of every registered secret, longest first (so that an echo that contains another is
- * masked whole); `***` replaces them in every message built by this module.
- */
-let knownEchoes: string[] = [];
-
-/** Shorter values are not masked: they would mask ordinary words of the messages. */
-const MIN_SECRET_CHARACTERS = 4;
+/** The process's secrets: every message built by this module is masked with them. */
+const redactor = new Redactor();
 
 /**
- * Registers a secret value (secret key, password, token) so that no error or log line shows it,
- * raw or as a server may echo it (JSON-escaped, percent-encoded, HTML-escaped).
+ * Registers a secret value (secret key, password, token) so that no error or log line shows it, nor
+ * any piece of it, raw or however a server may have echoed it (see {@link Redactor}).
  */
 export function registerSecret(value: string | undefined): void {
-  if (!value || [...value].length < MIN_SECRET_CHARACTERS || knownSecrets.has(value)) return;
-  knownSecrets.add(value);
-  knownEchoes = [...new Set([...knownEchoes, ...echoesOf(value)])].sort((a, b) => b.length - a.length);
+  redactor.register(value);
 }
 
-const KEY = "(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)";
-const SECRET_PATTERNS: RegExp[] = [
-  /(Signature=)[0-9a-f]+/gi,
-  // A quoted value, read as a JSON string (escaped quotes included), then an unquoted one.
-  new RegExp(`("?${KEY}"?\\s*[:=]\\s*")(?:[^"\\\\]|\\\\.)*(?="|$)`, "gi"),
-  new RegExp(`("?${KEY}"?\\s*[:=]\\s*)(?!"|\\*\\*\\*)[^",\\s}&]+`, "gi"),
-];
+/**
+ * The registry's generation, and forgetting what was not registered again since one.
+ * @internal For the test runner's isolation of suites (see Redactor.forgetUpTo); not for programs.
+ */
+export const secretRegistry = Object.freeze({
+  generation: (): number => redactor.generation,
+  forgetUpTo: (generation: number): void => redactor.forgetUpTo(generation),
+});
 
 /** Removes registered secrets and anything shaped like a credential from a text. */
 export function redact(text: string): string {
-  let out = text;
-  for (const echo of knownEchoes) if (out.includes(echo)) out = out.split(echo).join("***");
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "$1***");
-  return out;
+  return redactor.redact(text);
 }
 
 export abstract class ModelArtsError extends Error {

@@ -4,12 +4,19 @@
  * step ends with.
  */
 import { ModelArtsError } from "../api/errors";
+import { MAX_TIMER_MS } from "../api/timer-limit";
 import { parseDuration } from "./duration";
 
 /** The key of the serialized provider in the engine's property bags. */
 export const PROVIDER_KEY = "__provider";
 /** Each step's timeout when `timeouts` does not set it. */
 export const DEFAULT_TIMEOUT_MS = 20 * 60_000;
+/**
+ * How long a read (`pulumi refresh`, `TrainingJob.get`) may take, retries and the read-after-create
+ * grace included: the engine gives reads no timeout input, so it is fixed. A read ends within it
+ * plus one request timeout (modelarts:requestTimeout), whatever the retry settings.
+ */
+export const READ_TIMEOUT_MS = 2 * 60_000;
 
 /** Where a job lives: the per-resource overrides of the provider configuration. */
 export interface JobTarget {
@@ -30,13 +37,16 @@ export function targetOf(bag: Record<string, unknown>): JobTarget {
   return target;
 }
 
-/** How long a step may take: `timeouts.<step>`, else the default. */
+/**
+ * How long a step may take: `timeouts.<step>`, else the default. `check` refuses a timeout no timer
+ * can hold; one recorded before that rule (delete and refresh run without `check`) is cut to the limit.
+ */
 export function timeoutOf(
   inputs: { timeouts?: { create?: string; update?: string; delete?: string } },
   kind: "create" | "update" | "delete",
 ): number {
   const text = inputs.timeouts?.[kind];
-  return (text && parseDuration(text)) || DEFAULT_TIMEOUT_MS;
+  return Math.min((text && parseDuration(text)) || DEFAULT_TIMEOUT_MS, MAX_TIMER_MS);
 }
 
 /** A wait ended in a failed (or, for v1, stopped) state. */

@@ -27,6 +27,7 @@ import { MAX_PER_PAGE, scanAllPages } from "../../shared/api/list-scan";
 import { decideRetry, isAmbiguous, isRetryable } from "../../shared/api/retry";
 import type { QueryMap } from "../../shared/api/signer";
 import type { HttpMethod, WireResponse } from "../../shared/api/transport";
+import { requireSameId } from "../../shared/api/wire-format";
 import type {
   CallOptions,
   CreateJobRequest,
@@ -140,7 +141,16 @@ export class ModelArtsClient implements ModelArtsApi {
   async getVersion(jobId: string, versionId: string, options: CallOptions = {}): Promise<VersionDetails> {
     const ctx = this.#ctx(`read version ${versionId} of training job ${jobId}`, { jobId, versionId });
     const response = await this.#send("GET", `/training-jobs/${seg(jobId)}/versions/${seg(versionId)}`, ctx, options);
-    return this.#map(() => fromWireVersion(response.body, jobId), response, ctx);
+    return this.#map(
+      () => {
+        const version = fromWireVersion(response.body, jobId);
+        requireSameId("training job", jobId, version.jobId);
+        requireSameId("version", versionId, version.versionId);
+        return version;
+      },
+      response,
+      ctx,
+    );
   }
 
   async listVersions(jobId: string, query: ListVersionsQuery = {}, options: CallOptions = {}): Promise<ListVersionsResult> {

@@ -33,6 +33,7 @@ import {
   PROVIDER_KEY,
   targetOf,
   timeoutOf,
+  READ_TIMEOUT_MS,
   type JobTarget,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
@@ -157,7 +158,8 @@ export class TrainingJobProviderImpl {
     // Stored outputs always carry the job id; the props of a `get` never do.
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : undefined;
-    const look = () => this.findJob(client, id, stored?.jobName, workspaceId);
+    const deadline = this.deadline(READ_TIMEOUT_MS);
+    const look = () => this.findJob(client, id, stored?.jobName, workspaceId, { deadline });
     // A stored job that the list does not show yet may be one made moments ago (read-after-create lag).
     const job = stored ? await this.findListed(look, stored.createTime, this.clock.now() + NOT_FOUND_GRACE_MS) : await look();
     // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
@@ -166,7 +168,7 @@ export class TrainingJobProviderImpl {
     let details: VersionDetails | undefined;
     try {
       // A job whose versions were all deleted is listed without one: there are no details to read.
-      if (job.versionId !== "") details = await client.getVersion(id, job.versionId);
+      if (job.versionId !== "") details = await client.getVersion(id, job.versionId, { deadline });
     } catch (error) {
       // A refresh keeps the stored config when the version vanished in between; a `get` has none to keep.
       if (!stored || !isNotFound(error)) throw error;

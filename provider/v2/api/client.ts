@@ -11,6 +11,7 @@ import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig 
 import type { ErrorContext } from "../../shared/api/error-factory";
 import { ConfigurationError } from "../../shared/api/errors";
 import type { HttpMethod, WireResponse } from "../../shared/api/transport";
+import { requireSameId } from "../../shared/api/wire-format";
 import { MAX_SEARCH_LIMIT, fromWireEngines, fromWireFlavors, fromWireJob, fromWireSearch, toWireCreateJob, toWireSearch } from "./mapping";
 import { scanAllSearchPages } from "./search-scan";
 import type { CallOptions, CreateJobRequest, EngineSpec, FlavorSpec, Job, ModelArtsV2Api, SearchPage, SearchQuery } from "./types";
@@ -69,7 +70,15 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
   async getJob(jobId: string, options: CallOptions = {}): Promise<Job> {
     const ctx = this.#conn.context(`read training job ${jobId}`, { jobId });
     const response = await this.#send("GET", `/training-jobs/${seg(jobId)}`, ctx, options);
-    return this.#conn.map(() => fromWireJob(response.body), response, ctx);
+    return this.#conn.map(
+      () => {
+        const job = fromWireJob(response.body);
+        requireSameId("training job", jobId, job.id);
+        return job;
+      },
+      response,
+      ctx,
+    );
   }
 
   /** `PUT` `{description}`: 200 with no body (or `null`); setting the same text twice is harmless, so it is retried. */

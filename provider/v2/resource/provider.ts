@@ -31,6 +31,7 @@ import {
   PROVIDER_KEY,
   targetOf,
   timeoutOf,
+  READ_TIMEOUT_MS,
   type JobTarget,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
@@ -141,7 +142,8 @@ export class TrainingJobV2ProviderImpl {
     const client = this.deps.clientFor(targetOf(props));
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : "0";
-    const look = () => this.findJob(client, id, stored?.jobName, workspaceId, {});
+    const deadline = this.deadline(READ_TIMEOUT_MS);
+    const look = () => this.findJob(client, id, stored?.jobName, workspaceId, { deadline });
     const job = stored ? await this.findListed(look, stored.createTime, this.clock.now() + NOT_FOUND_GRACE_MS) : await look();
     if (!job && !stored) throw new GetError(`v2.TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
     if (!job) return {};

@@ -11,7 +11,7 @@ import { TrainingJobProviderImpl } from "../../../provider/v1/resource/provider"
 
 export const PROJECT = "0123456789abcdef0123456789abcdef";
 export const AK = "AKPROVIDERTEST000001";
-export const SK = "SKprovider-test-secret-0123456789abcdef";
+export const SK = "SKprovider-test-s3cr3t-Qm7Xk2Vz9Lp4";
 /** What the engine passes as `__provider`: opaque to the implementation. */
 export const SERIALIZED = "exports.handler = () => stub";
 

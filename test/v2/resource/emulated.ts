@@ -12,7 +12,7 @@ import { TrainingJobV2ProviderImpl } from "../../../provider/v2/resource/provide
 
 export const PROJECT = "0123456789abcdef0123456789abcdef";
 export const AK = "AKPROVIDERTEST000001";
-export const SK = "SKprovider-test-secret-0123456789abcdef";
+export const SK = "SKprovider-test-s3cr3t-Qm7Xk2Vz9Lp4";
 /** What the engine passes as `__provider`: opaque to the implementation. */
 export const SERIALIZED = "exports.handler = () => stub";
 export const ENGINE = "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64";
