@@ -83,7 +83,13 @@ export function parseUrn(urn: string): { stack: string; project: string; type: s
 
 function defaultV1(config: ConfigSource, env: NodeJS.ProcessEnv, { clock, pollers }: Cancellation): TrainingJobProviderImpl {
   const source = clientsFromConfig<ModelArtsApi>(config, env, (s, e) => createClient(s, e));
-  return new TrainingJobProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress, clock, pollers });
+  return new TrainingJobProviderImpl({
+    clientFor: source.clientFor,
+    profileNames: source.profileNames,
+    progress: reportProgress,
+    clock,
+    pollers,
+  });
 }
 
 function defaultV2(config: ConfigSource, env: NodeJS.ProcessEnv, { clock, pollers }: Cancellation): V2Parts {
@@ -203,7 +209,11 @@ export class PluginProvider {
       case "modelarts:v2:getFlavors": {
         const flavorType = args["flavorType"];
         if (flavorType !== undefined && !["CPU", "GPU", "Ascend"].includes(flavorType as string)) {
-          return { failures: [{ property: "flavorType", reason: `flavorType must be one of CPU, GPU, Ascend (got ${JSON.stringify(flavorType)})` }] };
+          return {
+            failures: [
+              { property: "flavorType", reason: `flavorType must be one of CPU, GPU, Ascend (got ${JSON.stringify(flavorType)})` },
+            ],
+          };
         }
         return { outputs: { ...(await v2functions.getFlavors(this.v2Parts().clientFor, args as v2functions.GetFlavorsArgs)) } };
       }
@@ -212,7 +222,9 @@ export class PluginProvider {
       case "modelarts:v2:getTrainingJob": {
         const failure = requireId(args);
         if (failure) return { failures: [failure] };
-        return { outputs: { ...(await v2functions.getTrainingJob(this.v2Parts().provider, args as unknown as v2functions.GetTrainingJobArgs)) } };
+        return {
+          outputs: { ...(await v2functions.getTrainingJob(this.v2Parts().provider, args as unknown as v2functions.GetTrainingJobArgs)) },
+        };
       }
       case "modelarts:v1:getTrainingJob": {
         const failure = requireId(args);

@@ -117,7 +117,12 @@ function unary<Req, Res>(urnOf: (req: Req) => string, run: (req: Req) => Promise
 const noUrn = () => "";
 
 /** The service implementation over `provider`; `schema` is GetSchema's answer, `version` GetPluginInfo's. */
-export function serviceOf(provider: PluginProvider, schema: () => string, version: string, onCancel: () => void): grpcTypes.UntypedServiceImplementation {
+export function serviceOf(
+  provider: PluginProvider,
+  schema: () => string,
+  version: string,
+  onCancel: () => void,
+): grpcTypes.UntypedServiceImplementation {
   return {
     getPluginInfo: unary(noUrn, async () => {
       const info = new plugproto.PluginInfo();

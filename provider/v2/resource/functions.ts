@@ -20,10 +20,13 @@ export interface FunctionTarget {
   profile?: string;
 }
 
+/** A kind of training flavour. */
+export type FlavorType = "CPU" | "GPU" | "Ascend";
+
 /** The arguments of `getFlavors`. */
 export interface GetFlavorsArgs extends FunctionTarget {
   /** Only flavours of this kind. @default every kind */
-  flavorType?: "CPU" | "GPU" | "Ascend";
+  flavorType?: FlavorType;
 }
 
 /** The result of `getFlavors`. */
