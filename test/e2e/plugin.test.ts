@@ -57,7 +57,9 @@ resources:
         engine: { engineId: ${ENGINE} }
         parameters: [{ name: epochs, value: "3" }]
       spec:
-        resource: { flavorId: modelarts.vm.cpu.8u, nodeCount: \${nodes} }
+        resource:
+          flavorId: modelarts.vm.cpu.8u
+          nodeCount: \${nodes}
 ${extra}outputs:
   jobId: \${job.jobId}
   jobName: \${job.jobName}
@@ -156,7 +158,7 @@ describe("e2e: the modelarts provider plugin from YAML", function () {
       });
       const requestsBefore = s.requests().filter((r) => r.method !== "GET").length;
       const generated = path.join(s.stack.workspace.workDir, "imported.yaml");
-      await s.cli(["import", TYPE, "imported", outside.id, "--yes", "--out", generated, "--stack", s.stack.name]);
+      await s.cli(["import", TYPE, "imported", outside.id, "--yes", "--protect=false", "--out", generated, "--stack", s.stack.name]);
       assert.equal(s.requests().filter((r) => r.method !== "GET").length, requestsBefore, "the import changed nothing at the service");
       const programFile = path.join(s.stack.workspace.workDir, "Pulumi.yaml");
       const program = yaml.load(fs.readFileSync(programFile, "utf8")) as { resources: Record<string, unknown> };
