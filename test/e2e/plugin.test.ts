@@ -190,6 +190,54 @@ describe("e2e: the modelarts provider plugin from YAML", function () {
     });
   });
 
+  it("an explicit provider resource serves its own account: the job goes where it points, not where the stack config does", async () => {
+    const program = `name: modelarts-yaml-explicit
+runtime: yaml
+config:
+  otherEndpoint: { type: string }
+  otherAccessKey: { type: string }
+  otherSecretKey: { type: string }
+resources:
+  other:
+    type: pulumi:providers:modelarts
+    properties:
+      endpoint: \${otherEndpoint}
+      projectId: ${PROJECT_ID}
+      region: eu-de
+      accessKey: \${otherAccessKey}
+      secretKey: \${otherSecretKey}
+  job:
+    type: ${TYPE}
+    properties:
+      jobName: explicit-one
+      algorithm:
+        codeDir: /e2e-bucket/code/
+        bootFile: /e2e-bucket/code/train.py
+        engine: { engineId: ${ENGINE} }
+      spec:
+        resource:
+          flavorId: modelarts.vm.cpu.8u
+    options:
+      provider: \${other}
+`;
+    await scenario(program, async (s) => {
+      // The stack's own settings point at nothing: only the explicit provider can reach the emulator.
+      await s.stack.setConfig("modelarts:endpoint", { value: "http://127.0.0.1:9" });
+      await s.stack.setConfig("otherEndpoint", { value: s.emulator.url });
+      await s.stack.setConfig("otherAccessKey", { value: s.secrets.accessKey, secret: true });
+      await s.stack.setConfig("otherSecretKey", { value: s.secrets.secretKey, secret: true });
+      await s.up();
+      assert.deepEqual(
+        v2Jobs(s).map((j) => j.metadata.name),
+        ["explicit-one"],
+      );
+      const state = await s.exportText();
+      assert.ok(!state.includes(s.secrets.secretKey), "the provider's secret stays secret in the state");
+      await s.destroy();
+      assert.equal(v2Jobs(s).length, 0);
+    });
+  });
+
   it("refuses a bad input at preview, naming its property path", async () => {
     await scenario(yamlProgram("modelarts-yaml-bad"), async (s) => {
       await s.stack.setConfig("nodes", { value: "0" });
