@@ -238,6 +238,40 @@ resources:
     });
   });
 
+  it("serves an old-version (v1) job too: create, no change, destroy", async () => {
+    const program = `name: modelarts-yaml-v1
+runtime: yaml
+resources:
+  old:
+    type: modelarts:v1:TrainingJob
+    properties:
+      config:
+        workerServerNum: 1
+        specId: 1
+        engineId: 4
+        appUrl: /e2e-bucket/code/
+        bootFileUrl: /e2e-bucket/code/train.py
+        dataUrl: /e2e-bucket/data/
+        trainUrl: /e2e-bucket/output/
+        parameters:
+          - { label: epochs, value: "3" }
+outputs:
+  jobId: \${old.jobId}
+  versionName: \${old.versionName}
+`;
+    await scenario(program, async (s) => {
+      const up = await s.up();
+      assert.deepEqual(
+        s.jobs().map((j) => j.jobId),
+        [up.outputs["jobId"]!.value],
+      );
+      assert.equal(up.outputs["versionName"]!.value, "V0001");
+      await s.up({ expectNoChanges: true });
+      await s.destroy();
+      assert.equal(s.jobs().length, 0, "destroy returns once the service has removed the job");
+    });
+  });
+
   it("refuses a bad input at preview, naming its property path", async () => {
     await scenario(yamlProgram("modelarts-yaml-bad"), async (s) => {
       await s.stack.setConfig("nodes", { value: "0" });
