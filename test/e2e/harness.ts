@@ -80,6 +80,8 @@ export interface ScenarioOptions {
    * dynamic-provider shim start the first `node` on PATH.
    */
   pathPrefix?: string[];
+  /** A Pulumi home to share between scenarios (e.g. one with a plugin installed). @default a fresh one */
+  pulumiHome?: string;
 }
 
 /** One scenario's stack, emulator and CLI transcript. */
@@ -229,7 +231,7 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
     fs.mkdirSync(backend);
     const envVars: Record<string, string> = {
       PULUMI_BACKEND_URL: `file://${backend}`,
-      PULUMI_HOME: path.join(tmp, "home"),
+      PULUMI_HOME: options.pulumiHome ?? path.join(tmp, "home"),
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
