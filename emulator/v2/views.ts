@@ -61,6 +61,16 @@ export function algorithmReply(v: ValidCreate): Obj {
   return a;
 }
 
+/**
+ * A flavour's info as a job shows it: the job details type `disk.size` as a string (the reference's
+ * table "Disk", the SDKs' `Disk` model), where the flavour catalogue gives an integer.
+ */
+export function jobFlavorInfo(info: Obj): Obj {
+  const disk = info.disk as Obj | undefined;
+  if (!disk) return { ...info };
+  return { ...info, disk: { ...disk, size: String(disk.size) } };
+}
+
 /** The stored reply form of `spec`: resource with flavour name and detail, log path as given or `{}`. */
 export function specReply(v: ValidCreate): Obj {
   const resource = { ...((v.spec.resource as Obj | undefined) ?? {}) };
@@ -68,7 +78,7 @@ export function specReply(v: ValidCreate): Obj {
   if (v.flavor) {
     Object.assign(out.resource as Obj, {
       flavor_name: v.flavor.flavor_name,
-      flavor_detail: { flavor_type: v.flavor.flavor_type, billing: v.flavor.billing, flavor_info: v.flavor.flavor_info },
+      flavor_detail: { flavor_type: v.flavor.flavor_type, billing: v.flavor.billing, flavor_info: jobFlavorInfo(v.flavor.flavor_info) },
     });
   }
   out.log_export_path = { ...((v.spec.log_export_path as Obj | undefined) ?? {}) };
