@@ -85,6 +85,17 @@ export function specReply(v: ValidCreate): Obj {
   return out;
 }
 
+/**
+ * The algorithm as a Job answer shows it: `environments` as the array of maps that the reference's
+ * response table and the SDKs' `JobAlgorithmResponse` declare (a create sends one map).
+ */
+function algorithmView(algorithm: Obj): Obj {
+  const env = algorithm.environments;
+  if (env === undefined || Array.isArray(env)) return algorithm;
+  const map = env as Obj;
+  return { ...algorithm, environments: Object.keys(map).length > 0 ? [map] : [] };
+}
+
 /** The Job object at `now`. */
 export function jobView(job: V2JobRecord, now: number, deletingPhase: "unchanged" | "Terminating"): Obj {
   const p = phaseAt(job, now);
@@ -111,7 +122,7 @@ export function jobView(job: V2JobRecord, now: number, deletingPhase: "unchanged
       tasks: job.tasks,
       ...(p.message ? { task_statuses: job.tasks.map((task) => ({ task, exit_code: 1, message: p.message })) } : {}),
     },
-    algorithm: job.algorithm,
+    algorithm: algorithmView(job.algorithm),
     spec: job.spec,
     ...(job.endpoints ? { endpoints: job.endpoints } : {}),
   };
