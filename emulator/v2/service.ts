@@ -208,9 +208,12 @@ export class V2TrainingService {
     if (p.startTime) {
       lines.push(`[Modelarts Service Log]Training start at ${new Date(p.startTime).toISOString()}`);
       lines.push(`[ModelArts Service Log]${task}: running ${job.algorithm.boot_file ?? job.algorithm.command ?? "the algorithm"}`);
-      if (p.phase !== "Running")
-        lines.push(`[Modelarts Service Log]Training end with phase ${p.phase}${p.message ? `: ${p.message}` : ""}`);
     }
+    // A job forced to fail (the control API) logs its message, each of its lines, before it ends.
+    if (p.message && FINAL.includes(p.phase)) lines.push(...p.message.split("\n"));
+    if (p.startTime && p.phase !== "Running")
+      lines.push(`[Modelarts Service Log]Training end with phase ${p.phase}${p.message ? `: ${p.message.split("\n")[0]}` : ""}`);
+    else if (!p.startTime && FINAL.includes(p.phase)) lines.push(`[Modelarts Service Log]Job ended in phase ${p.phase} before it started`);
     const content = lines.map((l) => l + "\n").join("");
     const size = Buffer.byteLength(content);
     return { content, current_size: size, full_size: size };
