@@ -18,6 +18,7 @@ import { processPollers, type Pending, type Pollers, type Scope, type Verdict } 
 import { checkSchedule, DEFAULT_POLL, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import type { CallOptions, CreateJobRequest, Job, ModelArtsV2Api } from "../api/types";
 import { diffInputs } from "./diff";
+import { phaseLabel } from "./phase";
 import { algorithmOf, declaredView, differingPaths, specOf } from "./echo";
 import { COMPUTED_KEYS, type CheckedInputs, type TrainingJobOutputs, type WaitFor } from "./inputs";
 import { validateInputs, validateProfile } from "./validate";
@@ -537,9 +538,9 @@ export function configDiffers(request: CreateJobRequest, job: Job): string[] {
   ];
 }
 
-/** `Running` or `Running (Running)`: the level-1 phase, with the level-2 one when it says more. */
+/** `Running` or `Abnormal (CreateFailed)`: the level-1 phase, with the level-2 one when it says more. */
 function phaseOf(job: Job): string {
-  return job.secondaryPhase && job.secondaryPhase !== job.phase ? `${job.phase} (${job.secondaryPhase})` : job.phase;
+  return phaseLabel(job.phase, job.secondaryPhase);
 }
 
 /** The service's own account of a failure: the phases and every task's message. */
