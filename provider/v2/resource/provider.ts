@@ -17,6 +17,7 @@ import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/res
 import { processPollers, type Pending, type Pollers, type Scope, type Verdict } from "../../shared/resource/poller";
 import { checkSchedule, DEFAULT_POLL, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import type { CallOptions, CreateJobRequest, Job, ModelArtsV2Api } from "../api/types";
+import { CatalogueCache, checkAgainstCatalogue, processCatalogues } from "./catalogue-check";
 import { diffInputs } from "./diff";
 import { phaseLabel } from "./phase";
 import { algorithmOf, declaredView, differingPaths, specOf } from "./echo";
@@ -60,7 +61,12 @@ export interface V2ProviderDeps {
   randomSuffix?: (seed: string | undefined) => string;
   /** The pollers every wait goes through. @default the process's (`processPollers()`) */
   pollers?: Pollers;
+  /** The catalogues `check` reads the flavour, engine and node count against. @default the process's (`processCatalogues()`) */
+  catalogues?: CatalogueCache;
 }
+
+/** Properties the catalogue rules judge: a value `check` already refused is not judged again. */
+const CATALOGUE_PROPERTIES = /^(spec\.resource\.(flavorId|nodeCount|poolId)|algorithm\.engine)/;
 
 export interface CheckResult {
   inputs: Bag;
@@ -73,9 +79,11 @@ export class TrainingJobV2ProviderImpl {
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
   private readonly pollers: Pollers;
+  private readonly catalogues: CatalogueCache;
 
   constructor(private readonly deps: V2ProviderDeps) {
     this.pollers = deps.pollers ?? processPollers();
+    this.catalogues = deps.catalogues ?? processCatalogues();
     this.clock = deps.clock ?? realClock;
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.progress = deps.progress ?? (() => undefined);
@@ -90,8 +98,21 @@ export class TrainingJobV2ProviderImpl {
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
     const target = targetOf(inputs);
-    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
+    if (profileFailures.length === 0 && !containsUnknown(target)) {
+      const client = this.deps.clientFor(target);
+      if (!failures.some((f) => CATALOGUE_PROPERTIES.test(f.property))) failures.push(...(await this.catalogueFailures(client, inputs)));
+    }
     return { inputs, failures };
+  }
+
+  /** The flavour, node count and engine against the region's catalogue; nothing (and a note) when it cannot be read. */
+  private async catalogueFailures(client: ModelArtsV2Api, inputs: Bag): Promise<CheckFailure[]> {
+    const read = await this.catalogues.read(client, () => this.clock.now());
+    if ("unavailable" in read) {
+      this.progress(`catalogue check skipped (flavour, engine and node count are checked at create): ${read.unavailable}`);
+      return [];
+    }
+    return checkAgainstCatalogue(inputs, read.catalogue);
   }
 
   async diff(_id: string, olds: Bag, news: Bag) {
