@@ -15,6 +15,7 @@ import {
   type ModelArtsApi,
   type VersionDetails,
 } from "../api/types";
+import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/resource/log-tail";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration } from "../../shared/resource/duration";
@@ -395,6 +396,29 @@ export class TrainingJobProviderImpl {
     return jobs.find((j) => j.jobId === id);
   }
 
+  /** The last lines of a failed version's first workers' logs, within the step's deadline; a log that cannot be read says why. */
+  private async logTails(client: ModelArtsApi, jobId: string, versionId: string, deadline: Deadline): Promise<TaskLog[]> {
+    let files: string[];
+    try {
+      files = await client.logFileNames(jobId, versionId, { deadline });
+    } catch (error) {
+      return [{ task: "the job", unavailable: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" }];
+    }
+    const logs: TaskLog[] = [];
+    for (const logFile of files.slice(0, DEFAULT_LOG_TAIL.tasks)) {
+      if (deadline.remainingMs() <= 0) break;
+      try {
+        logs.push({
+          task: logFile,
+          text: (await client.logs(jobId, versionId, { logFile, lines: DEFAULT_LOG_TAIL.lines }, { deadline })).content,
+        });
+      } catch (error) {
+        logs.push({ task: logFile, unavailable: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" });
+      }
+    }
+    return logs;
+  }
+
   /**
    * Waits until the version reaches what `waitFor` asks; failure statuses reject. The list reports
    * each job's latest version with its status, so the scope's shared scans watch it (one scan for
@@ -448,9 +472,9 @@ export class TrainingJobProviderImpl {
         }
         const cls = statusClass(details.status);
         if (cls === "failed" || (cls === "stopped" && waitFor !== "submitted")) {
-          throw new JobFailedError(
-            `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`,
-          );
+          const head = `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`;
+          const logs = cls === "failed" ? formatLogTails(await this.logTails(client, jobId, versionId, deadline)) : "";
+          throw new JobFailedError(logs === "" ? head : `${head}\n${logs}`);
         }
         return { done: reached(details.status), value: details, status: details.status };
       },
@@ -580,7 +604,9 @@ export class TrainingJobProviderImpl {
   }
 
   private partial(error: unknown, id: string, outs: Bag, provider: unknown, step: "create" | "update"): PartialStateError {
-    const reason = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // A failure's log tail (lines after the first) goes last, after what to do.
+    const [reason, ...logLines] = text.split("\n");
     const properties: Bag = { ...outs };
     if (provider !== undefined) properties[PROVIDER_KEY] = provider;
     const message =
@@ -589,7 +615,7 @@ export class TrainingJobProviderImpl {
           `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.`
         : `training job ${id} was only partly updated: ${reason}. ` +
           `The stack records what the service accepted: fix the cause and run \`pulumi up\` again.`;
-    return new PartialStateError(message, id, properties);
+    return new PartialStateError(logLines.length > 0 ? `${message}\n${logLines.join("\n")}` : message, id, properties);
   }
 }
 

@@ -129,6 +129,11 @@ describe("TrainingJob provider against the emulator", function () {
       assert.equal(error.properties["__provider"], SERIALIZED, "the host needs the serialized provider to delete later");
       assert.equal(error.properties["status"], 1);
       assert.match(error.message, /training job \d+ was created but did not reach the requested state: .*JOBSTAT_FAILED \(11\)/);
+      assert.match(
+        error.message,
+        /It is recorded in the stack.*\nlast \d+ log lines of job-fails-in-run\.0:\n(  .*\n)*  \[Modelarts Service Log\]Training failed: the process exited with code 1$/,
+        "the error ends with the tail of the worker's log",
+      );
     });
 
     it("reports running out of time after acceptance as a partial-state error too", async () => {
