@@ -16,6 +16,8 @@ import {
   type VersionDetails,
 } from "../api/types";
 import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/resource/log-tail";
+import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
+import { V1CatalogueCache, checkAgainstV1Catalogue, processV1Catalogues } from "./catalogue-check";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration } from "../../shared/resource/duration";
@@ -65,7 +67,12 @@ export interface ProviderDeps {
    * without a seed.
    */
   randomSuffix?: (seed: string | undefined) => string;
+  /** The catalogues `check` reads the flavour, engine and worker count against. @default the process's (`processV1Catalogues()`) */
+  catalogues?: V1CatalogueCache;
 }
+
+/** Properties the catalogue rules judge: a value `check` already refused is not judged again. */
+const V1_CATALOGUE_PROPERTIES = /^config\.(specId|flavor|poolId|workerServerNum|engineId)/;
 
 export interface CheckResult {
   inputs: Bag;
@@ -78,9 +85,11 @@ export class TrainingJobProviderImpl {
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
   private readonly pollers: Pollers;
+  private readonly catalogues: V1CatalogueCache;
 
   constructor(private readonly deps: ProviderDeps) {
     this.clock = deps.clock ?? realClock;
+    this.catalogues = deps.catalogues ?? processV1Catalogues();
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.pollers =
       deps.pollers ??
@@ -97,7 +106,14 @@ export class TrainingJobProviderImpl {
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
     const target = targetOf(inputs);
-    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
+    if (profileFailures.length === 0 && !containsUnknown(target)) {
+      const client = this.deps.clientFor(target);
+      if (!failures.some((f) => V1_CATALOGUE_PROPERTIES.test(f.property))) {
+        const read = await this.catalogues.of(client, () => this.clock.now());
+        if ("unavailable" in read) this.progress(catalogueSkipped(read.unavailable, "flavour, engine and worker count"));
+        else failures.push(...checkAgainstV1Catalogue(inputs, read.catalogue));
+      }
+    }
     return { inputs, failures };
   }
 

@@ -6,59 +6,36 @@
  * calls together, counted in `reads`); a read that fails or runs out of time skips the rules with a
  * note and never fails the preview.
  */
-import { deadlineIn } from "../../shared/api/retry";
+import { CatalogueCache, type CatalogueRead } from "../../shared/resource/catalogue-cache";
 import { CATALOGUE_HINTS } from "../../shared/api/catalogue-hints";
 import { containsUnknown, isSet, type CheckFailure } from "../../shared/resource/check";
 import { didYouMean } from "../../shared/resource/close-matches";
 import type { EngineSpec, FlavorSpec, ModelArtsV2Api } from "../api/types";
-
-/** How long one catalogue read may take before the rules are skipped. */
-export const DEFAULT_CATALOGUE_TIMEOUT_MS = 15_000;
 
 export interface V2Catalogue {
   flavors: readonly FlavorSpec[];
   engines: readonly EngineSpec[];
 }
 
-/** A catalogue, or why it could not be read. */
-export type CatalogueRead = { catalogue: V2Catalogue } | { unavailable: string };
-
-/** The catalogues of each account and region, read at most once per cache (the process's: `processCatalogues()`). */
-export class CatalogueCache {
-  /** How many catalogue reads were sent (each one flavour and one engine call). */
-  reads = 0;
-  private readonly entries = new Map<string, Promise<CatalogueRead>>();
-
-  constructor(private readonly timeoutMs: number = DEFAULT_CATALOGUE_TIMEOUT_MS) {}
-
-  /** The catalogue of the client's endpoint and project; the first caller reads it, the others share that read. */
-  read(client: ModelArtsV2Api, now: () => number): Promise<CatalogueRead> {
-    const key = JSON.stringify([client.endpoint, client.projectId]);
-    let entry = this.entries.get(key);
-    if (!entry) {
-      this.reads++;
-      entry = this.fetch(client, now);
-      this.entries.set(key, entry);
-    }
-    return entry;
-  }
-
-  private async fetch(client: ModelArtsV2Api, now: () => number): Promise<CatalogueRead> {
-    const deadline = deadlineIn(this.timeoutMs, now);
-    try {
-      const [flavors, engines] = await Promise.all([client.listFlavors({}, { deadline }), client.listEngines({ deadline })]);
-      return { catalogue: { flavors, engines } };
-    } catch (error) {
-      const text = error instanceof Error ? error.message : String(error);
-      return { unavailable: text.split("\n")[0] ?? text };
-    }
+/** The v2 catalogues of each account and region. */
+export class V2CatalogueCache extends CatalogueCache<V2Catalogue> {
+  /** The catalogue of the client's endpoint and project (one flavour and one engine call the first time). */
+  of(client: ModelArtsV2Api, now: () => number): Promise<CatalogueRead<V2Catalogue>> {
+    return this.read(
+      JSON.stringify(["v2", client.endpoint, client.projectId]),
+      async (deadline) => {
+        const [flavors, engines] = await Promise.all([client.listFlavors({}, { deadline }), client.listEngines({ deadline })]);
+        return { flavors, engines };
+      },
+      now,
+    );
   }
 }
 
-const shared = new CatalogueCache();
+const shared = new V2CatalogueCache();
 
 /** The process-wide cache: one read per account and region for the provider process's lifetime. */
-export function processCatalogues(): CatalogueCache {
+export function processCatalogues(): V2CatalogueCache {
   return shared;
 }
 

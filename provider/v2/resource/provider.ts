@@ -17,7 +17,8 @@ import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/res
 import { processPollers, type Pending, type Pollers, type Scope, type Verdict } from "../../shared/resource/poller";
 import { checkSchedule, DEFAULT_POLL, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import type { CallOptions, CreateJobRequest, Job, ModelArtsV2Api } from "../api/types";
-import { CatalogueCache, checkAgainstCatalogue, processCatalogues } from "./catalogue-check";
+import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
+import { V2CatalogueCache, checkAgainstCatalogue, processCatalogues } from "./catalogue-check";
 import { diffInputs } from "./diff";
 import { phaseLabel } from "./phase";
 import { algorithmOf, declaredView, differingPaths, specOf } from "./echo";
@@ -62,7 +63,7 @@ export interface V2ProviderDeps {
   /** The pollers every wait goes through. @default the process's (`processPollers()`) */
   pollers?: Pollers;
   /** The catalogues `check` reads the flavour, engine and node count against. @default the process's (`processCatalogues()`) */
-  catalogues?: CatalogueCache;
+  catalogues?: V2CatalogueCache;
 }
 
 /** Properties the catalogue rules judge: a value `check` already refused is not judged again. */
@@ -79,7 +80,7 @@ export class TrainingJobV2ProviderImpl {
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
   private readonly pollers: Pollers;
-  private readonly catalogues: CatalogueCache;
+  private readonly catalogues: V2CatalogueCache;
 
   constructor(private readonly deps: V2ProviderDeps) {
     this.pollers = deps.pollers ?? processPollers();
@@ -107,9 +108,9 @@ export class TrainingJobV2ProviderImpl {
 
   /** The flavour, node count and engine against the region's catalogue; nothing (and a note) when it cannot be read. */
   private async catalogueFailures(client: ModelArtsV2Api, inputs: Bag): Promise<CheckFailure[]> {
-    const read = await this.catalogues.read(client, () => this.clock.now());
+    const read = await this.catalogues.of(client, () => this.clock.now());
     if ("unavailable" in read) {
-      this.progress(`catalogue check skipped (flavour, engine and node count are checked at create): ${read.unavailable}`);
+      this.progress(catalogueSkipped(read.unavailable, "flavour, engine and node count"));
       return [];
     }
     return checkAgainstCatalogue(inputs, read.catalogue);

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { closeMatches, didYouMean } from "../../../provider/shared/resource/close-matches";
 import { UNKNOWN } from "../../../provider/shared/resource/check";
 import { createV2Client } from "../../../provider/v2/api/client";
-import { CatalogueCache, checkAgainstCatalogue, type V2Catalogue } from "../../../provider/v2/resource/catalogue-check";
+import { V2CatalogueCache, checkAgainstCatalogue, type V2Catalogue } from "../../../provider/v2/resource/catalogue-check";
 import { TrainingJobV2ProviderImpl } from "../../../provider/v2/resource/provider";
 import { AK, ENGINE, PROJECT, SERIALIZED, SK, emulatedProvider, jobInputs, type EmulatedProvider } from "./emulated";
 
@@ -87,7 +87,7 @@ describe("v2 catalogue check", () => {
 
   describe("in check, against the emulator", () => {
     let h: EmulatedProvider;
-    let catalogues: CatalogueCache;
+    let catalogues: V2CatalogueCache;
     let provider: TrainingJobV2ProviderImpl;
     before(async () => {
       h = await emulatedProvider();
@@ -96,7 +96,7 @@ describe("v2 catalogue check", () => {
       await h.emu.close();
     });
     beforeEach(() => {
-      catalogues = new CatalogueCache();
+      catalogues = new V2CatalogueCache();
       const clock = {
         now: () => h.emu.control.clock().now,
         sleep: async (ms: number) => void h.emu.control.advance(Math.max(Math.ceil(ms), 1)),
@@ -143,7 +143,7 @@ describe("v2 catalogue check", () => {
       const lonely = new TrainingJobV2ProviderImpl({
         clientFor: () => offline,
         clock,
-        catalogues: new CatalogueCache(1),
+        catalogues: new V2CatalogueCache(1),
         progress: (l) => h.progress.push(l),
       });
       const before = h.progress.length;
