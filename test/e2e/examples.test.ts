@@ -135,7 +135,7 @@ const CASES: ExampleCase[] = [
           ["learning_rate", "0.01"],
         ],
       );
-      assert.deepEqual(algorithm.environments, { OMP_NUM_THREADS: "8" });
+      assert.deepEqual(algorithm.environments, [{ OMP_NUM_THREADS: "8" }], "an answer carries the environment as an array of maps");
       const input = (algorithm.inputs as Array<{ remote: { obs: { obs_url: string } } }>)[0];
       assert.equal(input?.remote.obs.obs_url, "/my-bucket/mnist-v2/data/");
       const spec = job.raw.spec as { resource: Record<string, unknown>; log_export_path: Record<string, unknown> };
