@@ -246,6 +246,16 @@ export class TrainingJobProviderImpl {
         this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
         const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", deadline);
         outs = mergeDetails(outs, details);
+      } else if (before.versionId) {
+        // The status and duration as the service reports them now, not as the last step saw them.
+        const versionId = before.versionId;
+        const details = await persistently(
+          () => client.getVersion(id, versionId, bounded),
+          this.clock.now() + deadline.remainingMs(),
+          this.clock,
+          this.poll,
+        );
+        outs = mergeDetails(outs, details);
       }
       return { outs };
     } catch (error) {

@@ -267,8 +267,9 @@ describe("TrainingJob provider against the emulator", function () {
       h = await harness();
     });
 
-    it("changes the description in place", async () => {
+    it("changes the description in place, and reports the version's status as it is now", async () => {
       const { id, outs } = await created(h, { jobName: "upd-1", description: "old", config: CONFIG });
+      h.emu.control.advance(30_000);
       h.emu.control.clearRequests();
       const { outs: after } = await h.provider.update(id, outs, {
         jobName: "upd-1",
@@ -279,9 +280,11 @@ describe("TrainingJob provider against the emulator", function () {
       assert.equal(h.emu.control.job(id)!.jobDesc, "new");
       assert.equal(after["description"], "new");
       assert.equal(after["versionId"], outs["versionId"]);
+      assert.notEqual(after["status"], outs["status"], "fresh, not the status the create saw");
+      assert.equal(after["status"], 8, "JOBSTAT_RUNNING");
       assert.deepEqual(
         h.emu.control.requests().map((r) => r.method),
-        ["PUT"],
+        ["PUT", "GET"],
       );
     });
 
