@@ -52,6 +52,18 @@ function listed<T>(items: readonly T[], label: (item: T) => string): string {
   return shown.join(", ") + (items.length > MAX_LISTED ? ", …" : "");
 }
 
+/** True when the config names a public flavour or an engine: only then is the catalogue worth a read. */
+export function namesV1CatalogueEntries(inputs: Bag): boolean {
+  const config = bag(inputs["config"]);
+  if (!config) return false;
+  const code = bag(config["flavor"])?.["code"];
+  const flavour =
+    !isSet(config, "poolId") &&
+    ((typeof config["specId"] === "number" && !containsUnknown(config["specId"])) ||
+      (typeof code === "string" && code !== "" && !containsUnknown(code)));
+  return flavour || (typeof config["engineId"] === "number" && !containsUnknown(config["engineId"]));
+}
+
 /** The failures of the declared flavour, node count and engine against a catalogue. */
 export function checkAgainstV1Catalogue(inputs: Bag, catalogue: V1Catalogue): CheckFailure[] {
   const failures: CheckFailure[] = [];

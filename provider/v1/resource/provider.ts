@@ -17,7 +17,7 @@ import {
 } from "../api/types";
 import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/resource/log-tail";
 import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
-import { V1CatalogueCache, checkAgainstV1Catalogue, processV1Catalogues } from "./catalogue-check";
+import { V1CatalogueCache, checkAgainstV1Catalogue, namesV1CatalogueEntries, processV1Catalogues } from "./catalogue-check";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration } from "../../shared/resource/duration";
@@ -108,7 +108,7 @@ export class TrainingJobProviderImpl {
     const target = targetOf(inputs);
     if (profileFailures.length === 0 && !containsUnknown(target)) {
       const client = this.deps.clientFor(target);
-      if (!failures.some((f) => V1_CATALOGUE_PROPERTIES.test(f.property))) {
+      if (namesV1CatalogueEntries(inputs) && !failures.some((f) => V1_CATALOGUE_PROPERTIES.test(f.property))) {
         const read = await this.catalogues.of(client, () => this.clock.now());
         if ("unavailable" in read) this.progress(catalogueSkipped(read.unavailable, "flavour, engine and worker count"));
         else failures.push(...checkAgainstV1Catalogue(inputs, read.catalogue));

@@ -43,6 +43,15 @@ type Bag = Record<string, unknown>;
 const bag = (v: unknown): Bag | undefined => (v && typeof v === "object" && !Array.isArray(v) ? (v as Bag) : undefined);
 const known = (v: unknown): v is string => typeof v === "string" && v !== "" && !containsUnknown(v);
 
+/** True when the inputs name a public flavour or a preset engine: only then is the catalogue worth a read. */
+export function namesCatalogueEntries(inputs: Bag): boolean {
+  const resource = bag(bag(inputs["spec"])?.["resource"]);
+  const engine = bag(bag(inputs["algorithm"])?.["engine"]);
+  const flavour = resource !== undefined && !isSet(resource, "poolId") && known(resource["flavorId"]);
+  const preset = engine !== undefined && (known(engine["engineId"]) || (known(engine["engineName"]) && known(engine["engineVersion"])));
+  return flavour || preset;
+}
+
 /** The failures of the declared flavour, node count and engine against a catalogue. */
 export function checkAgainstCatalogue(inputs: Bag, catalogue: V2Catalogue): CheckFailure[] {
   const failures: CheckFailure[] = [];

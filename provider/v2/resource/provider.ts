@@ -18,7 +18,7 @@ import { processPollers, type Pending, type Pollers, type Scope, type Verdict } 
 import { checkSchedule, DEFAULT_POLL, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import type { CallOptions, CreateJobRequest, Job, ModelArtsV2Api } from "../api/types";
 import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
-import { V2CatalogueCache, checkAgainstCatalogue, processCatalogues } from "./catalogue-check";
+import { V2CatalogueCache, checkAgainstCatalogue, namesCatalogueEntries, processCatalogues } from "./catalogue-check";
 import { diffInputs } from "./diff";
 import { phaseLabel } from "./phase";
 import { algorithmOf, declaredView, differingPaths, specOf } from "./echo";
@@ -101,7 +101,8 @@ export class TrainingJobV2ProviderImpl {
     const target = targetOf(inputs);
     if (profileFailures.length === 0 && !containsUnknown(target)) {
       const client = this.deps.clientFor(target);
-      if (!failures.some((f) => CATALOGUE_PROPERTIES.test(f.property))) failures.push(...(await this.catalogueFailures(client, inputs)));
+      if (namesCatalogueEntries(inputs) && !failures.some((f) => CATALOGUE_PROPERTIES.test(f.property)))
+        failures.push(...(await this.catalogueFailures(client, inputs)));
     }
     return { inputs, failures };
   }

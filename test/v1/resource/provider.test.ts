@@ -29,8 +29,9 @@ const EXISTING_WIRE_CONFIG = {
 
 type Harness = EmulatedProvider;
 
-function harness(options: EmulatorOptions = {}): Promise<Harness> {
-  return emulatedProvider({ emulator: { killMs: 2_000, ...options }, randomSuffix: () => "abc1234" });
+/** With `clientSleepsAdvance`, the client's retry backoffs advance the emulated clock too (no wall-time waits). */
+function harness(options: EmulatorOptions = {}, clientSleepsAdvance = false): Promise<Harness> {
+  return emulatedProvider({ emulator: { killMs: 2_000, ...options }, randomSuffix: () => "abc1234", clientSleepsAdvance });
 }
 
 const created = checkAndCreate;
@@ -289,6 +290,8 @@ describe("TrainingJob provider against the emulator", function () {
     });
 
     it("fails without touching the state when nothing was accepted", async () => {
+      await h.emu.close();
+      h = await harness({}, true);
       const { id, outs } = await created(h, { jobName: "upd-3", description: "old", config: CONFIG });
       h.emu.control.addFaultScript({ method: "PUT", steps: ["500", "500", "500", "500", "500"] });
       const error = await h.provider
@@ -403,7 +406,7 @@ describe("TrainingJob provider against the emulator", function () {
     });
 
     it("keeps polling when the list fails for longer than the client retries", async () => {
-      h = await harness({ deleteDelayMs: 30_000 });
+      h = await harness({ deleteDelayMs: 30_000 }, true);
       const { id, outs } = await created(h, { jobName: "del-503", waitFor: "completed", config: CONFIG });
       // Six 503s in a row outlast one call's five attempts; they start after the first list.
       h.emu.control.addFaultScript({
