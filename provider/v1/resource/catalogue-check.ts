@@ -101,7 +101,7 @@ export function checkAgainstV1Catalogue(inputs: Bag, catalogue: V1Catalogue): Ch
   if (spec && typeof workers === "number" && spec.maxNum > 0 && workers > spec.maxNum)
     fail(
       "config.workerServerNum",
-      `must be at most ${spec.maxNum} with flavour ${spec.specCode} (${specPath}; its max_num), got ${workers}; lower it or pick a larger flavour`,
+      `must be at most ${spec.maxNum} with flavour ${spec.specCode} (${specPath}), got ${workers}: ${hints.nodeCount}`,
     );
 
   const engineId = config["engineId"];

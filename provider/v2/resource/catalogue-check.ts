@@ -71,10 +71,7 @@ export function checkAgainstCatalogue(inputs: Bag, catalogue: V2Catalogue): Chec
     } else {
       const count = resource["nodeCount"];
       if (typeof count === "number" && flavor.maxNum > 0 && count > flavor.maxNum)
-        fail(
-          "spec.resource.nodeCount",
-          `must be at most ${flavor.maxNum} with flavour "${id}" (its max_num), got ${count}; lower it or pick a flavour that allows more nodes (v2.getFlavors())`,
-        );
+        fail("spec.resource.nodeCount", `must be at most ${flavor.maxNum} with flavour "${id}", got ${count}: ${hints.nodeCount}`);
     }
   }
 

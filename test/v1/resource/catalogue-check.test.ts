@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { CATALOGUE_HINTS } from "../../../provider/shared/api/catalogue-hints";
 import { createClient } from "../../../provider/shared/api/config";
 import { V1CatalogueCache } from "../../../provider/v1/resource/catalogue-check";
 import { TrainingJobProviderImpl } from "../../../provider/v1/resource/provider";
@@ -51,7 +52,7 @@ describe("v1 catalogue check (emulator)", () => {
     assert.deepEqual(workers.failures, [
       {
         property: "config.workerServerNum",
-        reason: "must be at most 1 with flavour modelarts.vm.cpu.8u (config.specId; its max_num), got 3; lower it or pick a larger flavour",
+        reason: `must be at most 1 with flavour modelarts.vm.cpu.8u (config.specId), got 3: ${CATALOGUE_HINTS.v1.nodeCount}`,
       },
     ]);
     const engine = await check({ ...CONFIG, engineId: 4242 });

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { CATALOGUE_HINTS } from "../../../provider/shared/api/catalogue-hints";
 import { closeMatches, didYouMean } from "../../../provider/shared/resource/close-matches";
 import { UNKNOWN } from "../../../provider/shared/resource/check";
 import { createV2Client } from "../../../provider/v2/api/client";
@@ -51,8 +52,7 @@ describe("v2 catalogue check", () => {
       assert.deepEqual(checkAgainstCatalogue(declared({ flavorId: "modelarts.vm.cpu.8u", nodeCount: 99 }), CATALOGUE), [
         {
           property: "spec.resource.nodeCount",
-          reason:
-            'must be at most 16 with flavour "modelarts.vm.cpu.8u" (its max_num), got 99; lower it or pick a flavour that allows more nodes (v2.getFlavors())',
+          reason: `must be at most 16 with flavour "modelarts.vm.cpu.8u", got 99: ${CATALOGUE_HINTS.v2.nodeCount}`,
         },
       ]);
       assert.deepEqual(checkAgainstCatalogue(declared({ flavorId: "modelarts.vm.cpu.8u", nodeCount: 16 }), CATALOGUE), []);
