@@ -13,6 +13,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
+import { phaseLabel } from "../provider/v2/resource/phase";
 import { statusName } from "../provider/v1/api/status";
 import { apiOf, type Api } from "./demo-args";
 import { ensurePulumi } from "./ensure-pulumi";
@@ -135,7 +136,7 @@ function describeV2Jobs(emulator: RunningEmulator): void {
     const resource = (job.spec as { resource: { flavor_id?: string; flavor_name?: string; node_count?: number } }).resource;
     const ran = status.duration > 0 ? `, ran ${(status.duration / 1000).toFixed(1)} s` : "";
     say(
-      `job ${metadata.id} "${metadata.name}": ${status.phase} (${status.secondary_phase})${ran}, created ${new Date(metadata.create_time).toISOString()}`,
+      `job ${metadata.id} "${metadata.name}": ${phaseLabel(status.phase, status.secondary_phase)}${ran}, created ${new Date(metadata.create_time).toISOString()}`,
     );
     say(`  description: "${metadata.description}"`);
     say(

@@ -49,7 +49,7 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       const sent = job.raw.algorithm as Record<string, unknown>;
       assert.equal(sent.code_dir, "/e2e-bucket/v2/code/");
       assert.equal(sent.boot_file, "/e2e-bucket/v2/code/train.py");
-      assert.deepEqual(sent.environments, { E2E: "1" });
+      assert.deepEqual(sent.environments, [{ E2E: "1" }], "the answer form: an array of maps");
       const [state] = await v2StateJobs(s);
       assert.equal(state?.id, job.id, "the resource id is the job id");
       const exported = await s.exportText();

@@ -90,6 +90,7 @@ export class Connection {
 
   /** A request to `{endpoint}/{version}/{project_id}{path}`, authenticated. */
   spec(dialect: ApiDialect, method: HttpMethod, path: string, context: ErrorContext, parts: RequestParts = {}): RequestSpec {
+    if (context.api === undefined && (dialect.version === "v1" || dialect.version === "v2")) context.api = dialect.version;
     return {
       method,
       url: `${this.endpoint}/${dialect.version}/${uriEncode(this.projectId)}${path}`,

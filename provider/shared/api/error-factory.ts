@@ -7,6 +7,7 @@
 import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, redact, type ApiErrorDetails } from "./errors";
 import { readEnvelope } from "./envelope";
 import type { AttemptFailure } from "./retry";
+import { catalogueHints, type ApiVersion } from "./catalogue-hints";
 
 /** HTTP status names as the API reference's table spells them (§5.2). */
 export const HTTP_STATUS_NAMES: Readonly<Record<number, string>> = {
@@ -72,6 +73,8 @@ export interface ErrorContext {
   jobId?: string;
   versionId?: string;
   auth?: AuthKind;
+  /** The API version of the call, whose words the messages use. @default "v1" */
+  api?: ApiVersion;
   /** True for the IAM token call. */
   iam?: boolean;
   /** The IAM user and domain, for IAM messages. */
@@ -114,12 +117,16 @@ function explain(code: string | undefined, status: number, ctx: ErrorContext): s
     case "ModelArts.0015":
       return `training job ${ctx.jobId ?? job}${ctx.versionId !== undefined ? ` (version ${ctx.versionId})` : ""} does not exist${project}`;
     case "ModelArts.2780":
-      return "the AI engine id does not exist; list the engines (GET /job/ai-engines) and use one of their engine_id values";
+      return ctx.api === "v2"
+        ? `the engine (algorithm.engine) does not exist in this region; ${catalogueHints("v2").engine}`
+        : `the AI engine id does not exist; ${catalogueHints("v1").engine}`;
     case "ModelArts.2781":
     case "ModelArts.2763":
-      return "the resource flavour (spec_id) is not valid here; list the flavours (GET /job/resource-specs) and use one of their spec_id values";
+      return ctx.api === "v2"
+        ? `the flavour (spec.resource.flavorId) is not valid here; ${catalogueHints("v2").flavour}`
+        : `the resource flavour (spec_id) is not valid here; ${catalogueHints("v1").flavour}`;
     case "ModelArts.2793":
-      return "worker_server_num is above the flavour's max_num; lower it or pick a larger flavour";
+      return catalogueHints(ctx.api).nodeCount;
     case "ModelArts.2796":
       return `training job ${ctx.jobId ?? job} cannot be stopped in its current status`;
     case "ModelArts.2878":

@@ -15,6 +15,9 @@ import {
   type ModelArtsApi,
   type VersionDetails,
 } from "../api/types";
+import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/resource/log-tail";
+import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
+import { V1CatalogueCache, checkAgainstV1Catalogue, namesV1CatalogueEntries, processV1Catalogues } from "./catalogue-check";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration } from "../../shared/resource/duration";
@@ -65,7 +68,12 @@ export interface ProviderDeps {
    * without a seed.
    */
   randomSuffix?: (seed: string | undefined) => string;
+  /** The catalogues `check` reads the flavour, engine and worker count against. @default the process's (`processV1Catalogues()`) */
+  catalogues?: V1CatalogueCache;
 }
+
+/** Properties the catalogue rules judge: a value `check` already refused is not judged again. */
+const V1_CATALOGUE_PROPERTIES = /^config\.(specId|flavor|poolId|workerServerNum|engineId)/;
 
 export interface CheckResult {
   inputs: Bag;
@@ -78,9 +86,11 @@ export class TrainingJobProviderImpl {
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
   private readonly pollers: Pollers;
+  private readonly catalogues: V1CatalogueCache;
 
   constructor(private readonly deps: ProviderDeps) {
     this.clock = deps.clock ?? realClock;
+    this.catalogues = deps.catalogues ?? processV1Catalogues();
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.pollers =
       deps.pollers ??
@@ -97,7 +107,14 @@ export class TrainingJobProviderImpl {
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
     const target = targetOf(inputs);
-    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
+    if (profileFailures.length === 0 && !containsUnknown(target)) {
+      const client = this.deps.clientFor(target);
+      if (namesV1CatalogueEntries(inputs) && !failures.some((f) => V1_CATALOGUE_PROPERTIES.test(f.property))) {
+        const read = await this.catalogues.of(client, () => this.clock.now());
+        if ("unavailable" in read) this.progress(catalogueSkipped(read.unavailable, "flavour, engine and worker count"));
+        else failures.push(...checkAgainstV1Catalogue(inputs, read.catalogue));
+      }
+    }
     return { inputs, failures };
   }
 
@@ -230,6 +247,16 @@ export class TrainingJobProviderImpl {
         applied = outs;
         this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
         const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", deadline);
+        outs = mergeDetails(outs, details);
+      } else if (before.versionId) {
+        // The status and duration as the service reports them now, not as the last step saw them.
+        const versionId = before.versionId;
+        const details = await persistently(
+          () => client.getVersion(id, versionId, bounded),
+          this.clock.now() + deadline.remainingMs(),
+          this.clock,
+          this.poll,
+        );
         outs = mergeDetails(outs, details);
       }
       return { outs };
@@ -397,6 +424,29 @@ export class TrainingJobProviderImpl {
     return jobs.find((j) => j.jobId === id);
   }
 
+  /** The last lines of a failed version's first workers' logs, within the step's deadline; a log that cannot be read says why. */
+  private async logTails(client: ModelArtsApi, jobId: string, versionId: string, deadline: Deadline): Promise<TaskLog[]> {
+    let files: string[];
+    try {
+      files = await client.logFileNames(jobId, versionId, { deadline });
+    } catch (error) {
+      return [{ task: "the job", unavailable: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" }];
+    }
+    const logs: TaskLog[] = [];
+    for (const logFile of files.slice(0, DEFAULT_LOG_TAIL.tasks)) {
+      if (deadline.remainingMs() <= 0) break;
+      try {
+        logs.push({
+          task: logFile,
+          text: (await client.logs(jobId, versionId, { logFile, lines: DEFAULT_LOG_TAIL.lines }, { deadline })).content,
+        });
+      } catch (error) {
+        logs.push({ task: logFile, unavailable: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" });
+      }
+    }
+    return logs;
+  }
+
   /**
    * Waits until the version reaches what `waitFor` asks; failure statuses reject. The list reports
    * each job's latest version with its status, so the scope's shared scans watch it (one scan for
@@ -450,9 +500,9 @@ export class TrainingJobProviderImpl {
         }
         const cls = statusClass(details.status);
         if (cls === "failed" || (cls === "stopped" && waitFor !== "submitted")) {
-          throw new JobFailedError(
-            `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`,
-          );
+          const head = `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`;
+          const logs = cls === "failed" ? formatLogTails(await this.logTails(client, jobId, versionId, deadline)) : "";
+          throw new JobFailedError(logs === "" ? head : `${head}\n${logs}`);
         }
         return { done: reached(details.status), value: details, status: details.status };
       },
@@ -582,7 +632,9 @@ export class TrainingJobProviderImpl {
   }
 
   private partial(error: unknown, id: string, outs: Bag, provider: unknown, step: "create" | "update"): PartialStateError {
-    const reason = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // A failure's log tail (lines after the first) goes last, after what to do.
+    const [reason, ...logLines] = text.split("\n");
     const properties: Bag = { ...outs };
     if (provider !== undefined) properties[PROVIDER_KEY] = provider;
     const message =
@@ -591,7 +643,7 @@ export class TrainingJobProviderImpl {
           `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.`
         : `training job ${id} was only partly updated: ${reason}. ` +
           `The stack records what the service accepted: fix the cause and run \`pulumi up\` again.`;
-    return new PartialStateError(message, id, properties);
+    return new PartialStateError(logLines.length > 0 ? `${message}\n${logLines.join("\n")}` : message, id, properties);
   }
 }
 

@@ -12,9 +12,28 @@ import type { ErrorContext } from "../../shared/api/error-factory";
 import { ConfigurationError } from "../../shared/api/errors";
 import type { HttpMethod, WireResponse } from "../../shared/api/transport";
 import { requireSameId } from "../../shared/api/wire-format";
-import { MAX_SEARCH_LIMIT, fromWireEngines, fromWireFlavors, fromWireJob, fromWireSearch, toWireCreateJob, toWireSearch } from "./mapping";
+import {
+  MAX_SEARCH_LIMIT,
+  fromWireEngines,
+  fromWireFlavors,
+  fromWireJob,
+  fromWireLogPreview,
+  fromWireSearch,
+  toWireCreateJob,
+  toWireSearch,
+} from "./mapping";
 import { scanAllSearchPages } from "./search-scan";
-import type { CallOptions, CreateJobRequest, EngineSpec, FlavorSpec, Job, ModelArtsV2Api, SearchPage, SearchQuery } from "./types";
+import type {
+  CallOptions,
+  CreateJobRequest,
+  EngineSpec,
+  FlavorSpec,
+  Job,
+  LogPreview,
+  ModelArtsV2Api,
+  SearchPage,
+  SearchQuery,
+} from "./types";
 import type { WireActionRequest, WireUpdateDescriptionRequest } from "./wire";
 
 /** v2 paths are `/v2/{project_id}/…`; answers are the resource itself, errors `{error_code, error_msg}`. */
@@ -151,6 +170,12 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
     const ctx = this.#conn.context("list training engines");
     const response = await this.#send("GET", "/training-job-engines", ctx, options);
     return this.#conn.map(() => fromWireEngines(response.body), response, ctx);
+  }
+
+  async logPreview(jobId: string, taskId: string, options: CallOptions = {}): Promise<LogPreview> {
+    const ctx = this.#conn.context(`read the log of task ${taskId} of training job ${jobId}`, { jobId });
+    const response = await this.#send("GET", `/training-jobs/${seg(jobId)}/tasks/${seg(taskId)}/logs/preview`, ctx, options);
+    return this.#conn.map(() => fromWireLogPreview(response.body), response, ctx);
   }
 
   #send(method: HttpMethod, path: string, context: ErrorContext, options: CallOptions, parts: RequestParts = {}): Promise<WireResponse> {

@@ -240,6 +240,15 @@ export interface EngineSpec {
  * service does not know (HTTP 400 `ModelArts.2775`, or a 404 that is not a path error) is
  * `isNotFound`; every other failure keeps its HTTP status and ModelArts code.
  */
+/** The tail of one task's log as the service previews it. */
+export interface LogPreview {
+  content: string;
+  /** Bytes in `content` (the service previews at most 5 MB). */
+  currentSize: number;
+  /** Bytes in the whole log. */
+  fullSize: number;
+}
+
 export interface ModelArtsV2Api {
   readonly projectId: string;
   readonly endpoint: string;
@@ -263,4 +272,6 @@ export interface ModelArtsV2Api {
   searchAllJobs(query?: Omit<SearchQuery, "offset" | "limit">, options?: CallOptions): Promise<Job[]>;
   listFlavors(query?: { flavorType?: "CPU" | "GPU" | "Ascend" }, options?: CallOptions): Promise<FlavorSpec[]>;
   listEngines(options?: CallOptions): Promise<EngineSpec[]>;
+  /** `GET …/tasks/{task_id}/logs/preview`: the tail of one task's log. */
+  logPreview(jobId: string, taskId: string, options?: CallOptions): Promise<LogPreview>;
 }

@@ -13,10 +13,14 @@ import { NOT_FOUND_GRACE_MS, submitJob } from "../../shared/resource/ownership";
 import { PartialStateError } from "../../shared/resource/partial-state";
 import { persistently } from "../../shared/resource/persist";
 import { normalise } from "../../shared/resource/values";
+import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/resource/log-tail";
 import { processPollers, type Pending, type Pollers, type Scope, type Verdict } from "../../shared/resource/poller";
 import { checkSchedule, DEFAULT_POLL, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import type { CallOptions, CreateJobRequest, Job, ModelArtsV2Api } from "../api/types";
+import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
+import { V2CatalogueCache, checkAgainstCatalogue, namesCatalogueEntries, processCatalogues } from "./catalogue-check";
 import { diffInputs } from "./diff";
+import { phaseLabel } from "./phase";
 import { algorithmOf, declaredView, differingPaths, specOf } from "./echo";
 import { COMPUTED_KEYS, type CheckedInputs, type TrainingJobOutputs, type WaitFor } from "./inputs";
 import { validateInputs, validateProfile } from "./validate";
@@ -42,6 +46,8 @@ type Bag = Record<string, unknown>;
 const ACTIVE_PHASES = new Set(["Creating", "Pending", "Running"]);
 /** Phases that end a create's wait with a failure. */
 const FAILED_PHASES = new Set(["Failed", "Abnormal", "Terminated"]);
+/** Failures whose error carries the tail of the tasks' logs (a Terminated job was stopped, not broken). */
+const LOGGED_PHASES = new Set(["Failed", "Abnormal"]);
 
 export interface V2ProviderDeps {
   /** Returns the v2 API client for a target; throws a `ConfigurationError` naming what is missing. */
@@ -57,7 +63,12 @@ export interface V2ProviderDeps {
   randomSuffix?: (seed: string | undefined) => string;
   /** The pollers every wait goes through. @default the process's (`processPollers()`) */
   pollers?: Pollers;
+  /** The catalogues `check` reads the flavour, engine and node count against. @default the process's (`processCatalogues()`) */
+  catalogues?: V2CatalogueCache;
 }
+
+/** Properties the catalogue rules judge: a value `check` already refused is not judged again. */
+const CATALOGUE_PROPERTIES = /^(spec\.resource\.(flavorId|nodeCount|poolId)|algorithm\.engine)/;
 
 export interface CheckResult {
   inputs: Bag;
@@ -70,9 +81,11 @@ export class TrainingJobV2ProviderImpl {
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
   private readonly pollers: Pollers;
+  private readonly catalogues: V2CatalogueCache;
 
   constructor(private readonly deps: V2ProviderDeps) {
     this.pollers = deps.pollers ?? processPollers();
+    this.catalogues = deps.catalogues ?? processCatalogues();
     this.clock = deps.clock ?? realClock;
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.progress = deps.progress ?? (() => undefined);
@@ -87,8 +100,22 @@ export class TrainingJobV2ProviderImpl {
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
     const target = targetOf(inputs);
-    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
+    if (profileFailures.length === 0 && !containsUnknown(target)) {
+      const client = this.deps.clientFor(target);
+      if (namesCatalogueEntries(inputs) && !failures.some((f) => CATALOGUE_PROPERTIES.test(f.property)))
+        failures.push(...(await this.catalogueFailures(client, inputs)));
+    }
     return { inputs, failures };
+  }
+
+  /** The flavour, node count and engine against the region's catalogue; nothing (and a note) when it cannot be read. */
+  private async catalogueFailures(client: ModelArtsV2Api, inputs: Bag): Promise<CheckFailure[]> {
+    const read = await this.catalogues.of(client, () => this.clock.now());
+    if ("unavailable" in read) {
+      this.progress(catalogueSkipped(read.unavailable, "flavour, engine and node count"));
+      return [];
+    }
+    return checkAgainstCatalogue(inputs, read.catalogue);
   }
 
   async diff(_id: string, olds: Bag, news: Bag) {
@@ -165,7 +192,10 @@ export class TrainingJobV2ProviderImpl {
     return { id, props: outs, inputs };
   }
 
-  /** The description is the only member a v2 job changes in place; the rest of an update is state only. */
+  /**
+   * The description is the only member a v2 job changes in place; the rest of an update is state
+   * only. The computed outputs are read afresh from the service.
+   */
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
@@ -181,11 +211,20 @@ export class TrainingJobV2ProviderImpl {
       );
       this.progress(`training job ${id}: description updated`);
     }
-    const outs: Bag = { ...news };
+    const declared: Bag = { ...news, jobName: before.jobName ?? after.jobName };
+    // The computed outputs as the service reports them now (phase, duration), not as the last step saw them.
+    const workspaceId = before.workspaceId ?? "0";
+    const job = await persistently(
+      () => this.findJob(client, id, before.jobName, workspaceId, { deadline }),
+      this.clock.now() + deadline.remainingMs(),
+      this.clock,
+      this.poll,
+    );
+    if (job) return { outs: outputsOf(declared, job) };
+    const outs: Bag = { ...declared };
     delete outs[PROVIDER_KEY];
     for (const key of COMPUTED_KEYS) if (olds[key] !== undefined) outs[key] = olds[key];
     outs["jobId"] = id;
-    outs["jobName"] = before.jobName ?? after.jobName;
     return { outs };
   }
 
@@ -292,7 +331,7 @@ export class TrainingJobV2ProviderImpl {
   private async waitForPhase(client: ModelArtsV2Api, accepted: Job, waitFor: WaitFor, deadline: Deadline): Promise<Job> {
     const started = this.clock.now();
     const what = `training job ${accepted.id} ("${accepted.name}") to be ${waitFor}`;
-    return this.watch<Job>(
+    const job = await this.watch<Job>(
       client,
       { id: accepted.id, name: accepted.name, workspaceId: accepted.workspaceId },
       {
@@ -305,12 +344,34 @@ export class TrainingJobV2ProviderImpl {
             if (this.clock.now() - started < NOT_FOUND_GRACE_MS) return { done: false };
             throw new JobFailedError(`training job ${accepted.id} ("${accepted.name}") disappeared while waiting for it to be ${waitFor}`);
           }
-          if (FAILED_PHASES.has(job.phase)) throw new JobFailedError(failureMessage(job));
+          if (FAILED_PHASES.has(job.phase)) return { done: true, value: job };
           const done = waitFor === "running" ? job.phase === "Running" || job.phase === "Completed" : job.phase === "Completed";
           return done ? { done: true, value: job } : { done: false, status: phaseOf(job) };
         },
       },
     );
+    if (!FAILED_PHASES.has(job.phase)) return job;
+    const logs = LOGGED_PHASES.has(job.phase) ? await this.logTails(client, job, deadline) : [];
+    throw new JobFailedError([failureMessage(job), formatLogTails(logs)].filter((p) => p !== "").join("\n"));
+  }
+
+  /**
+   * The logs of a failed job's tasks (those with a message first), as far as the service gives
+   * them within the step's deadline; a log that cannot be read says why instead.
+   */
+  private async logTails(client: ModelArtsV2Api, job: Job, deadline: Deadline): Promise<TaskLog[]> {
+    const withMessage = (job.taskStatuses ?? []).filter((t) => t.message).map((t) => t.task);
+    const tasks = [...new Set([...withMessage, ...(job.tasks ?? [])])].slice(0, DEFAULT_LOG_TAIL.tasks);
+    const logs: TaskLog[] = [];
+    for (const task of tasks) {
+      if (deadline.remainingMs() <= 0) break;
+      try {
+        logs.push({ task, text: (await client.logPreview(job.id, task, { deadline })).content });
+      } catch (error) {
+        logs.push({ task, unavailable: firstLine(error) });
+      }
+    }
+    return logs;
   }
 
   /**
@@ -502,9 +563,9 @@ export function configDiffers(request: CreateJobRequest, job: Job): string[] {
   ];
 }
 
-/** `Running` or `Running (Running)`: the level-1 phase, with the level-2 one when it says more. */
+/** `Running` or `Abnormal (CreateFailed)`: the level-1 phase, with the level-2 one when it says more. */
 function phaseOf(job: Job): string {
-  return job.secondaryPhase && job.secondaryPhase !== job.phase ? `${job.phase} (${job.secondaryPhase})` : job.phase;
+  return phaseLabel(job.phase, job.secondaryPhase);
 }
 
 /** The service's own account of a failure: the phases and every task's message. */
@@ -520,12 +581,15 @@ export function failureMessage(job: Job): string {
 }
 
 function partial(error: unknown, id: string, outs: Bag, provider: unknown): PartialStateError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  // A failure's log tail (lines after the first) goes last, after what to do.
+  const [reason, ...logLines] = text.split("\n");
   const properties: Bag = { ...outs };
   if (provider !== undefined) properties[PROVIDER_KEY] = provider;
   return new PartialStateError(
     `training job ${id} was created but did not reach the requested state: ${reason}. ` +
-      `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.`,
+      `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.` +
+      (logLines.length > 0 ? `\n${logLines.join("\n")}` : ""),
     id,
     properties,
   );

@@ -3,8 +3,8 @@
  * any call is made, reported as `{property, reason}` with the property path
  * (`algorithm.engine.engineId`, `spec.resource.nodeCount`). Values still unknown during a preview are
  * skipped; keys that no shape knows are refused with a hint. Lengths count characters (code points).
- * What needs the service's catalogues (a flavour's `max_num`, an engine's existence) is the
- * service's to refuse at create.
+ * What needs the service's catalogues (a flavour's `max_num`, an engine's existence) is checked by
+ * `catalogue-check.ts`.
  */
 import type {
   Algorithm,
