@@ -15,7 +15,7 @@
 //
 // The Node.js language host is built apart from the CLI, into a folder of its own keyed by the CLI
 // version and by the host's own recipe (its source): ${cache}/pulumi-v<version>-nodejs-<recipe>/bin.
-// That folder is the one ensurePulumi returns: it holds the host and a symbolic link to every other
+// That folder is the one ensurePulumi returns: it holds the host and a hard link to every other
 // executable of the CLI's bin folder, so a caller that puts it first on PATH gets the CLI, the shim
 // and this host (the engine looks language hosts up on PATH). Editing the host rebuilds only the
 // host (seconds, against the CLI build's go.mod and Go build cache), never the CLI.
@@ -103,7 +103,7 @@ export function pulumiCacheRoot(): string {
 /**
  * Makes sure a Pulumi CLI at the pinned version, the Node.js language host and the dynamic
  * provider shim are available, building them if needed, and returns the absolute folder that
- * holds the three executables (the Node.js host's folder, with links to the CLI's executables).
+ * holds the three executables (the Node.js host's folder, with hard links to the CLI's executables).
  */
 export async function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<string> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
@@ -162,14 +162,32 @@ async function ensureNodejsHost(cliDir: string, version: string, log: (line: str
   return binDir;
 }
 
-/** Links every executable of the CLI's bin folder that `binDir` lacks (idempotent, safe to race). */
+/**
+ * Gives `binDir` every executable of the CLI's bin folder, as hard links (a copy across file
+ * systems): the CLI takes the folder it was started from (not a symbolic link's target) as the home
+ * of its bundled language hosts, so it finds this Node.js host there without a warning. Entries
+ * that no longer match the CLI's files (a rebuilt CLI) are replaced; safe to race.
+ */
 function linkCliExecutables(cliBin: string, binDir: string): void {
   for (const name of fs.readdirSync(cliBin)) {
+    const source = path.join(cliBin, name);
+    if (name === NODEJS_HOST || !isExecutable(source)) continue;
     const link = path.join(binDir, name);
-    if (name === NODEJS_HOST || fs.existsSync(link) || !isExecutable(path.join(cliBin, name))) continue;
+    const want = fs.statSync(source);
+    try {
+      const have = fs.lstatSync(link);
+      if (have.ino === want.ino && have.dev === want.dev) continue;
+    } catch {
+      // not there yet
+    }
     const tmp = `${link}.tmp-${process.pid}`;
     fs.rmSync(tmp, { force: true });
-    fs.symlinkSync(path.join(cliBin, name), tmp);
+    try {
+      fs.linkSync(source, tmp);
+    } catch {
+      fs.copyFileSync(source, tmp);
+      fs.chmodSync(tmp, want.mode);
+    }
     fs.renameSync(tmp, link);
   }
 }
