@@ -10,7 +10,9 @@ const path = require("node:path");
 
 const main = path.join(__dirname, "..", "dist", "provider", "plugin", "main.js");
 if (!fs.existsSync(main)) {
-  process.stderr.write(`pulumi-resource-modelarts: ${main} is missing: run \`npm ci\` (or \`npm run build\`) in ${path.dirname(__dirname)}\n`);
+  process.stderr.write(
+    `pulumi-resource-modelarts: ${main} is missing: run \`npm ci\` (or \`npm run build\`) in ${path.dirname(__dirname)}\n`,
+  );
   process.exit(1);
 }
 require(main);

@@ -103,7 +103,8 @@ describe("scripts/pulumi-language-nodejs (the compact Node.js language host) ove
   it("RunPlugin runs package.json's bin with the engine's arguments and environment, streams its output and reports its exit code", async () => {
     const dir = pluginDir({
       "package.json": JSON.stringify({ name: "demo", bin: { demo: "cli.js" } }),
-      "cli.js": "process.stdout.write('args ' + JSON.stringify(process.argv.slice(2)));process.stderr.write('env ' + process.env.DEMO_X);process.exit(3);",
+      "cli.js":
+        "process.stdout.write('args ' + JSON.stringify(process.argv.slice(2)));process.stderr.write('env ' + process.env.DEMO_X);process.exit(3);",
     });
     const res = await runPlugin(client, dir, ["127.0.0.1:1234", "--flag"], ["DEMO_X=seen"]);
     assert.equal(res.error, undefined, res.error?.message);
@@ -143,7 +144,10 @@ describe("scripts/pulumi-language-nodejs (the compact Node.js language host) ove
     const instructions = await new Promise<string>((resolve, reject) =>
       client.link(req, (err, res) => (err ? reject(err) : resolve(res.getImportInstructions()))),
     );
-    const written = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8")) as { name: string; dependencies: Record<string, string> };
+    const written = JSON.parse(fs.readFileSync(path.join(project, "package.json"), "utf8")) as {
+      name: string;
+      dependencies: Record<string, string>;
+    };
     assert.deepEqual(written, { name: "proj", dependencies: { "@pulumi/pulumi": "^3.0.0", "@pulumi/modelarts": "file:sdks/modelarts" } });
     assert.match(instructions, /import \* as modelarts from "@pulumi\/modelarts"/);
   });
