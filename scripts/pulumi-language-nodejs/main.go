@@ -594,7 +594,6 @@ func searchUp(dir, name string) (string, error) {
 	}
 }
 
-
 // ---- plugins from source, linked packages -----------------------------------
 
 // pluginEntry returns the script node runs for the plugin in dir: package.json's main, else its
