@@ -109,12 +109,12 @@ export async function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<stri
   const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
   const version = (opts.version ?? pinnedPulumiVersion()).replace(/^v/, "");
 
+  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
   if (opts.usePath !== false) {
-    const fromPath = suitablePathPulumi(version, log);
+    const fromPath = suitablePathPulumi(version, root, log);
     if (fromPath) return fromPath;
   }
 
-  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
   const finalDir = path.join(root, `pulumi-v${version}`);
   const binDir = path.join(finalDir, "bin");
   const lockTimeoutMs = opts.lockTimeoutMs ?? 45 * 60 * 1000;
@@ -238,9 +238,11 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function suitablePathPulumi(version: string, log: (line: string) => void): string | undefined {
+function suitablePathPulumi(version: string, cacheRoot: string, log: (line: string) => void): string | undefined {
   const dir = findOnPath("pulumi");
-  if (!dir) return undefined;
+  // One of this cache's own folders on PATH (the CLI's holds an older Node.js host) is no
+  // installation of the user's: the cache lookup picks the current folders.
+  if (!dir || !path.relative(cacheRoot, dir).startsWith("..")) return undefined;
   const res = spawnSync(path.join(dir, "pulumi"), ["version"], {
     encoding: "utf8",
     timeout: 60_000,
