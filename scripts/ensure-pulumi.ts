@@ -176,7 +176,8 @@ function linkCliExecutables(cliBin: string, binDir: string): void {
     const want = fs.statSync(source);
     try {
       const have = fs.lstatSync(link);
-      if (have.ino === want.ino && have.dev === want.dev) continue;
+      const copied = have.size === want.size && have.mtimeMs === want.mtimeMs;
+      if ((have.ino === want.ino && have.dev === want.dev) || copied) continue;
     } catch {
       // not there yet
     }
@@ -187,6 +188,7 @@ function linkCliExecutables(cliBin: string, binDir: string): void {
     } catch {
       fs.copyFileSync(source, tmp);
       fs.chmodSync(tmp, want.mode);
+      fs.utimesSync(tmp, want.atime, want.mtime);
     }
     fs.renameSync(tmp, link);
   }
