@@ -513,6 +513,12 @@ func (h *nodeHost) InstallDependencies(
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(filepath.Join(dir, "package.json")); err != nil && req.GetIsPlugin() {
+		// npm would install the enclosing package's dependencies instead (a plugin folder inside
+		// a checkout): a plugin without a package.json of its own has nothing to install.
+		fmt.Fprintf(stdout, "No package.json in %s: no dependencies to install\n\n", dir)
+		return closer.Close()
+	}
 	fmt.Fprintf(stdout, "Installing dependencies...\n\n")
 	if _, err := npm.Install(server.Context(), opts.packageManager, dir, false, stdout, stderr); err != nil {
 		return err
