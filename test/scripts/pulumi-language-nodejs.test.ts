@@ -28,6 +28,7 @@ interface RunPluginOutput {
 
 interface LanguageClient {
   runPlugin(req: Message): grpc.ClientReadableStream<RunPluginOutput>;
+  installDependencies(req: Message): grpc.ClientReadableStream<{ getStdout_asU8(): Uint8Array }>;
   link(req: Message, cb: (err: grpc.ServiceError | null, res: { getImportInstructions(): string }) => void): void;
   close(): void;
 }
@@ -125,6 +126,27 @@ describe("scripts/pulumi-language-nodejs (the compact Node.js language host) ove
     const dir = pluginDir({ "package.json": JSON.stringify({ name: "empty", main: "lib/main.js" }) });
     const res = await runPlugin(client, dir, [], []);
     assert.match(res.error?.details ?? "", /no entry point: .*lib\/main\.js does not exist/);
+  });
+
+  it("InstallDependencies of a plugin folder without package.json installs nothing, not the enclosing package's dependencies", async () => {
+    const outer = fs.mkdtempSync(path.join(tmp, "checkout-"));
+    fs.writeFileSync(path.join(outer, "package.json"), JSON.stringify({ name: "outer", dependencies: { "left-pad": "1.3.0" } }));
+    const dir = path.join(outer, "plugin");
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "index.js"), "");
+    const req = new messages.InstallDependenciesRequest!();
+    req.setDirectory!(dir);
+    req.setInfo!(programInfo(dir));
+    req.setIsPlugin!(true);
+    const stdout = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      const stream = client.installDependencies(req);
+      stream.on("data", (msg) => (out += Buffer.from(msg.getStdout_asU8()).toString()));
+      stream.on("error", reject);
+      stream.on("end", () => resolve(out));
+    });
+    assert.match(stdout, /no dependencies to install/);
+    assert.deepEqual(fs.readdirSync(outer).sort(), ["package.json", "plugin"]);
   });
 
   it("Link adds the SDK folder to package.json as a file: dependency and says how to import it", async () => {
