@@ -13,7 +13,14 @@
 // built by a generated Go module in a temporary folder that is renamed into place when complete,
 // under a lock file so that concurrent callers build once.
 //
-// The Node.js language host: the upstream module
+// The Node.js language host is built apart from the CLI, into a folder of its own keyed by the CLI
+// version and by the host's own recipe (its source): ${cache}/pulumi-v<version>-nodejs-<recipe>/bin.
+// That folder is the one ensurePulumi returns: it holds the host and a hard link to every other
+// executable of the CLI's bin folder, so a caller that puts it first on PATH gets the CLI, the shim
+// and this host (the engine looks language hosts up on PATH). Editing the host rebuilds only the
+// host (seconds, against the CLI build's go.mod and Go build cache), never the CLI.
+//
+// The upstream Node.js language host: the upstream module
 // github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 has no tags; it is built at
 // the release commit when the module proxy reports that commit (Origin.Hash) and serves the
 // module, or at PULUMI_MODELARTS_NODEJS_HOST_VERSION (a pseudo-version) when set. When neither
@@ -21,8 +28,8 @@
 // language host, whose Go source is scripts/pulumi-language-nodejs/main.go and which is built against the same
 // github.com/pulumi/pulumi/sdk/v3, is compiled instead. It runs programs exactly like the
 // upstream host (node @pulumi/pulumi/cmd/run resolved from the program folder, same flags and
-// PULUMI_CONFIG* environment) but does not implement code generation or Node.js plugins run
-// from source.
+// PULUMI_CONFIG* environment), runs Node.js plugins from source (RunPlugin), links SDK packages
+// (Link), tolerates the old single-dash -name=value flags, but does not generate code.
 //
 // The YAML language host (pulumi-language-yaml, github.com/pulumi/pulumi-yaml v1.25.0) is built by
 // `ensureYamlHost` in a generated Go module of its own (pulumi-yaml pins its own pkg/sdk versions)
@@ -54,6 +61,9 @@ const NODEJS_HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-langu
 const VERSION_SYMBOL = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const BUILD_TAGS = "osusergo,grpcnotrace";
 const EXECUTABLES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
+/** What the CLI's own cache folder holds (the Node.js host has a folder of its own). */
+const CLI_EXECUTABLES = ["pulumi", "pulumi-resource-pulumi-nodejs"] as const;
+const NODEJS_HOST = "pulumi-language-nodejs";
 /** The YAML language host: its own module and version, built against the Pulumi modules it pins itself. */
 const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
 const YAML_VERSION = "v1.25.0";
@@ -93,37 +103,94 @@ export function pulumiCacheRoot(): string {
 /**
  * Makes sure a Pulumi CLI at the pinned version, the Node.js language host and the dynamic
  * provider shim are available, building them if needed, and returns the absolute folder that
- * holds the three executables.
+ * holds the three executables (the Node.js host's folder, with hard links to the CLI's executables).
  */
 export async function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<string> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
   const version = (opts.version ?? pinnedPulumiVersion()).replace(/^v/, "");
 
+  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
   if (opts.usePath !== false) {
-    const fromPath = suitablePathPulumi(version, log);
+    const fromPath = suitablePathPulumi(version, root, log);
     if (fromPath) return fromPath;
   }
 
-  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
   const finalDir = path.join(root, `pulumi-v${version}`);
   const binDir = path.join(finalDir, "bin");
+  const lockTimeoutMs = opts.lockTimeoutMs ?? 45 * 60 * 1000;
   if (isComplete(finalDir, version)) {
     log(`using cached Pulumi CLI v${version} at ${binDir}`);
-    return binDir;
-  }
-
-  fs.mkdirSync(root, { recursive: true });
-  const release = await acquireLock(`${finalDir}.lock`, log, opts.lockTimeoutMs ?? 45 * 60 * 1000);
-  try {
-    if (isComplete(finalDir, version)) {
-      log(`using Pulumi CLI v${version} built by another process at ${binDir}`);
-      return binDir;
+  } else {
+    fs.mkdirSync(root, { recursive: true });
+    const release = await acquireLock(`${finalDir}.lock`, log, lockTimeoutMs);
+    try {
+      if (isComplete(finalDir, version)) {
+        log(`using Pulumi CLI v${version} built by another process at ${binDir}`);
+      } else {
+        removeStaleTempDirs(root, `pulumi-v${version}.tmp-`);
+        await build(version, finalDir, log);
+      }
+    } finally {
+      release();
     }
-    removeStaleTempDirs(root, `pulumi-v${version}.tmp-`);
-    await build(version, finalDir, log);
-    return binDir;
-  } finally {
-    release();
+  }
+  return ensureNodejsHost(finalDir, version, log, lockTimeoutMs);
+}
+
+/**
+ * Builds the Node.js language host into ${root}/pulumi-v<version>-nodejs-<recipe>/bin unless it is
+ * there, links the CLI's other executables beside it and returns that folder.
+ */
+async function ensureNodejsHost(cliDir: string, version: string, log: (line: string) => void, lockTimeoutMs: number): Promise<string> {
+  const finalDir = `${cliDir}-nodejs-${NODEJS_RECIPE}`;
+  const binDir = path.join(finalDir, "bin");
+  const complete = () => readManifest(finalDir)?.recipe === NODEJS_RECIPE && isExecutable(path.join(binDir, NODEJS_HOST));
+  if (!complete()) {
+    const release = await acquireLock(`${finalDir}.lock`, log, lockTimeoutMs);
+    try {
+      if (!complete()) {
+        removeStaleTempDirs(path.dirname(finalDir), `${path.basename(finalDir)}.tmp-`);
+        await buildNodejsHost(version, cliDir, finalDir, log);
+      }
+    } finally {
+      release();
+    }
+  } else {
+    log(`using cached ${NODEJS_HOST} at ${binDir}`);
+  }
+  linkCliExecutables(path.join(cliDir, "bin"), binDir);
+  return binDir;
+}
+
+/**
+ * Gives `binDir` every executable of the CLI's bin folder, as hard links (a copy across file
+ * systems): the CLI takes the folder it was started from (not a symbolic link's target) as the home
+ * of its bundled language hosts, so it finds this Node.js host there without a warning. Entries
+ * that no longer match the CLI's files (a rebuilt CLI) are replaced; safe to race.
+ */
+function linkCliExecutables(cliBin: string, binDir: string): void {
+  for (const name of fs.readdirSync(cliBin)) {
+    const source = path.join(cliBin, name);
+    if (name === NODEJS_HOST || !isExecutable(source)) continue;
+    const link = path.join(binDir, name);
+    const want = fs.statSync(source);
+    try {
+      const have = fs.lstatSync(link);
+      const copied = have.size === want.size && have.mtimeMs === want.mtimeMs;
+      if ((have.ino === want.ino && have.dev === want.dev) || copied) continue;
+    } catch {
+      // not there yet
+    }
+    const tmp = `${link}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { force: true });
+    try {
+      fs.linkSync(source, tmp);
+    } catch {
+      fs.copyFileSync(source, tmp);
+      fs.chmodSync(tmp, want.mode);
+      fs.utimesSync(tmp, want.atime, want.mtime);
+    }
+    fs.renameSync(tmp, link);
   }
 }
 
@@ -173,9 +240,11 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function suitablePathPulumi(version: string, log: (line: string) => void): string | undefined {
+function suitablePathPulumi(version: string, cacheRoot: string, log: (line: string) => void): string | undefined {
   const dir = findOnPath("pulumi");
-  if (!dir) return undefined;
+  // One of this cache's own folders on PATH (the CLI's holds an older Node.js host) is no
+  // installation of the user's: the cache lookup picks the current folders.
+  if (!dir || !path.relative(cacheRoot, dir).startsWith("..")) return undefined;
   const res = spawnSync(path.join(dir, "pulumi"), ["version"], {
     encoding: "utf8",
     timeout: 60_000,
@@ -203,6 +272,8 @@ function suitablePathPulumi(version: string, log: (line: string) => void): strin
 interface Manifest {
   version: string;
   recipe: string;
+  /** The CLI build's recipe (without the Node.js host, which has a folder of its own). */
+  cliRecipe?: string;
   languageHost: string;
   goVersion: string;
   builtAt: string;
@@ -219,12 +290,16 @@ function readManifest(finalDir: string): Manifest | undefined {
 
 function isComplete(finalDir: string, version: string): boolean {
   const manifest = readManifest(finalDir);
-  return (
-    manifest !== undefined &&
-    manifest.version === version &&
-    manifest.recipe === RECIPE &&
-    EXECUTABLES.every((exe) => isExecutable(path.join(finalDir, "bin", exe)))
-  );
+  if (manifest === undefined || manifest.version !== version) return false;
+  if (!CLI_EXECUTABLES.every((exe) => isExecutable(path.join(finalDir, "bin", exe)))) return false;
+  if (manifest.cliRecipe !== undefined) return manifest.cliRecipe === CLI_RECIPE;
+  // A build from before the Node.js host moved out (its recipe hashed that host too): the build
+  // tags and the version symbol are unchanged since, so the CLI is current when its shim is.
+  try {
+    return fs.readFileSync(path.join(finalDir, "bin", "pulumi-resource-pulumi-nodejs"), "utf8") === installedSources().shim;
+  } catch {
+    return false;
+  }
 }
 
 function removeStaleTempDirs(root: string, prefix: string): void {
@@ -468,14 +543,9 @@ async function build(version: string, finalDir: string, log: (line: string) => v
       fs.appendFileSync(path.join(srcDir, "go.mod"), `\nreplace (\n${pkgMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
     }
     await runGo(go, ["get", "-tool", `${CLI_PACKAGE}@${tag}`, `${SDK_MODULE}@${tag}`], s);
-
-    // The language host: upstream module at the release commit if it can be had, else the compact one.
-    let languageHost = await tryUpstreamNodejsHost(go, tag, s, log);
-    if (!languageHost) {
-      fs.mkdirSync(path.join(srcDir, "langhost"));
-      fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), installedSources().hostGo);
-      languageHost = { pkg: "./langhost", description: `compact host built against ${SDK_MODULE}@${tag}` };
-    }
+    // The Node.js host's build starts from this module: keep what it imports (grpc, the SDK) in it.
+    fs.mkdirSync(path.join(srcDir, "langhost"));
+    fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), installedSources().hostGo);
     await runGo(go, ["mod", "tidy"], s);
     const resolved = (await runGo(go, ["list", "-m", "-f", "{{.Version}}", PKG_MODULE, SDK_MODULE])).stdout.trim().split("\n");
     if (resolved.some((v) => v.trim() !== tag)) {
@@ -495,17 +565,12 @@ async function build(version: string, finalDir: string, log: (line: string) => v
     ];
     s = step("compiling pulumi CLI");
     await runGo(go, buildArgs("pulumi", CLI_PACKAGE), s);
-    s = step(`compiling pulumi-language-nodejs (${languageHost.description})`);
-    await runGo(go, buildArgs("pulumi-language-nodejs", languageHost.pkg), s);
 
     step("installing the pulumi-resource-pulumi-nodejs shim");
     fs.writeFileSync(path.join(tmpBin, "pulumi-resource-pulumi-nodejs"), installedSources().shim, { mode: 0o755 });
 
     step("verifying");
-    for (const [exe, args] of [
-      ["pulumi", ["version"]],
-      ["pulumi-language-nodejs", ["-version"]],
-    ] as const) {
+    for (const [exe, args] of [["pulumi", ["version"]]] as const) {
       const res = spawnSync(path.join(tmpBin, exe), [...args], {
         encoding: "utf8",
         timeout: 60_000,
@@ -518,8 +583,9 @@ async function build(version: string, finalDir: string, log: (line: string) => v
 
     const manifest: Manifest = {
       version,
-      recipe: RECIPE,
-      languageHost: languageHost.description,
+      recipe: CLI_RECIPE,
+      cliRecipe: CLI_RECIPE,
+      languageHost: "built apart (see the pulumi-v<version>-nodejs-<recipe> folders)",
       goVersion: goEnvJson.GOVERSION,
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round((Date.now() - started) / 1000),
@@ -555,7 +621,7 @@ async function build(version: string, finalDir: string, log: (line: string) => v
 function goEnvironment(): { env: NodeJS.ProcessEnv; goVersion: string } {
   const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
-    throw new Error(`the Go toolchain is needed to build pulumi-language-yaml but \`go\` could not be run; install Go 1.25 or newer`);
+    throw new Error(`the Go toolchain is needed to build the language hosts but \`go\` could not be run; install Go 1.25 or newer`);
   }
   const goEnv = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string };
   const goFlags = goEnv.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
@@ -616,6 +682,67 @@ async function buildYamlHost(finalDir: string, log: (line: string) => void): Pro
     fs.renameSync(tmpDir, finalDir);
     ok = true;
     log(`built pulumi-language-yaml ${YAML_VERSION} in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
+  } catch (err) {
+    if (err instanceof GoError) throw new Error(`${err.message}\n${err.stderr.trim().split("\n").slice(-40).join("\n")}`);
+    throw err;
+  } finally {
+    if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds pulumi-language-nodejs in a module that starts as a copy of the CLI build's go.mod and
+ * go.sum (same module versions, and the Go build cache already holds the compiled SDK): the
+ * upstream host when the module proxy serves it at the release commit, else the compact one.
+ */
+async function buildNodejsHost(version: string, cliDir: string, finalDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const tag = `v${version}`;
+  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  let ok = false;
+  try {
+    log(`building ${NODEJS_HOST} ${tag}`);
+    const { env, goVersion } = goEnvironment();
+    const go: GoRunner = { env, cwd: srcDir, log };
+    const s = { label: `building ${NODEJS_HOST}`, started };
+    const cliSrc = path.join(cliDir, "src");
+    if (fs.existsSync(path.join(cliSrc, "go.mod")) && fs.existsSync(path.join(cliSrc, "go.sum"))) {
+      fs.copyFileSync(path.join(cliSrc, "go.mod"), path.join(srcDir, "go.mod"));
+      fs.copyFileSync(path.join(cliSrc, "go.sum"), path.join(srcDir, "go.sum"));
+    } else {
+      fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/nodejs-host-build\n\ngo 1.24\n");
+      await runGo(go, ["get", `${SDK_MODULE}@${tag}`], s);
+    }
+    let languageHost = await tryUpstreamNodejsHost(go, tag, s, log);
+    if (!languageHost) {
+      fs.mkdirSync(path.join(srcDir, "langhost"), { recursive: true });
+      fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), installedSources().hostGo);
+      languageHost = { pkg: "./langhost", description: `compact host built against ${SDK_MODULE}@${tag}` };
+    }
+    const out = path.join(tmpBin, NODEJS_HOST);
+    await runGo(go, ["build", "-trimpath", "-tags", BUILD_TAGS, "-ldflags", `-X ${VERSION_SYMBOL}=${tag}`, "-o", out, languageHost.pkg], s);
+    const res = spawnSync(out, ["-version"], { encoding: "utf8", timeout: 60_000 });
+    if (res.status !== 0 || res.stdout.trim() !== tag) {
+      throw new Error(`${NODEJS_HOST} -version printed ${JSON.stringify(res.stdout.trim())} (expected ${tag}): ${res.stderr}`);
+    }
+    const manifest: Manifest = {
+      version,
+      recipe: NODEJS_RECIPE,
+      languageHost: languageHost.description,
+      goVersion,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    fs.rmSync(srcDir, { recursive: true, force: true });
+    if (fs.existsSync(finalDir)) fs.rmSync(finalDir, { recursive: true, force: true });
+    fs.renameSync(tmpDir, finalDir);
+    ok = true;
+    log(`built ${NODEJS_HOST} (${languageHost.description}) in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
   } catch (err) {
     if (err instanceof GoError) throw new Error(`${err.message}\n${err.stderr.trim().split("\n").slice(-40).join("\n")}`);
     throw err;
@@ -700,10 +827,17 @@ function installedSources(): { shim: string; hostGo: string } {
   return sources;
 }
 
-/** Changes whenever what a build produces changes, so that older cached builds are rebuilt. */
-const RECIPE = crypto
+/** Changes whenever what a CLI build produces changes, so that older cached builds are rebuilt. */
+const CLI_RECIPE = crypto
   .createHash("sha256")
-  .update(["recipe-1", BUILD_TAGS, VERSION_SYMBOL, installedSources().shim, installedSources().hostGo].join("\0"))
+  .update(["cli-2", BUILD_TAGS, VERSION_SYMBOL, installedSources().shim].join("\0"))
+  .digest("hex")
+  .slice(0, 16);
+
+/** The same for the Node.js language host, which has a cache folder of its own. */
+const NODEJS_RECIPE = crypto
+  .createHash("sha256")
+  .update(["nodejs-1", BUILD_TAGS, VERSION_SYMBOL, installedSources().hostGo].join("\0"))
   .digest("hex")
   .slice(0, 16);
 

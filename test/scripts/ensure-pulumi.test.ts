@@ -70,6 +70,36 @@ describe("scripts/ensure-pulumi", function () {
     if (fromCache) assert.equal(fs.statSync(manifest).mtimeMs, before);
   });
 
+  it("keeps the Node.js language host in a folder of its own, beside the same CLI files as the CLI's cache folder", function () {
+    if (!fromCache) this.skip();
+    const cliBin = path.join(path.dirname(binDir), "..", `pulumi-v${version}`, "bin");
+    assert.match(path.basename(path.dirname(binDir)), new RegExp(`^pulumi-v${version.replace(/\./g, "\\.")}-nodejs-[0-9a-f]{16}$`));
+    for (const exe of ["pulumi", "pulumi-resource-pulumi-nodejs"]) {
+      const here = fs.statSync(path.join(binDir, exe));
+      const there = fs.statSync(path.join(cliBin, exe));
+      assert.equal(here.ino, there.ino, `${exe} is not the CLI cache's file`);
+    }
+  });
+
+  it("replaces a CLI file beside the host that no longer matches the CLI's (a rebuilt CLI)", async function () {
+    if (!fromCache) this.skip();
+    const shim = path.join(binDir, "pulumi-resource-pulumi-nodejs");
+    fs.rmSync(shim);
+    fs.writeFileSync(shim, "#!/bin/sh\nexit 7\n", { mode: 0o755 });
+    assert.equal(await ensurePulumi({ log: () => {} }), binDir);
+    const cliShim = path.join(path.dirname(binDir), "..", `pulumi-v${version}`, "bin", "pulumi-resource-pulumi-nodejs");
+    assert.equal(fs.statSync(shim).ino, fs.statSync(cliShim).ino);
+  });
+
+  it("starts the Node.js language host with the old single-dash -name=value flags and unknown ones", function () {
+    const out = execFileSync(
+      path.join(binDir, "pulumi-language-nodejs"),
+      ["-root=/nowhere", "-typescript=false", "-tsconfig=tsconfig.json", "-some-future-option=1", "-version"],
+      { encoding: "utf8" },
+    ).trim();
+    assert.match(out, /^v\d+\.\d+\.\d+/);
+  });
+
   it("runs a Pulumi program with a dynamic resource on a local backend", function () {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ensure-pulumi-test-"));
     try {
