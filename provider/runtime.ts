@@ -12,6 +12,7 @@ import { TrainingJobProviderImpl, type JobTarget } from "./v1/resource/provider"
 import { createV2Client } from "./v2/api/client";
 import type { ModelArtsV2Api } from "./v2/api/types";
 import { TrainingJobV2ProviderImpl } from "./v2/resource/provider";
+import { StackIdentityProviderImpl } from "./shared/resource/stack-identity";
 
 /** The stack-config keys read under the `modelarts:` namespace (besides `modelarts:profiles`). */
 export const CONFIG_KEYS = [
@@ -117,12 +118,17 @@ export function v2ProviderFromConfig(config: ConfigSource | undefined, env: Node
   return new TrainingJobV2ProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress });
 }
 
-/** The provider a stub serves: v2 for stubs marked `a: "v2"`, v1 for every other (states written before v2 have no mark). */
+/**
+ * The provider a stub serves: v2 for stubs marked `a: "v2"`, the stack identity for `a: "identity"`,
+ * v1 for every other (states written before v2 have no mark).
+ */
 function providerFor(stub: object, config: ConfigSource | undefined): AnyProvider {
-  return (stub as { a?: string }).a === "v2" ? v2ProviderFromConfig(config) : providerFromConfig(config);
+  const kind = (stub as { a?: string }).a;
+  if (kind === "identity") return new StackIdentityProviderImpl();
+  return kind === "v2" ? v2ProviderFromConfig(config) : providerFromConfig(config);
 }
 
-type AnyProvider = TrainingJobProviderImpl | TrainingJobV2ProviderImpl;
+type AnyProvider = TrainingJobProviderImpl | TrainingJobV2ProviderImpl | StackIdentityProviderImpl;
 
 const providers = new WeakMap<object, AnyProvider>();
 

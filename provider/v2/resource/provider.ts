@@ -6,7 +6,7 @@
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
-import { isDerivedName, suffixFrom, withAutoname } from "../../shared/resource/autoname";
+import { isDerivedName, OWNER_ANNOTATION, ownerStampOf, suffixFrom, withAutoname } from "../../shared/resource/autoname";
 import { containsUnknown, type CheckFailure } from "../../shared/resource/check";
 import { formatDuration } from "../../shared/resource/duration";
 import { NOT_FOUND_GRACE_MS, submitJob } from "../../shared/resource/ownership";
@@ -101,13 +101,15 @@ export class TrainingJobV2ProviderImpl {
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
-    const request = createRequest(checked);
+    const stamp = ownerStampOf(checked);
+    const request = createRequest(checked, stamp);
     const workspaceId = checked.workspaceId ?? "0";
     const { job: accepted } = await submitJob<Job, Job>({
       jobName: checked.jobName,
       workspaceId,
       projectId: client.projectId,
       derivedName: isDerivedName(checked, this.randomSuffix),
+      ...(stamp !== undefined ? { stamp } : {}),
       deadline: this.clock.now() + deadline.remainingMs(),
       clock: this.clock,
       poll: this.poll,
@@ -115,6 +117,7 @@ export class TrainingJobV2ProviderImpl {
       hooks: {
         configNoun: "configuration",
         identify: (found) => ({ jobId: found.id, createTime: found.createTime }),
+        stampOf: (found) => found.annotations?.[OWNER_ANNOTATION],
         findByName: (d) => this.findByName(client, checked.jobName, workspaceId, { deadline: d }),
         post: (d) => client.createJob(request, { deadline: d }),
         // A search item is the whole Job object: the comparison needs no other call.
@@ -477,12 +480,16 @@ export class TrainingJobV2ProviderImpl {
   }
 }
 
-/** The create body: the job's metadata from the top-level inputs, `algorithm` and `spec` as declared. */
-export function createRequest(checked: CheckedInputs): CreateJobRequest {
+/**
+ * The create body: the job's metadata from the top-level inputs, `algorithm` and `spec` as declared,
+ * and the owner stamp (when given) among the annotations; the stamp is never part of the inputs.
+ */
+export function createRequest(checked: CheckedInputs, stamp?: string): CreateJobRequest {
   const metadata: CreateJobRequest["metadata"] = { name: checked.jobName };
   if (checked.description !== undefined) metadata.description = checked.description;
   if (checked.workspaceId !== undefined) metadata.workspaceId = checked.workspaceId;
-  if (checked.annotations !== undefined) metadata.annotations = checked.annotations;
+  if (checked.annotations !== undefined || stamp !== undefined)
+    metadata.annotations = { ...checked.annotations, ...(stamp !== undefined ? { [OWNER_ANNOTATION]: stamp } : {}) };
   return {
     ...(checked.kind !== undefined ? { kind: checked.kind } : {}),
     metadata,
