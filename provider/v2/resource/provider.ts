@@ -28,10 +28,16 @@ import {
   DeleteTimeoutError,
   GetError,
   JobFailedError,
+  LOCATION_KEY,
+  locationFor,
+  locationOf,
   PROVIDER_KEY,
+  recordedTarget,
+  relocation,
   targetOf,
   timeoutOf,
   type JobTarget,
+  type ResolvedPlace,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
 
@@ -45,6 +51,11 @@ const FAILED_PHASES = new Set(["Failed", "Abnormal", "Terminated"]);
 export interface V2ProviderDeps {
   /** Returns the v2 API client for a target; throws a `ConfigurationError` naming what is missing. */
   clientFor(target: JobTarget): ModelArtsV2Api;
+  /**
+   * Where a target resolves to under the current configuration (endpoint, region, project), without
+   * any call. @default the client's endpoint and project
+   */
+  locate?(target: JobTarget): ResolvedPlace;
   /** Reports progress (phase changes, elapsed time) where the Pulumi CLI shows it. */
   progress?: (line: string) => void;
   /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
@@ -90,14 +101,27 @@ export class TrainingJobV2ProviderImpl {
     return { inputs, failures };
   }
 
+  /** The inputs' diff, plus a replacement when the configuration now points away from where the job lives. */
   async diff(_id: string, olds: Bag, news: Bag) {
     const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
-    return { changes, replaces, deleteBeforeReplace };
+    const moved = relocation(olds, news, (target) => this.place(target));
+    if (moved.length > 0) {
+      const was = locationOf(olds)!;
+      this.progress(
+        `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
+          `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
+      );
+    }
+    const all = [...new Set([...replaces, ...moved])];
+    return { changes: changes || moved.length > 0, replaces: all, deleteBeforeReplace };
   }
 
-  async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
+  async create(news: Bag): Promise<{ id: string; outs: Bag }> {
+    const target = targetOf(news);
+    const client = this.deps.clientFor(target);
+    // Where the job lives, recorded before anything is sent: every later call goes there.
+    const inputs: Bag = { ...news, [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0") };
     const checked = inputs as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(inputs));
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
@@ -141,7 +165,7 @@ export class TrainingJobV2ProviderImpl {
    * answers not-found and a complete search does not list it) returns no id; a `get` fails instead.
    */
   async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag; inputs?: Bag }> {
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : "0";
     const look = () => this.findJob(client, id, stored?.jobName, workspaceId, {});
@@ -160,6 +184,8 @@ export class TrainingJobV2ProviderImpl {
       if (job.description !== "") base["description"] = job.description;
     }
     delete base[PROVIDER_KEY];
+    // A state written before jobs recorded their location: where the configuration points now is where it was found.
+    if (!locationOf(base)) base[LOCATION_KEY] = locationFor(this.place(targetOf(props), client), targetOf(props), job.workspaceId ?? workspaceId);
     const outs = outputsOf(base, job);
     const inputs: Bag = { ...outs };
     for (const key of COMPUTED_KEYS) delete inputs[key];
@@ -170,7 +196,7 @@ export class TrainingJobV2ProviderImpl {
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(news));
+    const client = this.deps.clientFor(recordedTarget(olds));
     const deadline = this.deadline(timeoutOf(after, "update"));
     const description = after.description ?? "";
     if (description !== (before.description ?? "")) {
@@ -185,6 +211,7 @@ export class TrainingJobV2ProviderImpl {
     const outs: Bag = { ...news };
     delete outs[PROVIDER_KEY];
     for (const key of COMPUTED_KEYS) if (olds[key] !== undefined) outs[key] = olds[key];
+    if (!locationOf(outs)) outs[LOCATION_KEY] = locationFor(this.place(targetOf(news)), targetOf(news), after.workspaceId ?? "0");
     outs["jobId"] = id;
     outs["jobName"] = before.jobName ?? after.jobName;
     return { outs };
@@ -197,7 +224,7 @@ export class TrainingJobV2ProviderImpl {
    */
   async delete(id: string, props: Bag): Promise<void> {
     const outs = props as unknown as TrainingJobOutputs;
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const timeoutMs = timeoutOf(outs, "delete");
     const started = this.clock.now();
     const deadline = this.deadline(timeoutMs);
@@ -472,6 +499,13 @@ export class TrainingJobV2ProviderImpl {
       job = await look();
     }
     return job;
+  }
+
+  /** Where a target resolves to now, under the provider configuration (`client`: the target's, when at hand). */
+  private place(target: JobTarget, client?: { projectId: string; endpoint?: string }): ResolvedPlace {
+    if (this.deps.locate) return this.deps.locate(target);
+    client ??= this.deps.clientFor(target);
+    return { endpoint: client.endpoint ?? "", projectId: client.projectId };
   }
 
   /** The end of a step that may take `timeoutMs`, on the provider's clock. */
