@@ -96,7 +96,9 @@ function clientsFromConfig<C>(
   /** `build` applied to the target's settings: the top-level ones with its overrides, or its profile's alone. */
   function fromSettings<T>(target: JobTarget, build: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => T): T {
     const { profile, ...overrides } = target;
-    return profile === undefined ? build({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env) : profileBuild(profile, overrides, build);
+    return profile === undefined
+      ? build({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
+      : profileBuild(profile, overrides, build);
   }
 
   function profileBuild<T>(

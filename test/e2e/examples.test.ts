@@ -182,16 +182,16 @@ describe("e2e: the examples under the Pulumi CLI", function () {
         { projectDir: example.dir, config: example.config, emulator: { jobDurationMs: 2000, deleteDelayMs: 500 } },
         async (s) => {
           const preview = await s.preview();
-          assert.deepEqual(preview.changeSummary, { create: example.jobs + 1 });
+          assert.deepEqual(preview.changeSummary, { create: example.jobs + 2 });
           assert.equal(s.requests().length, 0, "a preview sends nothing to the service");
 
           const up = await s.up();
-          assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 1 });
+          assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 2 });
           assert.equal(jobCount(example, s), example.jobs);
           example.check(up.outputs, s);
 
           const destroy = await s.destroy();
-          assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 1 });
+          assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 2 });
           assert.equal(jobCount(example, s), 0);
         },
       );

@@ -105,7 +105,10 @@ describe("v2 ownership (emulator, emulated time)", () => {
       const error = await failure(up(h, inputs));
       assert.equal(error.name, "OwnershipError");
       assert.match(error.message, new RegExp(`already exists as job ${left.id}`));
-      assert.match(error.message, stampOf ? /carries another stack's or resource's owner stamp/ : /does not carry this resource's owner stamp/);
+      assert.match(
+        error.message,
+        stampOf ? /carries another stack's or resource's owner stamp/ : /does not carry this resource's owner stamp/,
+      );
       assert.deepEqual(ids(h), [left.id]);
       assert.deepEqual(touching(h, left.id), []);
     });
@@ -195,7 +198,10 @@ describe("v2 ownership (emulator, emulated time)", () => {
     const error = await failure(up(h, jobInputs({ jobName: "shared-1" })));
     assert.equal(error.name, "OwnershipError");
     assert.match(error.message, new RegExp(`"shared-1" already exists as job ${theirs.id}`));
-    assert.match(error.message, /it was created before this create started at .* \(allowing 5s of clock skew\), so no POST of this create made it/);
+    assert.match(
+      error.message,
+      /it was created before this create started at .* \(allowing 5s of clock skew\), so no POST of this create made it/,
+    );
     assert.match(error.message, new RegExp(`adoptJobId: "${theirs.id}"`));
     assert.deepEqual(ids(h), [theirs.id]);
     assert.deepEqual(touching(h, theirs.id), []);
