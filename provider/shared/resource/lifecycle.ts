@@ -114,7 +114,11 @@ export function movedBy(recorded: JobLocation, current: ResolvedPlace): string[]
  * target is unknown, when the profile changes (its own replacement), or when the configuration
  * cannot be resolved (`check` reports that).
  */
-export function relocation(olds: Record<string, unknown>, news: Record<string, unknown>, locate: (target: JobTarget) => ResolvedPlace): string[] {
+export function relocation(
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  locate: (target: JobTarget) => ResolvedPlace,
+): string[] {
   const recorded = locationOf(olds);
   const target = targetOf(news);
   if (!recorded || containsUnknown(news["profile"]) || containsUnknown(target) || target.profile !== recorded.profile) return [];

@@ -54,7 +54,14 @@ export class StackIdentity extends pulumi.dynamic.Resource {
   declare public readonly seed: pulumi.Output<string>;
 
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
-    super(packageStub("identity") as unknown as pulumi.dynamic.ResourceProvider, name, { seed: undefined }, opts, "modelarts", "StackIdentity");
+    super(
+      packageStub("identity") as unknown as pulumi.dynamic.ResourceProvider,
+      name,
+      { seed: undefined },
+      opts,
+      "modelarts",
+      "StackIdentity",
+    );
   }
 }
 

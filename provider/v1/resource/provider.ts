@@ -130,7 +130,10 @@ export class TrainingJobProviderImpl {
     const target = targetOf(news);
     const client = this.deps.clientFor(target);
     // Where the job lives, recorded before anything is sent: every later call goes there.
-    const inputs: Bag = { ...news, [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0") };
+    const inputs: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0"),
+    };
     const checked = inputs as unknown as CheckedInputs;
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);

@@ -120,7 +120,10 @@ export class TrainingJobV2ProviderImpl {
     const target = targetOf(news);
     const client = this.deps.clientFor(target);
     // Where the job lives, recorded before anything is sent: every later call goes there.
-    const inputs: Bag = { ...news, [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0") };
+    const inputs: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0"),
+    };
     const checked = inputs as unknown as CheckedInputs;
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
@@ -185,7 +188,8 @@ export class TrainingJobV2ProviderImpl {
     }
     delete base[PROVIDER_KEY];
     // A state written before jobs recorded their location: where the configuration points now is where it was found.
-    if (!locationOf(base)) base[LOCATION_KEY] = locationFor(this.place(targetOf(props), client), targetOf(props), job.workspaceId ?? workspaceId);
+    if (!locationOf(base))
+      base[LOCATION_KEY] = locationFor(this.place(targetOf(props), client), targetOf(props), job.workspaceId ?? workspaceId);
     const outs = outputsOf(base, job);
     const inputs: Bag = { ...outs };
     for (const key of COMPUTED_KEYS) delete inputs[key];
