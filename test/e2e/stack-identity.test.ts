@@ -5,7 +5,8 @@
  *   resources: each stack gets its own jobs, and each destroy deletes only its own; the same after
  *   `pulumi stack rename dev dev-old` and a new `dev` in the same backend;
  * - a name chosen by hand that another stack's job holds, hidden by the search's lag, while this
- *   stack's create POST meets a 500: an `OwnershipError`, and the other job survives;
+ *   stack's create POST meets a 500: an `OwnershipError` (v1: the job is older than this create;
+ *   v2: it carries the other stack's stamp), and the other job survives;
  * - a change of `modelarts:projectId` after `up`: refresh still finds the jobs where they live, the
  *   preview shows their replacement, and after `up` and `destroy` no job is left outside a state.
  */
@@ -26,9 +27,9 @@ import {
   withScenario,
   type Scenario,
 } from "./harness";
-import { jobConfig } from "./programs";
-import { V2_API, v2ChangesTo, v2Jobs, type StateResource } from "./v2-harness";
-import { singleV2Job, v2Algorithm, v2Spec, type V2Args } from "./v2-programs";
+import { jobConfig, singleJob } from "./programs";
+import { V2_API, v2Jobs, type StateResource } from "./v2-harness";
+import { singleV2Job, v2Algorithm, v2Spec } from "./v2-programs";
 
 const FAST = { jobDurationMs: 1500, deleteDelayMs: 500 };
 const OTHER_PROJECT = "fedcba9876543210fedcba9876543210";
@@ -120,44 +121,67 @@ describe("e2e: jobs belong to their stack instance", function () {
     });
   });
 
-  it("a chosen name that another stack's job holds, hidden by the search lag while this create's POST meets a 500, is refused and their job survives", async () => {
-    const args: V2Args = { jobName: "shared-1", algorithm: v2Algorithm(), spec: v2Spec() };
-    await withScenario({ program: singleV2Job("shared", () => ({ args })), emulator: FAST }, async (s) => {
-      // Stack A's up ran 20 s before B's (on the service's clock).
-      s.emulator.control.advance(-20_000);
-      await s.up();
-      s.emulator.control.advance(20_000);
-      const [theirs] = v2Jobs(s);
-      assert.ok(theirs);
-      const b = await siblingStack(s, "b");
-      try {
-        s.emulator.control.setBehaviour({ v2ListVisibilityDelayMs: 10 * 60_000 });
-        s.emulator.control.clearRequests();
-        s.emulator.control.addFaultScript({ method: "POST", pathRegex: "^/v2/.*/training-jobs$", phase: "before", steps: ["500"] });
-        const attempt = failure(b.up(quiet(s)));
-        // The search catches up once B's create has met its 500.
-        await eventually(
-          "B's create POST to meet the 500",
-          () => (s.requests("POST", V2_API.jobs).some((r) => r.status === 500) ? true : undefined),
-          5 * 60_000,
-        );
-        s.emulator.control.setBehaviour({ v2ListVisibilityDelayMs: 0 });
-        const error = await attempt;
-        assert.match(error.message, new RegExp(`"shared-1" already exists as job ${theirs.id}`));
-        assert.match(error.message, /it was created before this create started/);
-        assert.match(error.message, new RegExp(`adoptJobId: "${theirs.id}"`));
-        assert.deepEqual(await stateJobIds(b), { v1: [], v2: [] }, "B's state holds no job");
-        await b.destroy(quiet(s));
-        assert.deepEqual(
-          v2Jobs(s).map((j) => j.id),
-          [theirs.id],
-        );
-        assert.deepEqual(v2ChangesTo(s, [theirs.id]), [], "B never changed A's job");
-      } finally {
-        await removeSibling(s, b);
-      }
+  const CHOSEN = [
+    {
+      api: "v1",
+      program: singleJob("shared", () => ({ args: { jobName: "shared-1", config: jobConfig() } })),
+      create: /^\/v1\/.*\/training-jobs$/,
+      lag: "listVisibilityDelayMs",
+      ids: (s: Scenario) => s.jobs().map((j) => j.jobId),
+      // v1 jobs carry no stamp: the create time is the evidence that fails.
+      reason: /it was created before this create started at .* \(allowing 5s of clock skew\), so no POST of this create made it/,
+    },
+    {
+      api: "v2",
+      program: singleV2Job("shared", () => ({ args: { jobName: "shared-1", algorithm: v2Algorithm(), spec: v2Spec() } })),
+      create: V2_API.jobs,
+      lag: "v2ListVisibilityDelayMs",
+      ids: (s: Scenario) => v2Jobs(s).map((j) => j.id),
+      // Every v2 job this package creates is stamped: the other stack's stamp fails first.
+      reason: /it carries another stack's or resource's owner stamp/,
+    },
+  ] as const;
+
+  for (const c of CHOSEN) {
+    it(`${c.api}: a chosen name that another stack's job holds, hidden by the search lag while this create's POST meets a 500, is refused and their job survives`, async () => {
+      await withScenario({ program: c.program, emulator: FAST }, async (s) => {
+        // Stack A's up ran 20 s before B's (on the service's clock).
+        s.emulator.control.advance(-20_000);
+        await s.up();
+        s.emulator.control.advance(20_000);
+        const [theirs] = c.ids(s);
+        assert.ok(theirs);
+        const b = await siblingStack(s, "b");
+        try {
+          s.emulator.control.setBehaviour({ [c.lag]: 10 * 60_000 });
+          s.emulator.control.clearRequests();
+          s.emulator.control.addFaultScript({ method: "POST", pathRegex: c.create.source, phase: "before", steps: ["500"] });
+          const attempt = failure(b.up(quiet(s)));
+          // The search catches up once B's create has met its 500.
+          await eventually(
+            "B's create POST to meet the 500",
+            () => (s.requests("POST", c.create).some((r) => r.status === 500) ? true : undefined),
+            5 * 60_000,
+          );
+          s.emulator.control.setBehaviour({ [c.lag]: 0 });
+          const error = await attempt;
+          assert.match(error.message, new RegExp(`"shared-1" already exists as job ${theirs}`));
+          assert.match(error.message, c.reason);
+          assert.match(error.message, new RegExp(`adoptJobId: "${theirs}"`));
+          assert.deepEqual(await stateJobIds(b), { v1: [], v2: [] }, "B's state holds no job");
+          await b.destroy(quiet(s));
+          assert.deepEqual(c.ids(s), [theirs]);
+          assert.deepEqual(
+            s.requests().filter((r) => r.method !== "GET" && r.path.includes(theirs)),
+            [],
+            "B never changed A's job",
+          );
+        } finally {
+          await removeSibling(s, b);
+        }
+      });
     });
-  });
+  }
 
   it("after modelarts:projectId changes, refresh keeps the jobs, the preview replaces them, and no job is left outside a state", async () => {
     await withScenario({ program, emulator: { ...FAST, projectId: [PROJECT_ID, OTHER_PROJECT] } }, async (s) => {
