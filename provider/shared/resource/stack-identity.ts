@@ -50,7 +50,7 @@ export class StackIdentityProviderImpl {
 
 /** A stack's identity resource. Made by {@link stackIdentitySeed}; declare it yourself only in tests. */
 export class StackIdentity extends pulumi.dynamic.Resource {
-  /** 32 lower-case hex characters, made once per stack. Not a credential, but never shown by this package. */
+  /** 32 lower-case hex characters, made once per stack. Not a credential: the service only ever receives hashes of it. */
   declare public readonly seed: pulumi.Output<string>;
 
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
