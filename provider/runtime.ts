@@ -3,7 +3,16 @@
  * `modelarts:` configuration into API clients and dispatches the engine's calls to the provider
  * implementation. One implementation per stub object (one per distinct serialized provider).
  */
-import { createClient, parseProfiles, profileSettings, PROFILES_KEY, type ModelArtsSettings, type Profiles } from "./shared/api/config";
+import {
+  createClient,
+  parseProfiles,
+  profileSettings,
+  PROFILES_KEY,
+  resolveClientConfig,
+  type ModelArtsSettings,
+  type Profiles,
+} from "./shared/api/config";
+import type { ResolvedPlace } from "./shared/resource/lifecycle";
 import { ConfigurationError, ModelArtsError } from "./shared/api/errors";
 import type { ModelArtsApi } from "./v1/api/types";
 import { shapeFailure } from "./shared/resource/failure";
@@ -12,6 +21,7 @@ import { TrainingJobProviderImpl, type JobTarget } from "./v1/resource/provider"
 import { createV2Client } from "./v2/api/client";
 import type { ModelArtsV2Api } from "./v2/api/types";
 import { TrainingJobV2ProviderImpl } from "./v2/resource/provider";
+import { StackIdentityProviderImpl } from "./shared/resource/stack-identity";
 
 /** The stack-config keys read under the `modelarts:` namespace (besides `modelarts:profiles`). */
 export const CONFIG_KEYS = [
@@ -40,6 +50,8 @@ export interface ConfigSource {
 /** Per-target API clients built from the stack's `modelarts:` settings and profiles, and the profiles' names. */
 export interface ClientSource<C> {
   clientFor(target: JobTarget): C;
+  /** Where a target resolves to (endpoint, region, project), from the same settings as its client. */
+  locate(target: JobTarget): ResolvedPlace;
   profileNames(): readonly string[];
 }
 
@@ -69,19 +81,31 @@ export function clientsFromConfig<C>(
       const key = JSON.stringify([target.profile, target.region, target.projectId, target.endpoint]);
       let client = clients.get(key);
       if (!client) {
-        const { profile, ...overrides } = target;
-        client =
-          profile === undefined
-            ? make({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
-            : profileClient(profile, overrides);
+        client = fromSettings(target, make);
         clients.set(key, client);
       }
       return client;
     },
+    locate(target: JobTarget) {
+      const { endpoint, region, projectId } = fromSettings(target, resolveClientConfig);
+      return { endpoint, projectId, ...(region !== undefined ? { region } : {}) };
+    },
     profileNames: () => [...loadProfiles().keys()],
   };
 
-  function profileClient(name: string, overrides: Omit<JobTarget, "profile">): C {
+  /** `build` applied to the target's settings: the top-level ones with its overrides, or its profile's alone. */
+  function fromSettings<T>(target: JobTarget, build: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => T): T {
+    const { profile, ...overrides } = target;
+    return profile === undefined
+      ? build({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
+      : profileBuild(profile, overrides, build);
+  }
+
+  function profileBuild<T>(
+    name: string,
+    overrides: Omit<JobTarget, "profile">,
+    build: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => T,
+  ): T {
     const profile = loadProfiles().get(name);
     if (profile === undefined) {
       const known = [...loadProfiles().keys()].sort();
@@ -92,7 +116,7 @@ export function clientsFromConfig<C>(
     }
     try {
       // No environment: a profile is complete in itself, and never borrows the environment's identity.
-      return make({ ...profileSettings(settings, profile), ...overrides }, {});
+      return build({ ...profileSettings(settings, profile), ...overrides }, {});
     } catch (error) {
       if (ModelArtsError.isInstance(error) && error.name === "ConfigurationError") {
         throw new ConfigurationError(`credentials profile "${name}" (${PROFILES_KEY}.${name}): ${error.message}`);
@@ -108,21 +132,36 @@ export function clientsFromConfig<C>(
  */
 export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobProviderImpl {
   const source = clientsFromConfig<ModelArtsApi>(config, env, (settings, e) => createClient(settings, e));
-  return new TrainingJobProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress });
+  return new TrainingJobProviderImpl({
+    clientFor: source.clientFor,
+    locate: source.locate,
+    profileNames: source.profileNames,
+    progress: reportProgress,
+  });
 }
 
 /** Builds the v2 provider from the same `modelarts:` configuration and profiles, with v2 clients. */
 export function v2ProviderFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobV2ProviderImpl {
   const source = clientsFromConfig<ModelArtsV2Api>(config, env, (settings, e) => createV2Client(settings, e));
-  return new TrainingJobV2ProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress });
+  return new TrainingJobV2ProviderImpl({
+    clientFor: source.clientFor,
+    locate: source.locate,
+    profileNames: source.profileNames,
+    progress: reportProgress,
+  });
 }
 
-/** The provider a stub serves: v2 for stubs marked `a: "v2"`, v1 for every other (states written before v2 have no mark). */
+/**
+ * The provider a stub serves: v2 for stubs marked `a: "v2"`, the stack identity for `a: "identity"`,
+ * v1 for every other (states written before v2 have no mark).
+ */
 function providerFor(stub: object, config: ConfigSource | undefined): AnyProvider {
-  return (stub as { a?: string }).a === "v2" ? v2ProviderFromConfig(config) : providerFromConfig(config);
+  const kind = (stub as { a?: string }).a;
+  if (kind === "identity") return new StackIdentityProviderImpl();
+  return kind === "v2" ? v2ProviderFromConfig(config) : providerFromConfig(config);
 }
 
-type AnyProvider = TrainingJobProviderImpl | TrainingJobV2ProviderImpl;
+type AnyProvider = TrainingJobProviderImpl | TrainingJobV2ProviderImpl | StackIdentityProviderImpl;
 
 const providers = new WeakMap<object, AnyProvider>();
 

@@ -182,7 +182,7 @@ describe("e2e: the examples under the Pulumi CLI", function () {
         { projectDir: example.dir, config: example.config, emulator: { jobDurationMs: 2000, deleteDelayMs: 500 } },
         async (s) => {
           const preview = await s.preview();
-          assert.deepEqual(preview.changeSummary, { create: example.jobs + 1 });
+          assert.deepEqual(preview.changeSummary, { create: example.jobs + 2 });
           // A check reads the region's catalogues once per provider process: one flavour and one engine call.
           const catalogue = /^\/(v1\/[^/]+\/job\/(resource-specs|ai-engines)|v2\/[^/]+\/training-job-(flavors|engines))$/;
           const sent = s.requests().map((r) => `${r.method} ${r.path.split("?")[0] ?? ""}`);
@@ -194,12 +194,12 @@ describe("e2e: the examples under the Pulumi CLI", function () {
           assert.ok(sent.length <= 4, `at most one catalogue read per API version: ${sent.join(", ")}`);
 
           const up = await s.up();
-          assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 1 });
+          assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 2 });
           assert.equal(jobCount(example, s), example.jobs);
           example.check(up.outputs, s);
 
           const destroy = await s.destroy();
-          assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 1 });
+          assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 2 });
           assert.equal(jobCount(example, s), 0);
         },
       );

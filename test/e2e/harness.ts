@@ -98,6 +98,11 @@ export class Scenario {
     private readonly envVars: Record<string, string>,
   ) {}
 
+  /** The environment every operation of the scenario runs with (backend, Pulumi home, passphrase). */
+  environment(): Record<string, string> {
+    return { ...this.envVars };
+  }
+
   /** Runs the Pulumi CLI in the stack's project folder with the scenario's environment; returns stdout. */
   async cli(args: string[]): Promise<string> {
     const { stdout, stderr } = await this.run(() =>
@@ -376,4 +381,48 @@ export async function removeSibling(s: Scenario, stack: Stack): Promise<void> {
   s.emulator.control.clearFaults();
   await stack.destroy({ color: "never" }).catch(() => undefined);
   await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+}
+
+/**
+ * A stack in a checkout of its own: the same inline program and project name, its own `file://`
+ * backend and Pulumi home (another person's machine), the scenario's configuration. Two checkouts
+ * may each hold a stack of the same name. Remove it with `removeCheckout`.
+ */
+export async function checkoutStack(s: Scenario, stackName: string, program: PulumiFn): Promise<Stack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelarts-e2e-checkout-"));
+  for (const sub of ["backend", "home", "project"]) fs.mkdirSync(path.join(dir, sub));
+  const projectName = (await s.stack.workspace.projectSettings()).name;
+  const envVars = { ...s.environment(), PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`, PULUMI_HOME: path.join(dir, "home") };
+  const stack = await LocalWorkspace.createStack(
+    { stackName, projectName, program },
+    {
+      envVars,
+      pulumiCommand: await pulumiCli(),
+      workDir: path.join(dir, "project"),
+      projectSettings: { name: projectName, runtime: "nodejs", main: REPO_ROOT },
+    },
+  );
+  await stack.setAllConfig(await s.stack.getAllConfig());
+  return stack;
+}
+
+/** Runs the Pulumi CLI in a checkout's project folder, with its environment. */
+export async function checkoutCli(stack: Stack, args: string[]): Promise<string> {
+  const command = (await pulumiCli()).command;
+  const { stdout } = await execFileAsync(command, [...args, "--non-interactive"], {
+    cwd: stack.workspace.workDir,
+    env: { ...process.env, ...stack.workspace.envVars },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** Destroys and removes every stack of a checkout made by `checkoutStack`, and deletes the checkout. */
+export async function removeCheckout(s: Scenario, stack: Stack): Promise<void> {
+  s.emulator.control.clearFaults();
+  for (const summary of await stack.workspace.listStacks().catch(() => [])) {
+    const each = await Stack.select(summary.name, stack.workspace).catch(() => undefined);
+    if (each) await removeSibling(s, each);
+  }
+  fs.rmSync(path.dirname(stack.workspace.workDir), { recursive: true, force: true });
 }

@@ -48,7 +48,7 @@ describe("e2e: v2 failures under the Pulumi CLI", function () {
 
       s.emulator.control.unfreeze();
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
       assert.deepEqual(v2Jobs(s), []);
       assert.deepEqual(
         s.requests("DELETE", V2_API.job).map((r) => r.path),

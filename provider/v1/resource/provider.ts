@@ -33,11 +33,17 @@ import {
   DeleteTimeoutError,
   GetError,
   JobFailedError,
+  LOCATION_KEY,
+  locationFor,
+  locationOf,
   PROVIDER_KEY,
+  recordedTarget,
+  relocation,
   targetOf,
   timeoutOf,
   READ_TIMEOUT_MS,
   type JobTarget,
+  type ResolvedPlace,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
 import { isDerivedName, suffixFrom, withAutoname } from "../../shared/resource/autoname";
@@ -50,6 +56,11 @@ type Bag = Record<string, unknown>;
 export interface ProviderDeps {
   /** Returns the API client for a target; throws a `ConfigurationError` naming what is missing. */
   clientFor(target: JobTarget): ModelArtsApi;
+  /**
+   * Where a target resolves to under the current configuration (endpoint, region, project), without
+   * any call. @default the client's project (and endpoint, when it tells one)
+   */
+  locate?(target: JobTarget): ResolvedPlace;
   /** Reports progress (status changes, elapsed time) where the Pulumi CLI shows it. */
   progress?: (line: string) => void;
   /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
@@ -118,14 +129,30 @@ export class TrainingJobProviderImpl {
     return { inputs, failures };
   }
 
+  /** The inputs' diff, plus a replacement when the configuration now points away from where the job lives. */
   async diff(_id: string, olds: Bag, news: Bag) {
     const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
-    return { changes, replaces, deleteBeforeReplace };
+    const moved = relocation(olds, news, (target) => this.place(target));
+    if (moved.length > 0) {
+      const was = locationOf(olds)!;
+      this.progress(
+        `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
+          `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
+      );
+    }
+    const all = [...new Set([...replaces, ...moved])];
+    return { changes: changes || moved.length > 0, replaces: all, deleteBeforeReplace };
   }
 
-  async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
+  async create(news: Bag): Promise<{ id: string; outs: Bag }> {
+    const target = targetOf(news);
+    const client = this.deps.clientFor(target);
+    // Where the job lives, recorded before anything is sent: every later call goes there.
+    const inputs: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0"),
+    };
     const checked = inputs as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(inputs));
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
@@ -171,7 +198,7 @@ export class TrainingJobProviderImpl {
    * are the job as it is and the next diff is a true one. Reads never change or adopt anything.
    */
   async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag; inputs?: Bag }> {
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     // Stored outputs always carry the job id; the props of a `get` never do.
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : undefined;
@@ -192,6 +219,8 @@ export class TrainingJobProviderImpl {
     }
     const base: Bag = stored ? { ...props } : { ...targetOf(props), ...(workspaceId !== undefined ? { workspaceId } : {}) };
     delete base[PROVIDER_KEY];
+    // A state written before jobs recorded their location: where the configuration points now is where it was found.
+    if (!locationOf(base)) base[LOCATION_KEY] = locationFor(this.place(targetOf(props), client), targetOf(props), workspaceId ?? "0");
     const summary = mergeSummary({ ...base, jobId: id, versionName: stored?.versionName ?? "" }, job);
     const outs = mergeDetails(summary, details);
     outs["config"] = stored ? (details ? driftConfig(stored.config, details) : stored.config) : configFromDetails(details!);
@@ -206,12 +235,17 @@ export class TrainingJobProviderImpl {
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(news));
+    const client = this.deps.clientFor(recordedTarget(olds));
     const deadline = this.deadline(timeoutOf(after, "update"));
     const bounded: CallOptions = { deadline };
+    // The job stays where it lives (a state written before locations records the configuration's place now).
+    const kept: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationOf(olds) ?? locationFor(this.place(targetOf(news)), targetOf(news), after.workspaceId ?? "0"),
+    };
     // What the service has accepted so far: on a failure, the state records exactly that.
     let applied: Bag | undefined;
-    let outs = outputsOf(news, computedOf(before));
+    let outs = outputsOf(kept, computedOf(before));
     try {
       const newDesc = after.description ?? "";
       if (newDesc !== (before.description ?? "")) {
@@ -236,7 +270,7 @@ export class TrainingJobProviderImpl {
           },
           bounded,
         );
-        outs = outputsOf(news, {
+        outs = outputsOf(kept, {
           ...computedOf(before),
           versionId: created.versionId,
           versionName: created.versionName,
@@ -269,7 +303,7 @@ export class TrainingJobProviderImpl {
 
   async delete(id: string, props: Bag): Promise<void> {
     const outs = props as unknown as TrainingJobOutputs;
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const timeoutMs = timeoutOf(outs, "delete");
     const started = this.clock.now();
     const deadline = this.deadline(timeoutMs);
@@ -626,6 +660,13 @@ export class TrainingJobProviderImpl {
     };
   }
 
+  /** Where a target resolves to now, under the provider configuration (`client`: the target's, when at hand). */
+  private place(target: JobTarget, client?: { projectId: string; endpoint?: string }): ResolvedPlace {
+    if (this.deps.locate) return this.deps.locate(target);
+    client ??= this.deps.clientFor(target) as ModelArtsApi & { endpoint?: string };
+    return { endpoint: client.endpoint ?? "", projectId: client.projectId };
+  }
+
   /** The end of a step that may take `timeoutMs`, on the provider's clock. */
   private deadline(timeoutMs: number): Deadline {
     return deadlineIn(timeoutMs, () => this.clock.now());
@@ -764,7 +805,18 @@ function mergeDetails(outs: Bag, details: VersionDetails | undefined): Bag {
 }
 
 /** Outputs that the service computes: never inputs. */
-const COMPUTED_KEYS = ["jobId", "versionId", "versionName", "status", "statusName", "createTime", "duration", "versionCount", "resourceId"];
+const COMPUTED_KEYS = [
+  "jobId",
+  "versionId",
+  "versionName",
+  "status",
+  "statusName",
+  "createTime",
+  "duration",
+  "versionCount",
+  "resourceId",
+  "location",
+];
 
 /** A job's whole config as the service reports it, for a job read without a declared config. */
 export function configFromDetails(details: VersionDetails): TrainingJobConfig {

@@ -6,7 +6,7 @@
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
-import { isDerivedName, suffixFrom, withAutoname } from "../../shared/resource/autoname";
+import { isDerivedName, OWNER_ANNOTATION, ownerStampOf, suffixFrom, withAutoname } from "../../shared/resource/autoname";
 import { containsUnknown, type CheckFailure } from "../../shared/resource/check";
 import { formatDuration } from "../../shared/resource/duration";
 import { NOT_FOUND_GRACE_MS, submitJob } from "../../shared/resource/ownership";
@@ -32,11 +32,17 @@ import {
   DeleteTimeoutError,
   GetError,
   JobFailedError,
+  LOCATION_KEY,
+  locationFor,
+  locationOf,
   PROVIDER_KEY,
+  recordedTarget,
+  relocation,
   targetOf,
   timeoutOf,
   READ_TIMEOUT_MS,
   type JobTarget,
+  type ResolvedPlace,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
 
@@ -52,6 +58,11 @@ const LOGGED_PHASES = new Set(["Failed", "Abnormal"]);
 export interface V2ProviderDeps {
   /** Returns the v2 API client for a target; throws a `ConfigurationError` naming what is missing. */
   clientFor(target: JobTarget): ModelArtsV2Api;
+  /**
+   * Where a target resolves to under the current configuration (endpoint, region, project), without
+   * any call. @default the client's endpoint and project
+   */
+  locate?(target: JobTarget): ResolvedPlace;
   /** Reports progress (phase changes, elapsed time) where the Pulumi CLI shows it. */
   progress?: (line: string) => void;
   /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
@@ -118,24 +129,42 @@ export class TrainingJobV2ProviderImpl {
     return checkAgainstCatalogue(inputs, read.catalogue);
   }
 
+  /** The inputs' diff, plus a replacement when the configuration now points away from where the job lives. */
   async diff(_id: string, olds: Bag, news: Bag) {
     const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
-    return { changes, replaces, deleteBeforeReplace };
+    const moved = relocation(olds, news, (target) => this.place(target));
+    if (moved.length > 0) {
+      const was = locationOf(olds)!;
+      this.progress(
+        `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
+          `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
+      );
+    }
+    const all = [...new Set([...replaces, ...moved])];
+    return { changes: changes || moved.length > 0, replaces: all, deleteBeforeReplace };
   }
 
-  async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
+  async create(news: Bag): Promise<{ id: string; outs: Bag }> {
+    const target = targetOf(news);
+    const client = this.deps.clientFor(target);
+    // Where the job lives, recorded before anything is sent: every later call goes there.
+    const inputs: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0"),
+    };
     const checked = inputs as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(inputs));
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
-    const request = createRequest(checked);
+    const stamp = ownerStampOf(checked);
+    const request = createRequest(checked, stamp);
     const workspaceId = checked.workspaceId ?? "0";
     const { job: accepted } = await submitJob<Job, Job>({
       jobName: checked.jobName,
       workspaceId,
       projectId: client.projectId,
       derivedName: isDerivedName(checked, this.randomSuffix),
+      ...(stamp !== undefined ? { stamp } : {}),
       deadline: this.clock.now() + deadline.remainingMs(),
       clock: this.clock,
       poll: this.poll,
@@ -143,6 +172,7 @@ export class TrainingJobV2ProviderImpl {
       hooks: {
         configNoun: "configuration",
         identify: (found) => ({ jobId: found.id, createTime: found.createTime }),
+        stampOf: (found) => found.annotations?.[OWNER_ANNOTATION],
         findByName: (d) => this.findByName(client, checked.jobName, workspaceId, { deadline: d }),
         post: (d) => client.createJob(request, { deadline: d }),
         // A search item is the whole Job object: the comparison needs no other call.
@@ -166,7 +196,7 @@ export class TrainingJobV2ProviderImpl {
    * answers not-found and a complete search does not list it) returns no id; a `get` fails instead.
    */
   async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag; inputs?: Bag }> {
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : "0";
     const deadline = this.deadline(READ_TIMEOUT_MS);
@@ -186,6 +216,9 @@ export class TrainingJobV2ProviderImpl {
       if (job.description !== "") base["description"] = job.description;
     }
     delete base[PROVIDER_KEY];
+    // A state written before jobs recorded their location: where the configuration points now is where it was found.
+    if (!locationOf(base))
+      base[LOCATION_KEY] = locationFor(this.place(targetOf(props), client), targetOf(props), job.workspaceId ?? workspaceId);
     const outs = outputsOf(base, job);
     const inputs: Bag = { ...outs };
     for (const key of COMPUTED_KEYS) delete inputs[key];
@@ -199,7 +232,7 @@ export class TrainingJobV2ProviderImpl {
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(news));
+    const client = this.deps.clientFor(recordedTarget(olds));
     const deadline = this.deadline(timeoutOf(after, "update"));
     const description = after.description ?? "";
     if (description !== (before.description ?? "")) {
@@ -211,7 +244,11 @@ export class TrainingJobV2ProviderImpl {
       );
       this.progress(`training job ${id}: description updated`);
     }
-    const declared: Bag = { ...news, jobName: before.jobName ?? after.jobName };
+    const declared: Bag = {
+      ...news,
+      jobName: before.jobName ?? after.jobName,
+      [LOCATION_KEY]: locationOf(olds) ?? locationFor(this.place(targetOf(news)), targetOf(news), after.workspaceId ?? "0"),
+    };
     // The computed outputs as the service reports them now (phase, duration), not as the last step saw them.
     const workspaceId = before.workspaceId ?? "0";
     const job = await persistently(
@@ -235,7 +272,7 @@ export class TrainingJobV2ProviderImpl {
    */
   async delete(id: string, props: Bag): Promise<void> {
     const outs = props as unknown as TrainingJobOutputs;
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const timeoutMs = timeoutOf(outs, "delete");
     const started = this.clock.now();
     const deadline = this.deadline(timeoutMs);
@@ -534,18 +571,29 @@ export class TrainingJobV2ProviderImpl {
     return job;
   }
 
+  /** Where a target resolves to now, under the provider configuration (`client`: the target's, when at hand). */
+  private place(target: JobTarget, client?: { projectId: string; endpoint?: string }): ResolvedPlace {
+    if (this.deps.locate) return this.deps.locate(target);
+    client ??= this.deps.clientFor(target);
+    return { endpoint: client.endpoint ?? "", projectId: client.projectId };
+  }
+
   /** The end of a step that may take `timeoutMs`, on the provider's clock. */
   private deadline(timeoutMs: number): Deadline {
     return deadlineIn(timeoutMs, () => this.clock.now());
   }
 }
 
-/** The create body: the job's metadata from the top-level inputs, `algorithm` and `spec` as declared. */
-export function createRequest(checked: CheckedInputs): CreateJobRequest {
+/**
+ * The create body: the job's metadata from the top-level inputs, `algorithm` and `spec` as declared,
+ * and the owner stamp (when given) among the annotations; the stamp is never part of the inputs.
+ */
+export function createRequest(checked: CheckedInputs, stamp?: string): CreateJobRequest {
   const metadata: CreateJobRequest["metadata"] = { name: checked.jobName };
   if (checked.description !== undefined) metadata.description = checked.description;
   if (checked.workspaceId !== undefined) metadata.workspaceId = checked.workspaceId;
-  if (checked.annotations !== undefined) metadata.annotations = checked.annotations;
+  if (checked.annotations !== undefined || stamp !== undefined)
+    metadata.annotations = { ...checked.annotations, ...(stamp !== undefined ? { [OWNER_ANNOTATION]: stamp } : {}) };
   return {
     ...(checked.kind !== undefined ? { kind: checked.kind } : {}),
     metadata,

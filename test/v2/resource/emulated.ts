@@ -33,6 +33,8 @@ export interface EmulatedOptions {
   clientSleepsAdvance?: boolean;
   /** Autonaming suffix (default: derived from the seed, as in production). */
   randomSuffix?: (seed: string | undefined) => string;
+  /** How far the provider's clock runs ahead of the service's (clock skew). @default 0 */
+  providerClockAheadMs?: number;
 }
 
 export async function emulatedProvider(options: EmulatedOptions = {}): Promise<EmulatedProvider> {
@@ -47,7 +49,8 @@ export async function emulatedProvider(options: EmulatedOptions = {}): Promise<E
   });
   // Whole milliseconds, as a real clock gives: the poller's paces grow by factors such as 1.5.
   const advance = async (ms: number) => void emu.control.advance(Math.max(Math.ceil(ms), 1));
-  const clock = { now: () => emu.control.clock().now, sleep: advance };
+  const ahead = options.providerClockAheadMs ?? 0;
+  const clock = { now: () => emu.control.clock().now + ahead, sleep: advance };
   const client = createV2Client(
     { endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK },
     {},
