@@ -42,7 +42,9 @@ export function targetOf(bag: Record<string, unknown>): JobTarget {
 export interface ResolvedPlace {
   /** The ModelArts endpoint URL the job's requests go to. */
   endpoint: string;
+  /** The region, when the configuration names one. */
   region?: string;
+  /** The project id. */
   projectId: string;
 }
 
@@ -51,6 +53,7 @@ export interface ResolvedPlace {
  * refresh, update and delete go there, whatever the stack's configuration says later. Never a secret.
  */
 export interface JobLocation extends ResolvedPlace {
+  /** The workspace id. */
   workspaceId: string;
   /** The credentials profile that manages the job (its name). */
   profile?: string;
