@@ -31,6 +31,7 @@ export const CONFIG_KEYS = [
   "requestTimeout",
   "maxAttempts",
   "maxRetryDuration",
+  "maxRequestsPerSecond",
 ] as const;
 
 export interface ConfigSource {

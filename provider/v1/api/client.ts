@@ -106,7 +106,7 @@ export class ModelArtsClient implements ModelArtsApi {
     const ctx = this.#ctx(
       query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs",
     );
-    const response = await this.#send("GET", "/training-jobs", ctx, options, { query: { ...toWireListJobsQuery(query) } });
+    const response = await this.#send("GET", "/training-jobs", ctx, options, { query: { ...toWireListJobsQuery(query) }, pace: "list" });
     return this.#map(() => fromWireListJobs(response.body), response, ctx);
   }
 

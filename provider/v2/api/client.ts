@@ -112,6 +112,7 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
     const response = await this.#send("POST", "/training-job-searches", ctx, options, {
       body: toWireSearch({ ...query, offset, limit }),
       idempotent: true,
+      pace: "list",
     });
     return this.#conn.map(() => fromWireSearch(response.body, { offset, limit }), response, ctx);
   }
