@@ -282,29 +282,31 @@ export class AccountPace {
     await this.clock.sleep(ms, options.signal);
   }
 
+  /**
+   * Waits for the first call after a pause to be answered. No timer of its own: that call is bounded
+   * by its own attempt timeout and deadline (and a test clock's sleep would move time at once).
+   */
   private async waitFor(probe: Promise<void>, operation: string, options: { signal?: AbortSignal; deadline?: Deadline }): Promise<void> {
     const left = options.deadline?.remainingMs();
-    const abort = new AbortController();
-    const signal = options.signal ? AbortSignal.any([options.signal, abort.signal]) : abort.signal;
-    const timeUp =
-      left === undefined
-        ? new Promise<never>(() => undefined)
-        : this.clock.sleep(Math.max(0, left), signal).then(() => {
-            throw new DeadlineReachedError(
-              `${operation} was not sent: the first call after the service throttled this account did not finish before the step's deadline`,
-              operation,
-            );
-          });
-    const aborted = new Promise<never>((_, reject) => {
-      if (options.signal?.aborted) reject(options.signal.reason);
-      options.signal?.addEventListener("abort", () => reject(options.signal!.reason), { once: true, signal: abort.signal });
-    });
+    if (left !== undefined && left <= 0) {
+      throw new DeadlineReachedError(
+        `${operation} was not sent: the first call after the service throttled this account did not finish before the step's deadline`,
+        operation,
+      );
+    }
+    const signal = options.signal;
+    if (!signal) return probe;
+    const stop = new AbortController();
     try {
-      await Promise.race([probe, timeUp, aborted]);
+      await Promise.race([
+        probe,
+        new Promise<never>((_, reject) => {
+          if (signal.aborted) reject(signal.reason);
+          signal.addEventListener("abort", () => reject(signal.reason), { once: true, signal: stop.signal });
+        }),
+      ]);
     } finally {
-      abort.abort();
-      timeUp.catch(() => undefined);
-      aborted.catch(() => undefined);
+      stop.abort();
     }
   }
 }

@@ -12,6 +12,7 @@
  */
 import { AsyncResource } from "node:async_hooks";
 import { DeadlineReachedError, isDeadlineRefusal, ModelArtsTimeoutError } from "../api/errors";
+import type { AccountPace, PauseNotice } from "../api/pace";
 import { realSleep, type Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
 import { checkSchedule, spacing, type PollSchedule } from "./waiter";
@@ -37,6 +38,11 @@ export interface Scope<T> {
    * look is incomplete (IncompleteListError, a failed page, ...).
    */
   scan(pending: readonly Pending[], options: { deadline: Deadline }): Promise<ReadonlyMap<string, T>>;
+  /**
+   * The pace of the scope's account: while the service's throttle pauses it, no scan starts, and
+   * each waiter's row says so ("throttled by the service; next look in 8 s").
+   */
+  readonly pace?: Pick<AccountPace, "pauseRemainingMs" | "onPause">;
 }
 
 export type Verdict<R> = { done: true; value: R } | { done: false; status?: string };
@@ -156,11 +162,16 @@ class ScopePoller {
   }
 
   private async loop(): Promise<void> {
+    const unsubscribe = this.scope.pace?.onPause((notice) => this.paused(notice));
     try {
       while (this.waiters.size > 0) {
         const now = this.clock.now();
         this.expire();
         if (this.waiters.size === 0) break;
+        const pause = this.scope.pace?.pauseRemainingMs() ?? 0;
+        if (pause > 0) {
+          for (const w of this.waiters) w.dueAt = Math.max(w.dueAt, now + pause);
+        }
         const waiters = [...this.waiters];
         const dueAt = Math.min(...waiters.map((w) => w.dueAt));
         const nearest = Math.min(...waiters.map((w) => now + w.options.deadline.remainingMs()));
@@ -172,11 +183,21 @@ class ScopePoller {
         await this.scanOnce(waiters);
       }
     } finally {
+      unsubscribe?.();
       this.running = false;
       // A waiter that joined while the loop was ending starts it again.
       if (this.waiters.size > 0) this.add([...this.waiters][0]!);
       else this.onIdle();
     }
+  }
+
+  /** The account was throttled: every waiter hears when the next look comes, and none comes before. */
+  private paused(notice: PauseNotice): void {
+    const seconds = Math.max(1, Math.ceil(notice.ms / 1000));
+    for (const w of this.waiters) {
+      w.progress(`${w.options.what}: throttled by the service; next look in ${seconds} s`);
+    }
+    this.wake?.();
   }
 
   /**

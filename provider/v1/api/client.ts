@@ -4,6 +4,7 @@
  * errors from `error-factory.ts`); the v1 paths, shapes and the version create are here. Creating a job or a version is never re-sent blindly: after an ambiguous
  * failure a version is looked for here, a job by the caller (`provider/v1/resource/ownership.ts`).
  */
+import type { AccountPace } from "../../shared/api/pace";
 import { inspect } from "node:util";
 import { Connection, seg, type ApiDialect, type ClientOptions, type RequestParts } from "../../shared/api/connection";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "../../shared/api/config";
@@ -62,6 +63,11 @@ export class ModelArtsClient implements ModelArtsApi {
     this.#conn = new Connection(config, options);
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
+  }
+
+  /** The account's shared pace. */
+  get pace(): AccountPace {
+    return this.#conn.pace;
   }
 
   /** The authentication method in use, without secrets. */

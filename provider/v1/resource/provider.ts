@@ -571,6 +571,7 @@ export class TrainingJobProviderImpl {
         }
         return found;
       },
+      ...(client.pace ? { pace: client.pace } : {}),
     };
   }
 

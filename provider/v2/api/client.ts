@@ -5,6 +5,7 @@
  * `is_success` envelope, the wire shapes (`wire.ts`, `mapping.ts`) and the search's completeness
  * rule (`search-scan.ts`).
  */
+import type { AccountPace } from "../../shared/api/pace";
 import { inspect } from "node:util";
 import { Connection, seg, type ApiDialect, type ClientOptions, type RequestParts } from "../../shared/api/connection";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "../../shared/api/config";
@@ -13,7 +14,17 @@ import { ConfigurationError } from "../../shared/api/errors";
 import type { HttpMethod, WireResponse } from "../../shared/api/transport";
 import { MAX_SEARCH_LIMIT, fromWireEngines, fromWireFlavors, fromWireJob, fromWireSearch, toWireCreateJob, toWireSearch } from "./mapping";
 import { scanAllSearchPages } from "./search-scan";
-import type { CallOptions, CreateJobRequest, EngineSpec, FlavorSpec, Job, ModelArtsV2Api, SearchPage, SearchQuery } from "./types";
+import type {
+  CallOptions,
+  CreateJobRequest,
+  EngineSpec,
+  FlavorSpec,
+  Job,
+  ModelArtsV2Api,
+  SearchPage,
+  SearchQuery,
+  SearchScanOptions,
+} from "./types";
 import type { WireActionRequest, WireUpdateDescriptionRequest } from "./wire";
 
 /** v2 paths are `/v2/{project_id}/…`; answers are the resource itself, errors `{error_code, error_msg}`. */
@@ -29,6 +40,11 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
     this.#conn = new Connection(config, options);
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
+  }
+
+  /** The account's shared pace. */
+  get pace(): AccountPace {
+    return this.#conn.pace;
   }
 
   /** The authentication method in use, without secrets. */
@@ -122,13 +138,18 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
    * created during the scan joins the end), or `IncompleteListError` when the pages do not provably
    * cover every match (`search-scan.ts`).
    */
-  async searchAllJobs(query: Omit<SearchQuery, "offset" | "limit"> = {}, options: CallOptions = {}): Promise<Job[]> {
+  async searchAllJobs(
+    query: Omit<SearchQuery, "offset" | "limit"> = {},
+    options: CallOptions = {},
+    scan: SearchScanOptions = {},
+  ): Promise<Job[]> {
     const ordered =
       query.sortBy !== undefined || query.order !== undefined ? query : { ...query, sortBy: "create_time", order: "asc" as const };
     return scanAllSearchPages(
       (offset) => this.searchJobs({ ...ordered, offset, limit: MAX_SEARCH_LIMIT }, options),
       MAX_SEARCH_LIMIT,
       searchWhat(query),
+      scan.enough,
     );
   }
 

@@ -367,7 +367,8 @@ export class TrainingJobV2ProviderImpl {
   ): Promise<R> {
     const scope: Scope<Job> = {
       key: JSON.stringify(["v2", clientKey(client), client.endpoint, client.projectId, job.workspaceId]),
-      scan: (pending, { deadline }) => this.scan(client, pending, job.workspaceId, deadline),
+      scan: (pending, { deadline }) => this.scan(client, pending, job.workspaceId, deadline, true),
+      ...(client.pace ? { pace: client.pace } : {}),
     };
     const pending: Pending = { id: job.id, ...(job.name ? { name: job.name } : {}) };
     const ABSENT = Symbol("absent");
@@ -405,20 +406,26 @@ export class TrainingJobV2ProviderImpl {
     }
   }
 
-  /** One complete search for jobs of one workspace, narrowed by name when every name is known: a map by id. */
+  /**
+   * One complete search for jobs of one workspace, narrowed by name when every name is known: a map
+   * by id. With `presence`, the search stops once every pending job was seen (one call a tick while
+   * they are all on the first page); a job it does not list was then searched for completely.
+   */
   private async scan(
     client: ModelArtsV2Api,
     pending: readonly Pending[],
     workspaceId: string,
     deadline: Deadline | undefined,
+    presence = false,
   ): Promise<Map<string, Job>> {
     const names = [...new Set(pending.map((p) => p.name))];
     const byName = names.length === 1 && names[0] !== undefined && names[0] !== "";
+    const wanted = new Set(pending.map((p) => p.id));
     const jobs = await client.searchAllJobs(
       { workspaceId, ...(byName ? { filters: [{ key: "name", operator: "like", value: [names[0]!] }] } : {}) },
       deadline ? { deadline } : {},
+      presence ? { enough: (seen) => [...wanted].every((id) => seen.has(id)) } : {},
     );
-    const wanted = new Set(pending.map((p) => p.id));
     const found = new Map<string, Job>();
     for (const j of jobs) if (wanted.has(j.id)) found.set(j.id, j);
     return found;
