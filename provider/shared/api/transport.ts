@@ -9,7 +9,7 @@ import axios, { type AxiosInstance } from "axios";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Authenticator } from "./auth";
-import { errorFromResponse, errorFromTransport, type ErrorContext } from "./error-factory";
+import { errorFromResponse, errorFromTransport, notModelArts, type ErrorContext } from "./error-factory";
 import { DeadlineReachedError, ModelArtsError, ModelArtsTimeoutError, redact } from "./errors";
 import { parseWireJson, stringifyWireJson } from "./json";
 import { readEnvelope } from "./envelope";
@@ -354,6 +354,26 @@ export class Transport {
     options: SendOptions = {},
   ): ModelArtsError {
     const f = result.failure;
+    // 401/403 keep their meaning (credentials) whatever the body; any other answer that is not JSON is not ModelArts'.
+    if (
+      f.kind === "status" &&
+      f.status !== 401 &&
+      f.status !== 403 &&
+      result.response?.body === undefined &&
+      (result.rawText ?? "").trim() !== ""
+    ) {
+      const contentType = result.response?.headers["content-type"];
+      return notModelArts(
+        {
+          httpStatus: f.status,
+          rawText: result.rawText!,
+          ...(contentType !== undefined ? { contentType } : {}),
+          ...(result.response?.requestId !== undefined ? { requestId: result.response.requestId } : {}),
+        },
+        spec.context,
+        new URL(spec.url).origin,
+      );
+    }
     if (f.kind === "status") {
       const info = {
         httpStatus: f.status,

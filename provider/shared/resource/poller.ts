@@ -11,10 +11,11 @@
  * ever concluded from a scan that resolved (the scope's `scan` rejects when its look was incomplete).
  */
 import { AsyncResource } from "node:async_hooks";
-import { DeadlineReachedError, isDeadlineRefusal, ModelArtsTimeoutError } from "../api/errors";
+import { DeadlineReachedError, isDeadlineRefusal, isUnreachable, ModelArtsTimeoutError } from "../api/errors";
 import type { AccountPace, PauseNotice } from "../api/pace";
 import { realSleep, type Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
+import { stillFailing } from "./persist";
 import { checkSchedule, spacing, type PollSchedule } from "./waiter";
 
 /** A job a waiter waits on. */
@@ -122,6 +123,8 @@ interface Waiter {
   intervalMs: number;
   lastStatus?: string;
   lastFailure?: string;
+  /** Since when the scans fail for want of an endpoint that answers. */
+  failingSince?: number;
   /** Scans that answered this waiter (resolved or failed). */
   answered: number;
   /** Clears its deadline timer (concurrent clocks only). */
@@ -283,6 +286,7 @@ class ScopePoller {
 
   private answer(w: Waiter, job: unknown, now: number): void {
     w.lastFailure = undefined;
+    w.failingSince = undefined;
     w.answered++;
     let verdict: Verdict<unknown>;
     try {
@@ -320,7 +324,12 @@ class ScopePoller {
     }
     w.answered++;
     w.lastFailure = messageOf(error);
-    w.progress(`${w.options.what}: no answer this time (${w.lastFailure}); polling again`);
+    if (isUnreachable(error)) {
+      w.failingSince ??= now;
+      w.progress(`${w.options.what}: ${stillFailing(error, now - w.failingSince, now + w.options.deadline.remainingMs())}`);
+    } else {
+      w.progress(`${w.options.what}: no answer this time (${w.lastFailure}); polling again`);
+    }
     this.reschedule(w, now);
   }
 

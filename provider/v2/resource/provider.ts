@@ -201,10 +201,12 @@ export class TrainingJobV2ProviderImpl {
     const bounded: CallOptions = { deadline };
     const workspaceId = outs.workspaceId ?? "0";
     const what = `training job ${id} ("${outs.jobName}")`;
-    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
-    const look = () => persist(() => this.findJob(client, id, outs.jobName, workspaceId, bounded));
+    const persist = <T>(call: () => Promise<T>, beforeChange = false) =>
+      persistently(call, started + timeoutMs, this.clock, this.poll, { beforeChange, progress: this.progress });
+    const look = (beforeChange = false) => persist(() => this.findJob(client, id, outs.jobName, workspaceId, bounded), beforeChange);
 
-    const job = await this.findListed(look, outs.createTime, started + timeoutMs);
+    // Nothing is sent yet: an endpoint that is not ModelArts ends the delete at once, naming the setting.
+    const job = await this.findListed(() => look(true), outs.createTime, started + timeoutMs);
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
