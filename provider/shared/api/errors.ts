@@ -153,6 +153,16 @@ export class ModelArtsTimeoutError extends ModelArtsError {
   }
 }
 
+/** A wait ended because the operation was cancelled (the engine's Cancel, passed on by the hosting). */
+export class CancelledError extends ModelArtsError {
+  override readonly name = "CancelledError";
+  readonly operation: string;
+  constructor(message: string, operation: string) {
+    super(message);
+    this.operation = redact(operation);
+  }
+}
+
 /**
  * The step's deadline passed before a call could be sent. It says nothing about the service, so a
  * caller that repeats calls reports the last answer it did get instead (see `isDeadlineRefusal`).

@@ -11,7 +11,7 @@
  * ever concluded from a scan that resolved (the scope's `scan` rejects when its look was incomplete).
  */
 import { AsyncResource } from "node:async_hooks";
-import { DeadlineReachedError, isDeadlineRefusal, isUnreachable, ModelArtsTimeoutError } from "../api/errors";
+import { CancelledError, DeadlineReachedError, isDeadlineRefusal, isUnreachable, ModelArtsTimeoutError } from "../api/errors";
 import type { AccountPace, PauseNotice } from "../api/pace";
 import { realSleep, type Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
@@ -339,6 +339,17 @@ class ScopePoller {
     w.intervalMs = Math.round(Math.min(w.intervalMs * w.schedule.factor, w.schedule.maxMs));
   }
 
+  /** Rejects every waiter with a `CancelledError`; returns how many there were. */
+  cancel(reason: string): number {
+    const waiters = [...this.waiters];
+    for (const w of waiters) {
+      const seen = w.lastStatus !== undefined ? `; last status ${w.lastStatus}` : "";
+      this.settle(w, () => w.reject(new CancelledError(`stopped waiting for ${w.options.what}: ${reason}${seen}`, w.options.what)));
+    }
+    this.wake?.();
+    return waiters.length;
+  }
+
   private settle(w: Waiter, outcome: () => void): void {
     if (!this.waiters.delete(w)) return;
     w.cancelTimer?.();
@@ -415,6 +426,16 @@ export class Pollers {
       }
       poller.add(waiter);
     });
+  }
+
+  /**
+   * Ends every wait at once (a cancellation): each rejects with a `CancelledError` saying what it
+   * waited for and the last status it saw. The hook a hosting calls when the engine cancels.
+   */
+  cancelAll(reason: string): number {
+    let cancelled = 0;
+    for (const poller of [...this.scopes.values()]) cancelled += poller.cancel(reason);
+    return cancelled;
   }
 
   /** What the poller of a scope key has done so far (undefined once it is idle and gone). */
