@@ -129,7 +129,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     latencyMs: options.latencyMs ?? 1000,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
   });
-  const rateLimit = new RateLimiter();
+  // The emulator's clock: real time unless frozen, so benchmarks on emulated time see the limit too.
+  const rateLimit = new RateLimiter(() => clock.now());
   const restoreStartup = () => {
     rateLimit.set(options.rateLimit ?? null);
     if (options.frozenClock) clock.freeze();

@@ -25,7 +25,10 @@ export interface RateLimitState {
   limit: (Required<Omit<RateLimit, "retryAfterSeconds">> & { retryAfterSeconds?: number }) | null;
   /** Requests answered 429 by the limit. */
   throttled: number;
-  /** Requests that arrived while their account was inside a Retry-After it had been given. */
+  /**
+   * Requests that arrived while their account was inside a Retry-After it had been given (later than
+   * the throttled request itself: one of the same instant was in flight with it).
+   */
   insideRetryAfter: number;
   /** Requests let through. */
   passed: number;
@@ -37,6 +40,7 @@ interface Account {
   tokens: number;
   at: number;
   blockedUntil: number;
+  blockedFrom: number;
   passed: number;
   throttled: number;
   insideRetryAfter: number;
@@ -100,14 +104,17 @@ export class RateLimiter {
     const now = this.now();
     let a = this.accounts.get(account);
     if (!a) {
-      a = { tokens: limit.burst, at: now, blockedUntil: 0, passed: 0, throttled: 0, insideRetryAfter: 0 };
+      a = { tokens: limit.burst, at: now, blockedUntil: 0, blockedFrom: 0, passed: 0, throttled: 0, insideRetryAfter: 0 };
       this.accounts.set(account, a);
     }
     a.tokens = Math.min(limit.burst, a.tokens + ((now - a.at) * limit.requestsPerSecond) / 1000);
     a.at = now;
     if (now < a.blockedUntil) {
-      a.insideRetryAfter++;
-      this.counts.insideRetryAfter++;
+      // A request of the very instant of the 429 was in flight with it, not sent after the client heard it.
+      if (now > a.blockedFrom) {
+        a.insideRetryAfter++;
+        this.counts.insideRetryAfter++;
+      }
       return this.throttle(a, limit, Math.ceil((a.blockedUntil - now) / 1000));
     }
     if (a.tokens >= 1) {
@@ -119,6 +126,7 @@ export class RateLimiter {
     const untilToken = Math.max(1, Math.ceil(((1 - a.tokens) * 1000) / limit.requestsPerSecond / 1000));
     const seconds = limit.retryAfterSeconds ?? untilToken;
     a.blockedUntil = now + seconds * 1000;
+    a.blockedFrom = now;
     return this.throttle(a, limit, seconds);
   }
 

@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { createClient } from "../../provider/shared/api/config";
+import { PaceRegistry } from "../../provider/shared/api/pace";
 import type { JobConfig, ModelArtsApi } from "../../provider/v1/api/types";
 import type { Clock } from "../../provider/shared/resource/waiter";
 
@@ -55,11 +56,12 @@ export interface LinkedEmulator {
 export async function linkedEmulator(options: EmulatorOptions = {}): Promise<LinkedEmulator> {
   const { emu, credentials } = await benchEmulator({ frozenClock: true, ...options });
   // An empty environment: no HW_*/OS_* variable of the caller may change the client's configuration.
-  const client = createClient({ endpoint: emu.url, projectId: BENCH_PROJECT, ...credentials }, {});
   const clock: Clock = {
     now: () => emu.control.clock().now,
     sleep: async (ms) => void emu.control.advance(Math.max(0, Math.round(ms))),
   };
+  // The account's pace runs on emulated time too (its waits advance the clock, as the provider's do).
+  const client = createClient({ endpoint: emu.url, projectId: BENCH_PROJECT, ...credentials }, {}, { paces: new PaceRegistry(clock) });
   return { emu, client, clock };
 }
 
