@@ -34,17 +34,15 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
   readonly projectId: string;
   /** ModelArts base URL, e.g. `https://modelarts.eu-de.otc.t-systems.com`. */
   readonly endpoint: string;
+  /** The account's shared pace (a field, not a getter: proxies of the client see it too). */
+  readonly pace: AccountPace;
   readonly #conn: Connection;
 
   constructor(config: ResolvedClientConfig, options: ClientOptions = {}) {
     this.#conn = new Connection(config, options);
+    this.pace = this.#conn.pace;
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
-  }
-
-  /** The account's shared pace. */
-  get pace(): AccountPace {
-    return this.#conn.pace;
   }
 
   /** The authentication method in use, without secrets. */
