@@ -280,7 +280,7 @@ export async function runDeleteLatency(schedule?: PollSchedule): Promise<DeleteL
 
     const paces = schedule ? { near: schedule, long: schedule } : DEFAULT_PACES;
     printTable(
-      `1. Delete latency overhead (emulated time; provider near pace: first ${paces.near.firstMs} ms, x${paces.near.factor}, cap ${paces.near.maxMs} ms)`,
+      `1. Delete latency overhead (emulated time; provider near pace: first ${paces.near.firstMs} ms, x${paces.near.factor}, cap ${paces.near.maxMs} ms, then ${(paces.near.share ?? 0) * 100} % of the time waited up to ${paces.near.shareCapMs ?? 15_000} ms)`,
       ["removal delay s", "provider overhead s", "naive-5s overhead s", "provider calls", "naive-5s calls"],
       DELAYS_MS.map((d) => {
         const p = runs.find((r) => r.poller === "provider" && r.delayMs === d)!;
