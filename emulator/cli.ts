@@ -74,6 +74,9 @@ Faults
   --latency MS                latency added by a "latency" fault (default 1000)
   --retry-after S             Retry-After seconds of an injected 429 (default 1)
   --seed N                    seed of the fault RNG, for reproducible runs (default 1)
+  --rate-limit N              the gateway's limit: N requests per second per account; above it,
+                              429 with Retry-After (and every request inside that Retry-After too)
+  --rate-limit-code C         APIGW.0308 (default) or ModelArts.2799
 
 Behaviour switches (where the API documentation leaves a choice)
   --ids-as-strings            create answers job_id/status/create_time/version_id as strings
@@ -123,6 +126,8 @@ const OPTIONS = {
   latency: { type: "string" },
   "retry-after": { type: "string" },
   seed: { type: "string" },
+  "rate-limit": { type: "string" },
+  "rate-limit-code": { type: "string" },
   "ids-as-strings": { type: "boolean" },
   "not-found-style": { type: "string" },
   "errors-as-200": { type: "boolean" },
@@ -232,6 +237,16 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
     o.faults = { rate, ...(kinds ? { kinds } : {}) };
     if (values["fault-method"]) o.faults.method = values["fault-method"];
     if (values["fault-path"]) o.faults.pathRegex = values["fault-path"];
+  }
+
+  const limit = number(values["rate-limit"] as string | undefined, "rate-limit");
+  if (limit !== undefined) {
+    const code = values["rate-limit-code"] as string | undefined;
+    if (code !== undefined && code !== "APIGW.0308" && code !== "ModelArts.2799") {
+      throw new UsageError(`--rate-limit-code: must be APIGW.0308 or ModelArts.2799; got "${code}"`);
+    }
+    if (!(limit > 0)) throw new UsageError(`--rate-limit: must be a number of requests per second above 0; got ${limit}`);
+    o.rateLimit = { requestsPerSecond: limit, ...(code !== undefined ? { code } : {}) };
   }
 
   if (values["ids-as-strings"]) o.idsAsStrings = true;

@@ -16,6 +16,7 @@ import type { ResolvedPlace } from "./shared/resource/lifecycle";
 import { ConfigurationError, ModelArtsError } from "./shared/api/errors";
 import type { ModelArtsApi } from "./v1/api/types";
 import { shapeFailure } from "./shared/resource/failure";
+import { cancelSeen } from "./shared/resource/cancel";
 import { PROGRESS_URN_KEY, reportProgress, withOperation } from "./shared/resource/progress";
 import { TrainingJobProviderImpl, type JobTarget } from "./v1/resource/provider";
 import { createV2Client } from "./v2/api/client";
@@ -41,6 +42,7 @@ export const CONFIG_KEYS = [
   "requestTimeout",
   "maxAttempts",
   "maxRetryDuration",
+  "maxRequestsPerSecond",
 ] as const;
 
 export interface ConfigSource {
@@ -179,6 +181,7 @@ const WAITING = new Set<Method>(["create", "update", "delete"]);
  * can act on is printed once, without stack frames.
  */
 export async function dispatch(stub: object, method: Method, args: unknown[]): Promise<unknown> {
+  watchForCancel();
   if (method === "configure") {
     const req = args[0] as { config?: ConfigSource } | undefined;
     providers.set(stub, providerFor(stub, req?.config));
@@ -220,4 +223,30 @@ async function checkCarryingUrn(
   const result = await provider.check(oldInputs, newInputs);
   if (urn !== undefined) result.inputs[PROGRESS_URN_KEY] = urn;
   return result;
+}
+
+/** The engine's Cancel call on the provider's gRPC service. */
+const CANCEL_PATH = "/pulumirpc.ResourceProvider/Cancel";
+let watching = false;
+
+/**
+ * The dynamic-provider host answers the engine's `Cancel` (the first Ctrl-C) and does nothing else,
+ * and no signal reaches this process. Its gRPC server is an HTTP/2 server in this process, though:
+ * listening to that server's request streams (never answering them) shows the `Cancel` arriving, so
+ * the waiting rows can say it was seen and how to stop now. Node lists the server among the
+ * process's active handles; where it does not (another Node.js, another host), nothing is watched.
+ */
+function watchForCancel(): void {
+  if (watching) return;
+  watching = true;
+  const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
+  for (const handle of handles) {
+    if (typeof handle !== "object" || handle === null || handle.constructor?.name !== "Http2Server") continue;
+    (handle as { on(event: "stream", listener: (stream: unknown, headers: Record<string, unknown>) => void): void }).on(
+      "stream",
+      (_stream, headers) => {
+        if (headers[":path"] === CANCEL_PATH) cancelSeen();
+      },
+    );
+  }
 }

@@ -13,6 +13,7 @@ import { ConfigurationError, registerSecret } from "./errors";
 import { parseCloud, resolveEndpoints, type Cloud } from "./endpoints";
 import { MAX_RETRY_ELAPSED_MS, resolveRetryPolicy, type RetryOptions } from "./retry";
 import { MAX_TIMER_MS, MAX_TIMER_TEXT } from "./timer-limit";
+import type { PaceOptions } from "./pace";
 
 /** Settings, named exactly as the stack-config keys without the `modelarts:` prefix. */
 export interface ModelArtsSettings {
@@ -48,6 +49,8 @@ export interface ModelArtsSettings {
   maxAttempts: string | number;
   /** Total time a call may spend retrying, a duration such as `2m`. @default "2m" */
   maxRetryDuration: string | number;
+  /** Ceiling of the calls per second of one account, all calls together (list/search calls: 1 a second at most). @default 10 */
+  maxRequestsPerSecond: string | number;
 }
 
 export type SettingKey = keyof ModelArtsSettings;
@@ -70,6 +73,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<SettingKey, readonly string[
   requestTimeout: ["MODELARTS_REQUEST_TIMEOUT"],
   maxAttempts: ["MODELARTS_MAX_ATTEMPTS"],
   maxRetryDuration: ["MODELARTS_MAX_RETRY_DURATION"],
+  maxRequestsPerSecond: ["MODELARTS_MAX_REQUESTS_PER_SECOND"],
 };
 
 /** Settings whose values are secrets: registered for redaction, never echoed. */
@@ -105,6 +109,8 @@ export interface ResolvedClientConfig {
   /** Per-attempt timeout, ms. */
   requestTimeoutMs: number;
   retry: RetryOptions;
+  /** The account's pace (`pace.ts`): what the configuration sets of it. */
+  pace: PaceOptions;
   /** Where each setting that is set came from (no values). */
   sources: Partial<Record<SettingKey, SettingSource>>;
 }
@@ -313,6 +319,17 @@ export function resolveClientConfig(settings: Partial<ModelArtsSettings>, env: N
     throw new ConfigurationError(`${describeSetting("maxRetryDuration")} must be at most 24h; got "${String(durationText)}"`);
   }
   resolveRetryPolicy(retry); // validates now, with the numbers in the message
+  const pace: PaceOptions = {};
+  const rateText = pick("maxRequestsPerSecond");
+  if (rateText !== undefined) {
+    const rate = Number(rateText);
+    if (!(Number.isFinite(rate) && rate > 0 && rate <= 1000)) {
+      throw new ConfigurationError(
+        `${describeSetting("maxRequestsPerSecond")} must be a number of calls per second above 0 and at most 1000; got "${rateText}"`,
+      );
+    }
+    pace.maxRequestsPerSecond = rate;
+  }
 
   const resolved: ResolvedClientConfig = {
     cloud: endpoints.cloud,
@@ -323,6 +340,7 @@ export function resolveClientConfig(settings: Partial<ModelArtsSettings>, env: N
     auth,
     requestTimeoutMs,
     retry,
+    pace,
     sources: origin,
   };
   return withSafePrinting(resolved);
@@ -364,7 +382,7 @@ export const PROFILE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  * Settings a profile takes from the top-level `modelarts:*` settings when it does not set them: how
  * calls are made, never who makes them or where (so two identities never mix).
  */
-export const INHERITED_BY_PROFILES: readonly SettingKey[] = ["requestTimeout", "maxAttempts", "maxRetryDuration"];
+export const INHERITED_BY_PROFILES: readonly SettingKey[] = ["requestTimeout", "maxAttempts", "maxRetryDuration", "maxRequestsPerSecond"];
 
 /** Named credentials profiles: each a set of settings, keyed as the top-level ones. */
 export type Profiles = ReadonlyMap<string, Partial<ModelArtsSettings>>;

@@ -4,7 +4,15 @@
  * message text (docs/api-v1.md §5.1). Messages say what happened and what to do; every
  * message is redacted by the error classes.
  */
-import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, redact, type ApiErrorDetails } from "./errors";
+import {
+  AuthenticationError,
+  EndpointUnreachableError,
+  ModelArtsApiError,
+  ModelArtsError,
+  ModelArtsTimeoutError,
+  redact,
+  type ApiErrorDetails,
+} from "./errors";
 import { readEnvelope } from "./envelope";
 import type { AttemptFailure } from "./retry";
 import { catalogueHints, type ApiVersion } from "./catalogue-hints";
@@ -272,10 +280,43 @@ export function errorFromTransport(
           : failure.code === "ECONNRESET" || failure.code === "EPIPE"
             ? `lost the connection to ${summary.target} (${failure.code})`
             : `failed with network error ${failure.code} talking to ${summary.target}`;
-  return new ModelArtsApiError(`${ctx.operation} ${what} (${tries}, ${summary.elapsedMs} ms in all)`, {
-    httpStatus: 0,
-    operation: ctx.operation,
-  });
+  const message = `${ctx.operation} ${what} (${tries}, ${summary.elapsedMs} ms in all)`;
+  if (failure.kind === "network" && unreachableCode(failure.code)) {
+    return new EndpointUnreachableError(message, { httpStatus: 0, operation: ctx.operation, target: summary.target, reason: failure.code });
+  }
+  return new ModelArtsApiError(message, { httpStatus: 0, operation: ctx.operation });
+}
+
+/** Network errors that say the endpoint cannot be reached at all: refused, unresolved, unroutable, or TLS. */
+function unreachableCode(code: string): boolean {
+  return (
+    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPROTO"].includes(code) ||
+    /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code)
+  );
+}
+
+/**
+ * The error for an answer that is not ModelArts' (a body that is not JSON: an HTML page, a proxy's
+ * error): whatever its status, it says nothing about the job.
+ */
+export function notModelArts(
+  info: { httpStatus: number; rawText: string; contentType?: string; requestId?: string },
+  ctx: ErrorContext,
+  target: string,
+): EndpointUnreachableError {
+  const text = redact(info.rawText).replace(/\s+/g, " ").trim();
+  const snippet = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  const type = info.contentType ? `, ${info.contentType.split(";")[0]}` : "";
+  return new EndpointUnreachableError(
+    `${ctx.operation} got an answer that is not from ModelArts from ${target} (HTTP ${httpStatusText(info.httpStatus)}${type}: "${snippet}")`,
+    {
+      httpStatus: info.httpStatus,
+      operation: ctx.operation,
+      target,
+      reason: `HTTP ${info.httpStatus} that is not from ModelArts`,
+      ...(info.requestId !== undefined ? { requestId: info.requestId } : {}),
+    },
+  );
 }
 
 /** True for "name already exists" on create (ModelArts.0103 in the samples, 2751 in the table). */

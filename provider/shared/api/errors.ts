@@ -78,6 +78,46 @@ export class ModelArtsApiError extends ModelArtsError {
   }
 }
 
+/**
+ * The endpoint is not ModelArts, or cannot be reached: the connection was refused, the host name
+ * did not resolve, TLS failed, or what answered is not ModelArts (an HTML page, a proxy's error).
+ * `target` is the origin that was called; `reason` says which of these it was.
+ */
+export class EndpointUnreachableError extends ModelArtsApiError {
+  override readonly name = "EndpointUnreachableError";
+  readonly target: string;
+  readonly reason: string;
+  constructor(message: string, details: ApiErrorDetails & { target: string; reason: string }) {
+    super(message, details);
+    this.target = details.target;
+    this.reason = redact(details.reason);
+  }
+}
+
+/** True for an {@link EndpointUnreachableError}, also one from another copy of this package. */
+export function isUnreachable(error: unknown): error is EndpointUnreachableError {
+  return ModelArtsApiError.isInstance(error) && error.name === "EndpointUnreachableError";
+}
+
+/**
+ * Ends a step whose endpoint is unreachable before it sent anything that changes a job: giving up
+ * loses nothing, so the step fails at once (after the client's own retries), naming the setting to
+ * check, instead of trying until its timeout.
+ */
+export function nothingSent(error: EndpointUnreachableError): EndpointUnreachableError {
+  return new EndpointUnreachableError(
+    `${error.message}. Nothing was sent that changes anything, so the step ends here instead of trying until its timeout: ` +
+      `check modelarts:endpoint (or modelarts:region, from which the endpoint is derived) and the network, then run the command again`,
+    {
+      httpStatus: error.httpStatus,
+      operation: error.operation,
+      target: error.target,
+      reason: error.reason,
+      ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+    },
+  );
+}
+
 /** Credentials missing, wrong or expired (HTTP 401/403 from the service or IAM). */
 export class AuthenticationError extends ModelArtsApiError {
   override readonly name = "AuthenticationError";
@@ -98,6 +138,16 @@ export class ModelArtsTimeoutError extends ModelArtsError {
     this.operation = redact(operation);
     this.lastStatus = lastStatus;
     this.lastFailure = lastFailure === undefined ? undefined : redact(lastFailure);
+  }
+}
+
+/** A wait ended because the operation was cancelled (the engine's Cancel, passed on by the hosting). */
+export class CancelledError extends ModelArtsError {
+  override readonly name = "CancelledError";
+  readonly operation: string;
+  constructor(message: string, operation: string) {
+    super(message);
+    this.operation = redact(operation);
   }
 }
 
@@ -141,6 +191,7 @@ export class ConfigurationError extends ModelArtsError {
  */
 export function isTransient(error: unknown): boolean {
   if (ModelArtsApiError.isInstance(error)) {
+    if (error.name === "EndpointUnreachableError") return true;
     return error.name !== "AuthenticationError" && (error.httpStatus === 0 || error.httpStatus === 429 || error.httpStatus >= 500);
   }
   if (ModelArtsError.isInstance(error) && error.name === "IncompleteListError") return (error as IncompleteListError).transient;

@@ -1,18 +1,21 @@
 /**
- * Cancellation of a provider's waits, for hostings whose engine can cancel (the plugin's Cancel,
- * sent on Ctrl-C): after `cancel()`, every wait of the lifecycle that uses `clock` and `pollers`
- * ends at once with a {@link CancelledError}. A create whose job the service accepted then fails
- * with the partial state (the job is recorded), exactly as when its wait times out.
+ * Cancellation, whatever the hosting.
+ * - A hosting whose engine can cancel (the plugin's `Cancel`, sent on Ctrl-C) runs its lifecycle on a
+ *   {@link realCancellation}: after `cancel()`, every wait that uses its clock and pollers ends at once
+ *   with a {@link CancelledError}, and so does the sleep between look-ups. A create whose job the
+ *   service accepted then fails with the partial state (the job is recorded), exactly as when its wait
+ *   times out.
+ * - `cancelAll` ends every wait of a set of pollers (the process's by default).
+ * - `cancelSeen` only says on the waiting rows that the cancel was seen, for a hosting that cannot act
+ *   on it (the dynamic-provider host, which answers `Cancel` without passing it on).
  */
 import { realSleep } from "../api/retry";
-import { ModelArtsError } from "../api/errors";
-import { Pollers, type Pending, type Scope, type WatchOptions } from "./poller";
+import { CancelledError } from "../api/errors";
+import { Pollers, processPollers, type Pending, type Scope, type WatchOptions } from "./poller";
+import { reportOnWaitingRows } from "./progress";
 import type { Clock } from "./waiter";
 
-/** A wait ended because the engine cancelled the operation (Ctrl-C). */
-export class CancelledError extends ModelArtsError {
-  override readonly name = "CancelledError";
-}
+export { CancelledError };
 
 /** A clock and pollers whose waits end when `cancel()` is called. */
 export interface Cancellation {
@@ -25,7 +28,7 @@ export interface Cancellation {
 /** `work`, unless `signal` aborts first: then a CancelledError naming `what`. */
 function unlessCancelled<T>(signal: AbortSignal, what: string, work: Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new CancelledError(`the operation was cancelled while waiting for ${what}`));
+    const onAbort = () => reject(new CancelledError(`the operation was cancelled while waiting for ${what}`, what));
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(
@@ -45,11 +48,12 @@ function unlessCancelled<T>(signal: AbortSignal, what: string, work: Promise<T>)
 class CancellablePollers extends Pollers {
   constructor(private readonly signal: AbortSignal) {
     super({ now: () => Date.now(), sleep: realSleep, concurrent: true });
+    // The waiters the poller keeps end too, so that no scan goes on for a cancelled operation.
+    signal.addEventListener("abort", () => this.cancelAll("the operation was cancelled"), { once: true });
   }
 
   override watch<T, R>(scope: Scope<T>, job: Pending, options: WatchOptions<T, R>): Promise<R> {
     if (this.signal.aborted) return unlessCancelled(this.signal, options.what, new Promise<R>(() => undefined));
-    // The waiter the poller keeps ends at its own deadline; the caller is released at once.
     return unlessCancelled(this.signal, options.what, super.watch(scope, job, options));
   }
 }
@@ -66,4 +70,21 @@ export function realCancellation(): Cancellation {
     },
   };
   return { clock, pollers: new CancellablePollers(controller.signal), signal: controller.signal, cancel: () => controller.abort() };
+}
+
+/** What the row says when a cancel was seen but the waits go on (the dynamic provider). */
+export const CANCEL_SEEN =
+  "cancel seen (Ctrl-C): the dynamic-provider host cannot stop this step, so it keeps waiting until it ends or reaches its timeout (`timeouts`); " +
+  "press Ctrl-C again to stop now, then run `pulumi refresh --clear-pending-creates` and see the README's Ctrl-C section to take back a job that was accepted";
+
+/** Ends every wait of `pollers` (the process's by default) now; returns how many ended. */
+export function cancelAll(reason = "the operation was cancelled", pollers: Pollers = processPollers()): number {
+  const ended = pollers.cancelAll(reason);
+  reportOnWaitingRows(`cancelled: ${reason}; the waits end now`);
+  return ended;
+}
+
+/** Says on every waiting row that a cancel was seen, once per cancel; returns how many rows heard it. */
+export function cancelSeen(): number {
+  return reportOnWaitingRows(CANCEL_SEEN);
 }

@@ -21,7 +21,7 @@
  * `provider/v2/resource/`.
  */
 import { isNameConflict } from "../api/error-factory";
-import { isDeadlineRefusal, isTransient, ModelArtsError, ModelArtsTimeoutError } from "../api/errors";
+import { isDeadlineRefusal, isTransient, isUnreachable, ModelArtsError, ModelArtsTimeoutError, nothingSent } from "../api/errors";
 import type { Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
 import type { Clock, PollSchedule } from "./waiter";
@@ -195,6 +195,8 @@ class LookUp<F, A> {
       try {
         return await o.hooks.findByName(deadlineOf(o));
       } catch (error) {
+        // Before the first POST nothing was sent: an endpoint that is not ModelArts ends the create at once.
+        if (cause === undefined && isUnreachable(error)) throw nothingSent(error);
         if (!isTransient(error)) throw error;
         // The client's refusal to start after the deadline is no answer: keep the last real one.
         if (!isDeadlineRefusal(error)) this.lastFailure = firstLine(error);

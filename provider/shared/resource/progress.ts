@@ -26,6 +26,8 @@ interface Operation {
 }
 
 const operations = new AsyncLocalStorage<Operation>();
+/** The engine calls that are waiting on the service now (those with a heartbeat). */
+const waiting = new Set<Operation>();
 
 let connected: boolean | undefined;
 
@@ -108,11 +110,22 @@ export async function withOperation<T>(
   if (options.heartbeat) {
     op.heartbeat = new Heartbeat((line) => sink(line, op.urn, true), options.heartbeat === true ? {} : options.heartbeat);
   }
+  if (op.heartbeat) waiting.add(op);
   try {
     return await operations.run(op, run);
   } finally {
+    waiting.delete(op);
     op.heartbeat?.stop();
   }
+}
+
+/** Reports `line` on the row of every engine call that is waiting on the service now; returns how many. */
+export function reportOnWaitingRows(line: string): number {
+  for (const op of waiting) {
+    sink(line, op.urn, false);
+    op.heartbeat?.note(line);
+  }
+  return waiting.size;
 }
 
 /** Reports a status line on the current operation's row (the Stack row outside one). */

@@ -4,6 +4,7 @@
  * errors from `error-factory.ts`); the v1 paths, shapes and the version create are here. Creating a job or a version is never re-sent blindly: after an ambiguous
  * failure a version is looked for here, a job by the caller (`provider/v1/resource/ownership.ts`).
  */
+import type { AccountPace } from "../../shared/api/pace";
 import { inspect } from "node:util";
 import { Connection, seg, type ApiDialect, type ClientOptions, type RequestParts } from "../../shared/api/connection";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "../../shared/api/config";
@@ -57,10 +58,13 @@ export class ModelArtsClient implements ModelArtsApi {
   readonly projectId: string;
   /** ModelArts base URL, e.g. `https://modelarts.eu-de.otc.t-systems.com`. */
   readonly endpoint: string;
+  /** The account's shared pace (a field, not a getter: proxies of the client see it too). */
+  readonly pace: AccountPace;
   readonly #conn: Connection;
 
   constructor(config: ResolvedClientConfig, options: ClientOptions = {}) {
     this.#conn = new Connection(config, options);
+    this.pace = this.#conn.pace;
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
   }
@@ -107,7 +111,7 @@ export class ModelArtsClient implements ModelArtsApi {
     const ctx = this.#ctx(
       query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs",
     );
-    const response = await this.#send("GET", "/training-jobs", ctx, options, { query: { ...toWireListJobsQuery(query) } });
+    const response = await this.#send("GET", "/training-jobs", ctx, options, { query: { ...toWireListJobsQuery(query) }, pace: "list" });
     return this.#map(() => fromWireListJobs(response.body), response, ctx);
   }
 

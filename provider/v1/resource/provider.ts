@@ -311,11 +311,13 @@ export class TrainingJobProviderImpl {
     const remaining = () => deadline.remainingMs();
     const what = `training job ${id} ("${outs.jobName}")`;
     // Every call of the delete persists through transient failures until timeouts.delete.
-    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
+    const persist = <T>(call: () => Promise<T>, beforeChange = false) =>
+      persistently(call, started + timeoutMs, this.clock, this.poll, { beforeChange, progress: this.progress });
 
     // The look-up shares the scope's scans: the deletes of a destroy look for their jobs together.
     const job = await this.findListed(
-      () => persist(() => this.lookUp(client, id, outs.jobName, outs.workspaceId, deadline)),
+      // Nothing is sent yet: an endpoint that is not ModelArts ends the delete at once, naming the setting.
+      () => persist(() => this.lookUp(client, id, outs.jobName, outs.workspaceId, deadline), true),
       outs.createTime,
       started + timeoutMs,
     );
@@ -657,6 +659,7 @@ export class TrainingJobProviderImpl {
         }
         return found;
       },
+      ...(client.pace ? { pace: client.pace } : {}),
     };
   }
 

@@ -5,6 +5,7 @@
  * `is_success` envelope, the wire shapes (`wire.ts`, `mapping.ts`) and the search's completeness
  * rule (`search-scan.ts`).
  */
+import type { AccountPace } from "../../shared/api/pace";
 import { inspect } from "node:util";
 import { Connection, seg, type ApiDialect, type ClientOptions, type RequestParts } from "../../shared/api/connection";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "../../shared/api/config";
@@ -33,6 +34,7 @@ import type {
   ModelArtsV2Api,
   SearchPage,
   SearchQuery,
+  SearchScanOptions,
 } from "./types";
 import type { WireActionRequest, WireUpdateDescriptionRequest } from "./wire";
 
@@ -43,10 +45,13 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
   readonly projectId: string;
   /** ModelArts base URL, e.g. `https://modelarts.eu-de.otc.t-systems.com`. */
   readonly endpoint: string;
+  /** The account's shared pace (a field, not a getter: proxies of the client see it too). */
+  readonly pace: AccountPace;
   readonly #conn: Connection;
 
   constructor(config: ResolvedClientConfig, options: ClientOptions = {}) {
     this.#conn = new Connection(config, options);
+    this.pace = this.#conn.pace;
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
   }
@@ -140,6 +145,7 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
     const response = await this.#send("POST", "/training-job-searches", ctx, options, {
       body: toWireSearch({ ...query, offset, limit }),
       idempotent: true,
+      pace: "list",
     });
     return this.#conn.map(() => fromWireSearch(response.body, { offset, limit }), response, ctx);
   }
@@ -149,13 +155,18 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
    * created during the scan joins the end), or `IncompleteListError` when the pages do not provably
    * cover every match (`search-scan.ts`).
    */
-  async searchAllJobs(query: Omit<SearchQuery, "offset" | "limit"> = {}, options: CallOptions = {}): Promise<Job[]> {
+  async searchAllJobs(
+    query: Omit<SearchQuery, "offset" | "limit"> = {},
+    options: CallOptions = {},
+    scan: SearchScanOptions = {},
+  ): Promise<Job[]> {
     const ordered =
       query.sortBy !== undefined || query.order !== undefined ? query : { ...query, sortBy: "create_time", order: "asc" as const };
     return scanAllSearchPages(
       (offset) => this.searchJobs({ ...ordered, offset, limit: MAX_SEARCH_LIMIT }, options),
       MAX_SEARCH_LIMIT,
       searchWhat(query),
+      scan.enough,
     );
   }
 

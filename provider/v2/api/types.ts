@@ -6,6 +6,7 @@
  *
  * Job ids are the service's hyphenated UUIDs, kept as strings exactly as received.
  */
+import type { AccountPace } from "../../shared/api/pace";
 import type { Deadline } from "../../shared/api/retry";
 
 /** Options every call accepts (the same as v1's). */
@@ -252,6 +253,8 @@ export interface LogPreview {
 export interface ModelArtsV2Api {
   readonly projectId: string;
   readonly endpoint: string;
+  /** The account's shared pace (`provider/shared/api/pace.ts`), when the client has one: waits show its pauses. */
+  readonly pace?: AccountPace;
   /**
    * Creates a job (201). Never re-sent blindly: after an ambiguous failure the caller settles by
    * looking (the shared ownership rules), exactly as for v1.
@@ -269,9 +272,19 @@ export interface ModelArtsV2Api {
    * Walks every page of `searchJobs` (limit 50) and returns all matching jobs, or rejects with
    * `IncompleteListError` when the pages do not provably cover every match: never a partial list.
    */
-  searchAllJobs(query?: Omit<SearchQuery, "offset" | "limit">, options?: CallOptions): Promise<Job[]>;
+  searchAllJobs(query?: Omit<SearchQuery, "offset" | "limit">, options?: CallOptions, scan?: SearchScanOptions): Promise<Job[]>;
   listFlavors(query?: { flavorType?: "CPU" | "GPU" | "Ascend" }, options?: CallOptions): Promise<FlavorSpec[]>;
   listEngines(options?: CallOptions): Promise<EngineSpec[]>;
   /** `GET …/tasks/{task_id}/logs/preview`: the tail of one task's log. */
   logPreview(jobId: string, taskId: string, options?: CallOptions): Promise<LogPreview>;
+}
+
+/** How a search scan may end early. */
+export interface SearchScanOptions {
+  /**
+   * Stops the scan as soon as the pages read hold what the caller looks for (a wait whose jobs are
+   * all on the first page needs one call, not the empty page that proves the end): what it returns
+   * is then proof of presence only, never of absence.
+   */
+  enough?: (seen: ReadonlyMap<string, Job>) => boolean;
 }

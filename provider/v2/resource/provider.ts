@@ -279,10 +279,12 @@ export class TrainingJobV2ProviderImpl {
     const bounded: CallOptions = { deadline };
     const workspaceId = outs.workspaceId ?? "0";
     const what = `training job ${id} ("${outs.jobName}")`;
-    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
-    const look = () => persist(() => this.findJob(client, id, outs.jobName, workspaceId, bounded));
+    const persist = <T>(call: () => Promise<T>, beforeChange = false) =>
+      persistently(call, started + timeoutMs, this.clock, this.poll, { beforeChange, progress: this.progress });
+    const look = (beforeChange = false) => persist(() => this.findJob(client, id, outs.jobName, workspaceId, bounded), beforeChange);
 
-    const job = await this.findListed(look, outs.createTime, started + timeoutMs);
+    // Nothing is sent yet: an endpoint that is not ModelArts ends the delete at once, naming the setting.
+    const job = await this.findListed(() => look(true), outs.createTime, started + timeoutMs);
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
@@ -467,7 +469,8 @@ export class TrainingJobV2ProviderImpl {
   ): Promise<R> {
     const scope: Scope<Job> = {
       key: JSON.stringify(["v2", clientKey(client), client.endpoint, client.projectId, job.workspaceId]),
-      scan: (pending, { deadline }) => this.scan(client, pending, job.workspaceId, deadline),
+      scan: (pending, { deadline }) => this.scan(client, pending, job.workspaceId, deadline, true),
+      ...(client.pace ? { pace: client.pace } : {}),
     };
     const pending: Pending = { id: job.id, ...(job.name ? { name: job.name } : {}) };
     const ABSENT = Symbol("absent");
@@ -505,20 +508,26 @@ export class TrainingJobV2ProviderImpl {
     }
   }
 
-  /** One complete search for jobs of one workspace, narrowed by name when every name is known: a map by id. */
+  /**
+   * One complete search for jobs of one workspace, narrowed by name when every name is known: a map
+   * by id. With `presence`, the search stops once every pending job was seen (one call a tick while
+   * they are all on the first page); a job it does not list was then searched for completely.
+   */
   private async scan(
     client: ModelArtsV2Api,
     pending: readonly Pending[],
     workspaceId: string,
     deadline: Deadline | undefined,
+    presence = false,
   ): Promise<Map<string, Job>> {
     const names = [...new Set(pending.map((p) => p.name))];
     const byName = names.length === 1 && names[0] !== undefined && names[0] !== "";
+    const wanted = new Set(pending.map((p) => p.id));
     const jobs = await client.searchAllJobs(
       { workspaceId, ...(byName ? { filters: [{ key: "name", operator: "like", value: [names[0]!] }] } : {}) },
       deadline ? { deadline } : {},
+      presence ? { enough: (seen) => [...wanted].every((id) => seen.has(id)) } : {},
     );
-    const wanted = new Set(pending.map((p) => p.id));
     const found = new Map<string, Job>();
     for (const j of jobs) if (wanted.has(j.id)) found.set(j.id, j);
     return found;

@@ -6,6 +6,7 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
 import { createV2Client } from "../../../provider/v2/api/client";
+import { PaceRegistry } from "../../../provider/shared/api/pace";
 import type { ModelArtsV2Api } from "../../../provider/v2/api/types";
 import { Pollers } from "../../../provider/shared/resource/poller";
 import { TrainingJobV2ProviderImpl } from "../../../provider/v2/resource/provider";
@@ -54,7 +55,11 @@ export async function emulatedProvider(options: EmulatedOptions = {}): Promise<E
   const client = createV2Client(
     { endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK },
     {},
-    options.clientSleepsAdvance ? { clock: { sleep: advance } } : {},
+    {
+      ...(options.clientSleepsAdvance ? { clock: { sleep: advance } } : {}),
+      // The account's pace runs on emulated time too: its waits advance the clock instead of stalling the test.
+      paces: new PaceRegistry(clock),
+    },
   );
   const progress: string[] = [];
   const provider = new TrainingJobV2ProviderImpl({
