@@ -38,7 +38,7 @@ export interface ConfigSource {
 }
 
 /** Per-target API clients built from the stack's `modelarts:` settings and profiles, and the profiles' names. */
-interface ClientSource<C> {
+export interface ClientSource<C> {
   clientFor(target: JobTarget): C;
   profileNames(): readonly string[];
 }
@@ -48,7 +48,7 @@ interface ClientSource<C> {
  * made by `make` (the v1 or v2 client factory). A resource that names a `profile` is served from
  * `modelarts:profiles.<profile>` alone.
  */
-function clientsFromConfig<C>(
+export function clientsFromConfig<C>(
   config: ConfigSource | undefined,
   env: NodeJS.ProcessEnv,
   make: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => C,

@@ -14,7 +14,7 @@ const stubs = new Map<ApiVersion, StubProvider>();
 let identity: { runtime: string; version: string } | undefined;
 
 /** The package's root folder (where its package.json is), from this file's compiled location. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     try {

@@ -213,16 +213,25 @@ export interface SearchPage {
   items: Job[];
 }
 
+/** A public training flavour of the region's catalogue. */
 export interface FlavorSpec {
+  /** What `spec.resource.flavorId` takes, e.g. `modelarts.vm.cpu.8u`. */
   flavorId: string;
+  /** Its display name, e.g. `Computing CPU(8U) instance`. */
   flavorName: string;
+  /** `CPU`, `GPU` or `Ascend`. */
   flavorType: string;
+  /** The most nodes a job may use with it (`spec.resource.nodeCount`). */
   maxNum: number;
 }
 
+/** A preset training engine of the region's catalogue. */
 export interface EngineSpec {
+  /** What `algorithm.engine.engineId` takes. */
   engineId: string;
+  /** What `algorithm.engine.engineName` takes, e.g. `PyTorch`. */
   engineName: string;
+  /** What `algorithm.engine.engineVersion` takes, e.g. `pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64`. */
   engineVersion: string;
 }
 
