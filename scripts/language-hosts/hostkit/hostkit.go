@@ -259,7 +259,7 @@ func GeneratePackage(req *pulumirpc.GeneratePackageRequest, gen Generator) (*pul
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(p, content, 0o600); err != nil {
+		if err := os.WriteFile(p, content, 0o644); err != nil {
 			return nil, err
 		}
 	}
