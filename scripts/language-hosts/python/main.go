@@ -192,11 +192,10 @@ func (h *pythonHost) InstallDependencies(
 		return err
 	}
 	ctx := server.Context()
-	fmt.Fprintf(stdout, "Installing dependencies...\n\n")
+	// The toolchain reports its own progress ("Creating virtual environment...", "Finished installing dependencies").
 	if err := tc.InstallDependencies(ctx, dir, req.GetUseLanguageVersionTools(), true, stdout, stderr); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Finished installing dependencies\n\n")
 	return closer.Close()
 }
 
@@ -244,7 +243,7 @@ func (h *pythonHost) GeneratePackage(
 
 var (
 	wheelName   = regexp.MustCompile(`^([A-Za-z0-9_.]+?)-[0-9][^-]*(-[^-]+)?-[^-]+-[^-]+-[^-]+\.whl$`)
-	projectName = regexp.MustCompile(`(?m)^name\s*=\s*"([^"]+)"`)
+	projectName = regexp.MustCompile(`(?m)^\s*name\s*=\s*"([^"]+)"`)
 )
 
 // distributionName is the Python distribution name of a wheel or an SDK folder.
