@@ -31,6 +31,11 @@
 // its go.mod and go.sum, so the same module versions and the same build cache), and added to the
 // cached bin folder with a manifest of their own (hosts.json): a change to them never rebuilds the
 // CLI.
+//
+// The YAML language host (pulumi-language-yaml, github.com/pulumi/pulumi-yaml v1.25.0) is built by
+// `ensureYamlHost` in a generated Go module of its own (pulumi-yaml pins its own pkg/sdk versions)
+// into a folder of its own, ${cache}/pulumi-language-yaml-v1.25.0/bin, so that a cached CLI stays
+// valid. The command line builds all of them; the YAML host's folder goes on PATH beside the CLI's.
 import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -60,6 +65,10 @@ const EXECUTABLES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi
 /** The compact language hosts built beside the CLI: executable name -> package folder. */
 const LANGUAGE_HOSTS = { "pulumi-language-python": "python", "pulumi-language-go": "go" } as const;
 const HOST_EXECUTABLES = Object.keys(LANGUAGE_HOSTS) as (keyof typeof LANGUAGE_HOSTS)[];
+/** The YAML language host: its own module and version, built against the Pulumi modules it pins itself. */
+const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
+const YAML_VERSION = "v1.25.0";
+const YAML_HOST_PACKAGE = `${YAML_MODULE}/cmd/pulumi-language-yaml`;
 
 /**
  * Environment for running the Pulumi CLI from `binDir` non-interactively: the bin folder first on
@@ -138,6 +147,33 @@ async function ensureLanguageHosts(finalDir: string, version: string, log: (line
     if (hostsComplete(finalDir, version)) return;
     removeStaleTempDirs(finalDir, "hosts.tmp-");
     await buildLanguageHosts(version, finalDir, log);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Makes sure that `pulumi-language-yaml` (pulumi-yaml ${YAML_VERSION}) is available, building it if
+ * needed into a folder of its own beside the CLI's (${root}/pulumi-language-yaml-<version>/bin), so
+ * that adding it never invalidates a cached CLI. Returns that folder: put it on PATH with the CLI's.
+ */
+export async function ensureYamlHost(opts: Omit<EnsurePulumiOptions, "version" | "usePath"> = {}): Promise<string> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
+  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
+  const finalDir = path.join(root, `pulumi-language-yaml-${YAML_VERSION}`);
+  const binDir = path.join(finalDir, "bin");
+  const complete = () => readManifest(finalDir)?.recipe === YAML_RECIPE && isExecutable(path.join(binDir, "pulumi-language-yaml"));
+  if (complete()) {
+    log(`using cached pulumi-language-yaml ${YAML_VERSION} at ${binDir}`);
+    return binDir;
+  }
+  fs.mkdirSync(root, { recursive: true });
+  const release = await acquireLock(`${finalDir}.lock`, log, opts.lockTimeoutMs ?? 45 * 60 * 1000);
+  try {
+    if (complete()) return binDir;
+    removeStaleTempDirs(root, `pulumi-language-yaml-${YAML_VERSION}.tmp-`);
+    await buildYamlHost(finalDir, log);
+    return binDir;
   } finally {
     release();
   }
@@ -638,6 +674,79 @@ async function build(version: string, finalDir: string, log: (line: string) => v
   }
 }
 
+/** The Go environment of a build: the local toolchain, modules by their own go.mod, no cgo. */
+function goEnvironment(): { env: NodeJS.ProcessEnv; goVersion: string } {
+  const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(`the Go toolchain is needed to build pulumi-language-yaml but \`go\` could not be run; install Go 1.25 or newer`);
+  }
+  const goEnv = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string };
+  const goFlags = goEnv.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
+  return {
+    goVersion: goEnv.GOVERSION,
+    env: {
+      ...process.env,
+      GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
+      GOFLAGS: [...goFlags, "-mod=mod", "-buildvcs=false"].join(" "),
+      GOWORK: "off",
+      GO111MODULE: "on",
+      CGO_ENABLED: "0",
+    },
+  };
+}
+
+/**
+ * Builds pulumi-language-yaml in a generated Go module of its own: pulumi-yaml builds only against
+ * the pkg/sdk versions its go.mod pins (not the CLI's), so it never shares the CLI's module.
+ */
+async function buildYamlHost(finalDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  let ok = false;
+  try {
+    log(`building pulumi-language-yaml ${YAML_VERSION} from the Go modules (first time on this machine: a few minutes)`);
+    const { env, goVersion } = goEnvironment();
+    const go: GoRunner = { env, cwd: srcDir, log };
+    const s = { label: "building pulumi-language-yaml", started };
+    fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/yaml-build\n\ngo 1.24\n");
+    const dl = JSON.parse((await runGo(go, ["mod", "download", "-json", `${YAML_MODULE}@${YAML_VERSION}`], s)).stdout) as {
+      GoMod?: string;
+      Error?: string;
+    };
+    if (!dl.GoMod) throw new Error(`cannot download ${YAML_MODULE}@${YAML_VERSION}: ${dl.Error ?? "no go.mod"}`);
+    // Its replace directives apply only when it is the main module: copy them.
+    const yamlMod = parseGoMod(fs.readFileSync(dl.GoMod, "utf8"));
+    if (yamlMod.replaces.length > 0) {
+      fs.appendFileSync(path.join(srcDir, "go.mod"), `\nreplace (\n${yamlMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
+    }
+    await runGo(go, ["get", "-tool", `${YAML_HOST_PACKAGE}@${YAML_VERSION}`], s);
+    await runGo(go, ["build", "-trimpath", "-tags", BUILD_TAGS, "-o", path.join(tmpBin, "pulumi-language-yaml"), YAML_HOST_PACKAGE], s);
+    const manifest: Manifest = {
+      version: YAML_VERSION,
+      recipe: YAML_RECIPE,
+      languageHost: `${YAML_HOST_PACKAGE}@${YAML_VERSION}`,
+      goVersion,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    fs.rmSync(srcDir, { recursive: true, force: true });
+    if (fs.existsSync(finalDir)) fs.rmSync(finalDir, { recursive: true, force: true });
+    fs.renameSync(tmpDir, finalDir);
+    ok = true;
+    log(`built pulumi-language-yaml ${YAML_VERSION} in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
+  } catch (err) {
+    if (err instanceof GoError) throw new Error(`${err.message}\n${err.stderr.trim().split("\n").slice(-40).join("\n")}`);
+    throw err;
+  } finally {
+    if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
 /** Adds the upstream language host to the wrapper module if its release commit can be resolved. */
 async function tryUpstreamNodejsHost(
   go: GoRunner,
@@ -738,12 +847,22 @@ const HOSTS_RECIPE = crypto
   .digest("hex")
   .slice(0, 16);
 
+/** Changes whenever what the YAML host build produces changes. */
+const YAML_RECIPE = crypto
+  .createHash("sha256")
+  .update(["yaml-1", BUILD_TAGS, YAML_HOST_PACKAGE, YAML_VERSION].join("\0"))
+  .digest("hex")
+  .slice(0, 16);
+
 if (require.main === module) {
-  ensurePulumi().then(
-    (binDir) => process.stdout.write(`${binDir}\n`),
-    (err: unknown) => {
-      process.stderr.write(`ensure-pulumi: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // The YAML host, then the CLI (whose folder is the last line printed).
+  ensureYamlHost()
+    .then(() => ensurePulumi())
+    .then(
+      (binDir) => process.stdout.write(`${binDir}\n`),
+      (err: unknown) => {
+        process.stderr.write(`ensure-pulumi: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

@@ -87,6 +87,8 @@ export interface ScenarioOptions {
   plugins?: string[];
   /** Extra environment variables for the CLI (and so for the language host and the program). */
   env?: Record<string, string>;
+  /** A Pulumi home to share between scenarios (e.g. one with a plugin installed). @default a fresh one */
+  pulumiHome?: string;
 }
 
 /** One scenario's stack, emulator and CLI transcript. */
@@ -236,7 +238,7 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
     fs.mkdirSync(backend);
     const envVars: Record<string, string> = {
       PULUMI_BACKEND_URL: `file://${backend}`,
-      PULUMI_HOME: path.join(tmp, "home"),
+      PULUMI_HOME: options.pulumiHome ?? path.join(tmp, "home"),
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",

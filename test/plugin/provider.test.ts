@@ -136,6 +136,34 @@ describe("plugin adapter", () => {
     });
   });
 
+  describe("v1 TrainingJob", () => {
+    const V1 = "modelarts:v1:TrainingJob";
+    const config = {
+      workerServerNum: 1,
+      specId: 1,
+      engineId: 4,
+      appUrl: "/bucket/code/",
+      bootFileUrl: "/bucket/code/train.py",
+      dataUrl: "/bucket/data/",
+      trainUrl: "/bucket/out/",
+    };
+
+    it("creates by the old-version API; an import by job id records inputs that, declared as recorded, diff as no change", async () => {
+      const provider = configured();
+      const checked = await provider.check(URN("old", "dev", V1), {}, { config });
+      assert.deepEqual(checked.failures, []);
+      const { id } = await provider.create(URN("old", "dev", V1), checked.inputs);
+      assert.match(id, /^\d+$/);
+
+      const imported = await configured("other").read(id, URN("old", "prod", V1), {});
+      assert.equal(imported.id, id);
+      const declared = await configured("other").check(URN("old", "prod", V1), imported.inputs!, imported.inputs!);
+      assert.deepEqual(declared.failures, []);
+      const diff = await configured("other").diff(id, URN("old", "prod", V1), imported.props!, declared.inputs);
+      assert.equal(diff.changes, false, JSON.stringify(diff));
+    });
+  });
+
   describe("functions", () => {
     it("getFlavors filters by flavorType; a bad flavorType is a failure naming it", async () => {
       const provider = configured();
