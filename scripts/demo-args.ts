@@ -3,9 +3,9 @@
 export type Api = "v1" | "v2";
 
 /** The language of the program a demo walkthrough runs. */
-export type Lang = "typescript" | "python" | "go";
+export type Lang = "typescript" | "python" | "go" | "yaml";
 
-const LANGS: readonly Lang[] = ["typescript", "python", "go"];
+const LANGS: readonly Lang[] = ["typescript", "python", "go", "yaml"];
 
 /** What the demo was asked for. */
 export interface DemoArgs {
@@ -22,7 +22,7 @@ export class DemoArgsError extends Error {
  * The API version and language, from `--api v2` / `--api=v2` and `--lang python` / `--lang=python`.
  * Through `npm start -- --api v2` npm keeps the flag for itself (`npm_config_api`, "true" when the
  * value came separately) and hands the script only the value, so a lone `v1`/`v2` or language
- * argument and those variables count too. The Python and Go programs are v2 jobs: with a language
+ * argument and those variables count too. The Python, Go and YAML programs are v2 jobs: with a language
  * other than TypeScript the API is v2, and `--api v1` is refused.
  */
 export function demoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): DemoArgs {

@@ -5,12 +5,12 @@
  * with a local backend in `.demo/`, shows the job as the emulator sees it, refreshes, and runs
  * `pulumi destroy`. Everything is shut down at the end, and on Ctrl-C.
  *
- * With `--lang python` or `--lang go` the program is examples/python-v2 or examples/go-v2 instead:
- * the demo runs `npm run dist` (the plugin archive and the SDKs), installs the plugin from the
- * archive into `.demo/home`, and runs a copy of the example in `.demo/` (with a virtualenv holding
- * the wheel, or a go.mod pointing at the Go SDK).
+ * With `--lang python`, `go` or `yaml` the program is examples/<lang>-v2 instead: the demo runs
+ * `npm run dist` (the plugin archive and the SDKs), installs the plugin from the archive into
+ * `.demo/home`, and runs a copy of the example in `.demo/` (with a virtualenv holding the wheel, a
+ * go.mod pointing at the Go SDK, or the YAML language host on PATH).
  *
- * Options: `--api v1|v2` (`npm start -- --api v2`; default v1), `--lang typescript|python|go`
+ * Options: `--api v1|v2` (`npm start -- --api v2`; default v1), `--lang typescript|python|go|yaml`
  * (default typescript). Environment: DEMO_JOB_SECONDS (how long the emulated job runs, default 30).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -20,7 +20,7 @@ import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
 import { statusName } from "../provider/v1/api/status";
 import { demoArgs, type Api, type DemoArgs, type Lang } from "./demo-args";
-import { ensurePulumi } from "./ensure-pulumi";
+import { ensurePulumi, ensureYamlHost } from "./ensure-pulumi";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const DEMO_DIR = path.join(REPO_ROOT, ".demo");
@@ -225,6 +225,9 @@ async function prepareLanguage(lang: Exclude<Lang, "typescript">, env: NodeJS.Pr
       "pulumi>=3.272.0,<4",
       wheel,
     ]);
+  } else if (lang === "yaml") {
+    const yamlBin = await ensureYamlHost({ log: (line) => say(dim(line)) });
+    env.PATH = yamlBin + path.delimiter + (env.PATH ?? "");
   } else {
     const goMod = path.join(projectDir, "go.mod");
     fs.writeFileSync(goMod, fs.readFileSync(goMod, "utf8").replace("=> ../../dist/release/go", `=> ${goModule}`));
@@ -242,7 +245,7 @@ async function main({ api, lang }: DemoArgs): Promise<number> {
       : {
           ...WALKTHROUGHS.v2,
           projectDir: path.join(DEMO_DIR, `${lang}-v2`),
-          program: `examples/${lang}-v2 (a ${lang === "python" ? "Python" : "Go"} program, run by the modelarts provider plugin)`,
+          program: `examples/${lang}-v2 (a ${{ python: "Python", go: "Go", yaml: "YAML" }[lang]} program, run by the modelarts provider plugin)`,
         };
   const label = lang === "typescript" ? api : `${lang}, ${api}`;
   console.log(bold(`pulumi-modelarts demo (${label}): a ModelArts training job created, inspected and destroyed, with no cloud account`));
