@@ -119,7 +119,7 @@ describe("e2e: a Python program (examples/python-v2) under the Pulumi CLI", func
     });
   });
 
-  it("pulumi import adopts a job made outside Pulumi, and the program that declares it then previews no change", async () => {
+  it("pulumi import adopts a job made outside Pulumi, the program that declares it then previews no change, and destroy deletes it", async () => {
     // The program declares what the service reports for the job (its name, engine id and workspace).
     const declareImported = (dir: string) => {
       const main = path.join(dir, "__main__.py");
@@ -158,7 +158,17 @@ describe("e2e: a Python program (examples/python-v2) under the Pulumi CLI", func
             log_export_path: { obs_url: "/e2e-bucket/mnist-v2/logs/" },
           },
         });
-        await s.cli(["import", "modelarts:v2:TrainingJob", "mnist", id, "--yes", "--generate-code=false", "--stack", s.stack.name]);
+        await s.cli([
+          "import",
+          "modelarts:v2:TrainingJob",
+          "mnist",
+          id,
+          "--yes",
+          "--generate-code=false",
+          "--protect=false",
+          "--stack",
+          s.stack.name,
+        ]);
         const preview = await s.preview();
         assert.equal(preview.changeSummary.replace ?? 0, 0, preview.stdout);
         assert.equal(preview.changeSummary.update ?? 0, 0, preview.stdout);
@@ -168,6 +178,10 @@ describe("e2e: a Python program (examples/python-v2) under the Pulumi CLI", func
           v2Jobs(s).map((j) => j.id),
           [id],
         );
+        // Imported unprotected, the job is the stack's: destroy deletes it.
+        const destroy = await s.destroy();
+        assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+        assert.deepEqual(v2Jobs(s), []);
       },
       declareImported,
     );
