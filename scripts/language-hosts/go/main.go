@@ -39,7 +39,7 @@ const hostName = "the pulumi-modelarts Go language host"
 
 func main() {
 	hostkit.Main("Go language host", func(engineAddress, tracing string) pulumirpc.LanguageRuntimeServer {
-		return &goHost{Base: hostkit.NewBase(engineAddress, tracing)}
+		return &goHost{Base: hostkit.NewBase(hostName, engineAddress, tracing)}
 	})
 }
 

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/emptypb"
 
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
@@ -40,6 +42,9 @@ const ExitAfterUserActionableMessage = 32
 type Base struct {
 	pulumirpc.UnimplementedLanguageRuntimeServer
 
+	// Name says which host refuses what it does not implement, e.g. "the pulumi-modelarts Python language host".
+	Name string
+
 	mu            sync.Mutex
 	engineAddress string
 	Tracing       string
@@ -48,9 +53,33 @@ type Base struct {
 }
 
 // NewBase returns the shared state for a host started with the given engine address.
-func NewBase(engineAddress, tracing string) Base {
+func NewBase(name, engineAddress, tracing string) Base {
 	ctx, cancel := context.WithCancel(context.Background())
-	return Base{engineAddress: engineAddress, Tracing: tracing, cancelCtx: ctx, cancelFunc: cancel}
+	return Base{Name: name, engineAddress: engineAddress, Tracing: tracing, cancelCtx: ctx, cancelFunc: cancel}
+}
+
+func (b *Base) unsupported(what string) error {
+	return status.Errorf(codes.Unimplemented, "%s is not supported by %s", what, b.Name)
+}
+
+// GenerateProgram is not implemented: `pulumi convert` and the code `pulumi import` writes.
+func (b *Base) GenerateProgram(context.Context, *pulumirpc.GenerateProgramRequest) (*pulumirpc.GenerateProgramResponse, error) {
+	return nil, b.unsupported("generating programs (pulumi convert, pulumi import without --generate-code=false)")
+}
+
+// GenerateProject is not implemented: `pulumi convert`.
+func (b *Base) GenerateProject(context.Context, *pulumirpc.GenerateProjectRequest) (*pulumirpc.GenerateProjectResponse, error) {
+	return nil, b.unsupported("generating projects (pulumi convert)")
+}
+
+// Pack is not implemented: packing SDKs into artifacts.
+func (b *Base) Pack(context.Context, *pulumirpc.PackRequest) (*pulumirpc.PackResponse, error) {
+	return nil, b.unsupported("packing SDKs (Pack)")
+}
+
+// Template is not implemented: `pulumi new` templates.
+func (b *Base) Template(context.Context, *pulumirpc.TemplateRequest) (*pulumirpc.TemplateResponse, error) {
+	return nil, b.unsupported("pulumi new templates")
 }
 
 // EngineAddress is the address given at start-up or by Handshake.

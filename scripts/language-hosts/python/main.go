@@ -41,7 +41,7 @@ const hostName = "the pulumi-modelarts Python language host"
 
 func main() {
 	hostkit.Main("Python language host", func(engineAddress, tracing string) pulumirpc.LanguageRuntimeServer {
-		return &pythonHost{Base: hostkit.NewBase(engineAddress, tracing)}
+		return &pythonHost{Base: hostkit.NewBase(hostName, engineAddress, tracing)}
 	})
 }
 
