@@ -4,11 +4,15 @@
 //       compiled provider, package.json, schema.json and the production dependencies it loads
 //       (copied from node_modules, so it needs only Node.js >= 20 on PATH, nothing installed)
 //   schema.json                                          the plugin's schema
+//   pulumi_modelarts-<version>-py3-none-any.whl, go/     the Python and Go SDKs generated from it
+//                                                        (scripts/sdks.ts)
 //
 //   npm ci && npm run dist      (`dist` builds first)
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+
+import { writeSdks } from "./sdks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const EXECUTABLE = "pulumi-resource-modelarts";
@@ -101,7 +105,7 @@ export function assemble(staging: string): void {
   fs.writeFileSync(path.join(staging, EXECUTABLE), LAUNCHER, { mode: 0o755 });
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { version } = readManifest(ROOT);
   const release = path.join(ROOT, "dist", "release");
   const staging = path.join(release, ".staging");
@@ -112,7 +116,13 @@ function main(): void {
   if (tar.status !== 0) throw new DistError(`tar failed: ${tar.stderr || tar.error?.message}`);
   fs.copyFileSync(path.join(ROOT, "schema.json"), path.join(release, "schema.json"));
   fs.rmSync(staging, { recursive: true, force: true });
-  process.stdout.write(`${archive}\n${path.join(release, "schema.json")}\n`);
+  const sdks = await writeSdks(path.join(release, "schema.json"), version, release, (line) => process.stderr.write(`dist: ${line}\n`));
+  process.stdout.write(`${archive}\n${path.join(release, "schema.json")}\n${sdks.wheel}\n${sdks.goModule}\n`);
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`dist: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  });
+}

@@ -3,7 +3,8 @@
 // machine, into a cache outside the checkout, and reuses that build afterwards.
 //
 //   npm run --silent ensure-pulumi   -> last stdout line: the folder holding `pulumi`,
-//                                       `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`
+//                                       `pulumi-language-nodejs`, `pulumi-language-python`,
+//                                       `pulumi-language-go` and `pulumi-resource-pulumi-nodejs`
 //   import { ensurePulumi } from "../scripts/ensure-pulumi"; const binDir = await ensurePulumi();
 //
 // Version: the one of the installed @pulumi/pulumi (node_modules/@pulumi/pulumi/package.json).
@@ -30,6 +31,13 @@
 // upstream host (node @pulumi/pulumi/cmd/run resolved from the program folder, same flags and
 // PULUMI_CONFIG* environment), runs Node.js plugins from source (RunPlugin), links SDK packages
 // (Link), tolerates the old single-dash -name=value flags, but does not generate code.
+//
+// The Python and Go language hosts: the upstream modules cannot be fetched either, so compact
+// hosts (scripts/language-hosts: python/, go/ and the hostkit/ they share) are compiled against
+// the pkg/v3 code generators. They are built after the CLI, in a module beside the CLI's (a copy of
+// its go.mod and go.sum, so the same module versions and the same build cache), and added to the
+// cached bin folder with a manifest of their own (hosts.json): a change to them never rebuilds the
+// CLI.
 //
 // The YAML language host (pulumi-language-yaml, github.com/pulumi/pulumi-yaml v1.25.0) is built by
 // `ensureYamlHost` in a generated Go module of its own (pulumi-yaml pins its own pkg/sdk versions)
@@ -64,6 +72,9 @@ const EXECUTABLES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi
 /** What the CLI's own cache folder holds (the Node.js host has a folder of its own). */
 const CLI_EXECUTABLES = ["pulumi", "pulumi-resource-pulumi-nodejs"] as const;
 const NODEJS_HOST = "pulumi-language-nodejs";
+/** The compact language hosts built beside the CLI: executable name -> package folder. */
+const LANGUAGE_HOSTS = { "pulumi-language-python": "python", "pulumi-language-go": "go" } as const;
+const HOST_EXECUTABLES = Object.keys(LANGUAGE_HOSTS) as (keyof typeof LANGUAGE_HOSTS)[];
 /** The YAML language host: its own module and version, built against the Pulumi modules it pins itself. */
 const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
 const YAML_VERSION = "v1.25.0";
@@ -101,9 +112,9 @@ export function pulumiCacheRoot(): string {
 }
 
 /**
- * Makes sure a Pulumi CLI at the pinned version, the Node.js language host and the dynamic
- * provider shim are available, building them if needed, and returns the absolute folder that
- * holds the three executables (the Node.js host's folder, with hard links to the CLI's executables).
+ * Makes sure a Pulumi CLI at the pinned version, the Node.js, Python and Go language hosts and the
+ * dynamic provider shim are available, building them if needed, and returns the absolute folder
+ * that holds the five executables (the Node.js host's folder, with hard links to the CLI's).
  */
 export async function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<string> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
@@ -134,7 +145,22 @@ export async function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<stri
       release();
     }
   }
+  // The Python and Go hosts go into the CLI's folder first, so that the Node.js host's folder links them too.
+  await ensureLanguageHosts(finalDir, version, log, lockTimeoutMs);
   return ensureNodejsHost(finalDir, version, log, lockTimeoutMs);
+}
+
+/** Builds the Python and Go language hosts into `finalDir/bin` unless hosts.json says they are current. */
+async function ensureLanguageHosts(finalDir: string, version: string, log: (line: string) => void, lockTimeoutMs: number): Promise<void> {
+  if (hostsComplete(finalDir, version)) return;
+  const release = await acquireLock(`${finalDir}.hosts.lock`, log, lockTimeoutMs);
+  try {
+    if (hostsComplete(finalDir, version)) return;
+    removeStaleTempDirs(finalDir, "hosts.tmp-");
+    await buildLanguageHosts(version, finalDir, log);
+  } finally {
+    release();
+  }
 }
 
 /**
@@ -260,7 +286,7 @@ function suitablePathPulumi(version: string, cacheRoot: string, log: (line: stri
     log(`ignoring pulumi ${found[0]} on PATH (${dir}): @pulumi/pulumi is ${version}`);
     return undefined;
   }
-  const missing = EXECUTABLES.filter((exe) => !isExecutable(path.join(dir, exe)));
+  const missing = [...EXECUTABLES, ...HOST_EXECUTABLES].filter((exe) => !isExecutable(path.join(dir, exe)));
   if (missing.length > 0) {
     log(`pulumi ${found[0]} on PATH (${dir}) lacks ${missing.join(", ")}; using a build of v${version} instead`);
     return undefined;
@@ -300,6 +326,27 @@ function isComplete(finalDir: string, version: string): boolean {
   } catch {
     return false;
   }
+}
+
+interface HostsManifest {
+  version: string;
+  recipe: string;
+  builtAt: string;
+  buildSeconds: number;
+}
+
+function hostsComplete(finalDir: string, version: string): boolean {
+  let manifest: HostsManifest | undefined;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(finalDir, "hosts.json"), "utf8")) as HostsManifest;
+  } catch {
+    return false;
+  }
+  return (
+    manifest.version === version &&
+    manifest.recipe === HOSTS_RECIPE &&
+    HOST_EXECUTABLES.every((exe) => isExecutable(path.join(finalDir, "bin", exe)))
+  );
 }
 
 function removeStaleTempDirs(root: string, prefix: string): void {
@@ -480,6 +527,154 @@ function parseGoMod(text: string): { go?: string; replaces: string[] } {
     }
   }
   return { go: goLine?.[1], replaces };
+}
+
+interface GoSetup {
+  env: NodeJS.ProcessEnv;
+  goVersion: string;
+}
+
+/** Checks that `go` runs and returns the environment every build step uses. */
+function goSetup(version: string): GoSetup {
+  const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS", "GOTOOLCHAIN"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? (probe.error as NodeJS.ErrnoException).code : probe.stderr.trim();
+    throw new Error(
+      `the Go toolchain is needed to build the Pulumi CLI and its language hosts but \`go\` could not be run (${why}). ` +
+        "Install Go 1.25 or newer and put `go` on PATH, " +
+        `or put a Pulumi CLI ${version.split(".").slice(0, 2).join(".")}.x with ${[...EXECUTABLES.slice(1), ...HOST_EXECUTABLES].join(", ")} ` +
+        "beside it on PATH.",
+    );
+  }
+  const goEnvJson = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string; GOTOOLCHAIN: string };
+  const goFlags = goEnvJson.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Never let a module's toolchain line download another Go unless the caller asked for it.
+    GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
+    GOFLAGS: [...goFlags, "-mod=mod", "-buildvcs=false"].join(" "),
+    GOWORK: "off",
+    GO111MODULE: "on",
+    CGO_ENABLED: "0",
+  };
+  return { env, goVersion: goEnvJson.GOVERSION };
+}
+
+/**
+ * Writes the wrapper module (`go install pkg@version` refuses modules that have replace directives)
+ * requiring the CLI and the SDK at `tag`.
+ */
+async function resolvePulumiModules(go: GoRunner, tag: string, goVersion: string, s: { label: string; started: number }): Promise<void> {
+  fs.writeFileSync(path.join(go.cwd, "go.mod"), "module pulumi-modelarts.local/pulumi-build\n\ngo 1.24\n");
+  const dl = JSON.parse((await runGo(go, ["mod", "download", "-json", `${PKG_MODULE}@${tag}`], s)).stdout) as {
+    GoMod?: string;
+    Error?: string;
+  };
+  if (!dl.GoMod) throw new Error(`cannot download ${PKG_MODULE}@${tag}: ${dl.Error ?? "no go.mod"}`);
+  const pkgMod = parseGoMod(fs.readFileSync(dl.GoMod, "utf8"));
+  if (pkgMod.go && go.env.GOTOOLCHAIN === "local" && versionLess(goVersionOf(goVersion), goVersionOf(pkgMod.go))) {
+    throw new Error(
+      `${PKG_MODULE}@${tag} needs go ${pkgMod.go} but ${goVersion} is installed. Install a newer Go, or let ` +
+        `the go command fetch one from the module proxy: GOTOOLCHAIN=go${pkgMod.go} npm run --silent ensure-pulumi`,
+    );
+  }
+  // The CLI's own replace directives apply only when pkg is the main module: copy them.
+  if (pkgMod.replaces.length > 0) {
+    fs.appendFileSync(path.join(go.cwd, "go.mod"), `\nreplace (\n${pkgMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
+  }
+  await runGo(go, ["get", "-tool", `${CLI_PACKAGE}@${tag}`, `${SDK_MODULE}@${tag}`], s);
+}
+
+/** Checks that the wrapper module resolved pkg and sdk to exactly `tag`. */
+async function checkResolved(go: GoRunner, tag: string): Promise<void> {
+  const resolved = (await runGo(go, ["list", "-m", "-f", "{{.Version}}", PKG_MODULE, SDK_MODULE])).stdout.trim().split("\n");
+  if (resolved.some((v) => v.trim() !== tag)) {
+    throw new Error(`module versions did not resolve to ${tag}: ${PKG_MODULE} ${resolved[0]}, ${SDK_MODULE} ${resolved[1]}`);
+  }
+}
+
+function buildArgs(tag: string, out: string, pkg: string): string[] {
+  return ["build", "-trimpath", "-tags", BUILD_TAGS, "-ldflags", `-X ${VERSION_SYMBOL}=${tag}`, "-o", out, pkg];
+}
+
+/** Runs `<exe> -version` (or `version`) and checks that it prints `tag`. */
+function verifyVersion(file: string, args: readonly string[], tag: string): void {
+  const res = spawnSync(file, [...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+  if (res.status !== 0 || res.stdout.trim() !== tag) {
+    throw new Error(
+      `${path.basename(file)} ${args.join(" ")} printed ${JSON.stringify(res.stdout.trim())} (expected ${tag}): ${res.stderr}`,
+    );
+  }
+}
+
+/** Adds go's last stderr lines (and a hint when the Go is too old) to a failed go command's error. */
+function explainGoError(err: unknown): unknown {
+  if (!(err instanceof GoError)) return err;
+  const tail = err.stderr.trim().split("\n").slice(-40).join("\n");
+  const hint = /requires go >=|toolchain/.test(err.stderr)
+    ? "\nhint: the modules need a newer Go; install one or set GOTOOLCHAIN=go<version> to let the go command fetch it"
+    : "";
+  return new Error(`${err.message}\n${tail}${hint}`);
+}
+
+/**
+ * Compiles the Python and Go language hosts in `finalDir/hosts.tmp-*` (a copy of the CLI build's
+ * go.mod and go.sum when there is one, so nothing is resolved or compiled twice) and moves them
+ * into `finalDir/bin`, then writes hosts.json.
+ */
+async function buildLanguageHosts(version: string, finalDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const tag = `v${version}`;
+  const tmpDir = path.join(finalDir, `hosts.tmp-${process.pid}-${Date.now()}`);
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  try {
+    log(`building the Python and Go language hosts ${tag} against ${PKG_MODULE}`);
+    const setup = goSetup(version);
+    const go: GoRunner = { env: setup.env, cwd: srcDir, log };
+    const step = (label: string) => {
+      log(`${label}… (${formatDuration(Date.now() - started)} elapsed)`);
+      return { label, started: Date.now() };
+    };
+    const cliSrc = path.join(finalDir, "src");
+    if (fs.existsSync(path.join(cliSrc, "go.mod")) && fs.existsSync(path.join(cliSrc, "go.sum"))) {
+      fs.copyFileSync(path.join(cliSrc, "go.mod"), path.join(srcDir, "go.mod"));
+      fs.copyFileSync(path.join(cliSrc, "go.sum"), path.join(srcDir, "go.sum"));
+    } else {
+      await resolvePulumiModules(go, tag, setup.goVersion, step("resolving modules"));
+    }
+    for (const [rel, text] of Object.entries(installedSources().hosts)) {
+      fs.mkdirSync(path.dirname(path.join(srcDir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(srcDir, rel), text);
+    }
+    await checkResolved(go, tag);
+    for (const [exe, pkg] of Object.entries(LANGUAGE_HOSTS)) {
+      const s = step(`compiling ${exe}`);
+      await runGo(go, buildArgs(tag, path.join(tmpBin, exe), `./${pkg}`), s);
+      verifyVersion(path.join(tmpBin, exe), ["-version"], tag);
+    }
+    // Each rename replaces one executable atomically; hosts.json, written last, vouches for the set.
+    fs.rmSync(path.join(finalDir, "hosts.json"), { force: true });
+    for (const exe of HOST_EXECUTABLES) fs.renameSync(path.join(tmpBin, exe), path.join(finalDir, "bin", exe));
+    const manifest: HostsManifest = {
+      version,
+      recipe: HOSTS_RECIPE,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.writeFileSync(path.join(finalDir, "hosts.json"), JSON.stringify(manifest, null, 2) + "\n");
+    log(`built the Python and Go language hosts in ${formatDuration(Date.now() - started)}`);
+  } catch (err) {
+    throw explainGoError(err);
+  } finally {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
 }
 
 async function build(version: string, finalDir: string, log: (line: string) => void): Promise<void> {
@@ -814,14 +1009,24 @@ function scriptsDir(): string {
   }
 }
 
-let sources: { shim: string; hostGo: string } | undefined;
+interface Sources {
+  shim: string;
+  hostGo: string;
+  /** The Python and Go hosts' module files, by path relative to the module root. */
+  hosts: Record<string, string>;
+}
 
-function installedSources(): { shim: string; hostGo: string } {
+let sources: Sources | undefined;
+
+const HOST_SOURCES = ["hostkit/hostkit.go", "python/main.go", "python/runner.py", "go/main.go"];
+
+function installedSources(): Sources {
   if (!sources) {
     const dir = scriptsDir();
     sources = {
       shim: fs.readFileSync(path.join(dir, "pulumi-resource-pulumi-nodejs"), "utf8"),
       hostGo: fs.readFileSync(path.join(dir, "pulumi-language-nodejs", "main.go"), "utf8"),
+      hosts: Object.fromEntries(HOST_SOURCES.map((rel) => [rel, fs.readFileSync(path.join(dir, "language-hosts", rel), "utf8")])),
     };
   }
   return sources;
@@ -838,6 +1043,13 @@ const CLI_RECIPE = crypto
 const NODEJS_RECIPE = crypto
   .createHash("sha256")
   .update(["nodejs-1", BUILD_TAGS, VERSION_SYMBOL, installedSources().hostGo].join("\0"))
+  .digest("hex")
+  .slice(0, 16);
+
+/** The same for the Python and Go hosts, which are rebuilt without touching the CLI. */
+const HOSTS_RECIPE = crypto
+  .createHash("sha256")
+  .update(["hosts-1", BUILD_TAGS, VERSION_SYMBOL, ...Object.entries(installedSources().hosts).flat()].join("\0"))
   .digest("hex")
   .slice(0, 16);
 

@@ -39,6 +39,8 @@ export class SchemaShapeError extends Error {
 }
 
 const PACKAGE = "modelarts";
+/** The Go SDK's module path: a local name (the SDK is used from its folder through a replace directive, never fetched). */
+const GO_MODULE = "pulumi-modelarts.local/sdk/go";
 
 /** Settings whose values are secrets (provider/shared/api/config.ts's SECRET_SETTINGS). */
 const SECRET_SETTINGS = new Set(["secretKey", "securityToken", "password", "token"]);
@@ -291,6 +293,17 @@ export function generateSchema(root: string): Record<string, unknown> {
     description: "ModelArts training jobs (Huawei Cloud and Open Telekom Cloud), new-version (v2) and old-version (v1) APIs.",
     keywords: ["pulumi", "modelarts", "huaweicloud", "opentelekomcloud", "category/cloud", "kind/native"],
     license: "Apache-2.0",
+    // The Python and Go SDKs are generated as packable projects (pyproject.toml, go.mod) whose version is this one.
+    meta: { supportPack: true },
+    language: {
+      python: { packageName: "pulumi_modelarts", respectSchemaVersion: true, pyproject: { enabled: true } },
+      go: {
+        importBasePath: `${GO_MODULE}/modelarts`,
+        modulePath: GO_MODULE,
+        respectSchemaVersion: true,
+        generateExtraInputTypes: true,
+      },
+    },
     config: { variables: configVariables },
     provider: {
       description: "The modelarts provider: one account and project (and its named profiles), as in the `modelarts:*` stack configuration.",

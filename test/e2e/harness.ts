@@ -80,6 +80,13 @@ export interface ScenarioOptions {
    * dynamic-provider shim start the first `node` on PATH.
    */
   pathPrefix?: string[];
+  /**
+   * Provider plugin archives (`pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz`) installed into
+   * the scenario's Pulumi home with `pulumi plugin install --file` before the stack is created.
+   */
+  plugins?: string[];
+  /** Extra environment variables for the CLI (and so for the language host and the program). */
+  env?: Record<string, string>;
   /** A Pulumi home to share between scenarios (e.g. one with a plugin installed). @default a fresh one */
   pulumiHome?: string;
 }
@@ -241,8 +248,16 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       PATH: [...(options.pathPrefix ?? []), process.env.PATH ?? ""].join(path.delimiter),
+      ...options.env,
     };
     for (const key of Object.keys(process.env)) if (FOREIGN_ENV.test(key)) envVars[key] = "";
+    for (const archive of options.plugins ?? []) {
+      const m = /^pulumi-resource-(.+)-v(\d+\.\d+\.\d+[^-]*)-[a-z]+-[a-z0-9]+\.tar\.gz$/.exec(path.basename(archive));
+      assert.ok(m, `not a plugin archive name: ${archive}`);
+      await execFileAsync(pulumiCommand.command, ["plugin", "install", "resource", m[1]!, m[2]!, "--file", archive, "--non-interactive"], {
+        env: { ...process.env, ...envVars },
+      });
+    }
     const stackName = uniqueName("e2e");
     const wsOptions = { envVars, pulumiCommand };
     if (options.program) {
