@@ -1,9 +1,9 @@
 /**
- * `npm run bench`: builds, then runs the five benchmarks of issue 6 in one go, prints a table for
+ * `npm run bench`: builds, then runs the five benchmarks of issue 6 and the waits of issue 19 in one go, prints a table for
  * each and a summary of every figure against its target, and writes JSON under `bench/results/`.
  *
- *   node dist/bench/run.js                 all five
- *   node dist/bench/run.js delete faults   only these (delete, startup, state, scale, faults)
+ *   node dist/bench/run.js                 all six
+ *   node dist/bench/run.js delete faults   only these (delete, startup, state, scale, faults, waits)
  *
  * Exploration only (not for the published figures): BENCH_POLL=firstMs,factor,maxMs runs the delete
  * benchmark with that poll schedule instead of the provider's default, and writes
@@ -18,8 +18,9 @@ import { machineInfo, printTable, seconds, writeResult, type MachineInfo, type V
 import { runStackScale } from "./stack-scale";
 import { runStartup } from "./startup";
 import { runStateSize } from "./state-size";
+import { runWaits } from "./waits";
 
-const BENCHMARKS = ["delete", "startup", "state", "scale", "faults"] as const;
+const BENCHMARKS = ["delete", "startup", "state", "scale", "faults", "waits"] as const;
 type Name = (typeof BENCHMARKS)[number];
 const FILES: Record<Name, string> = {
   delete: "delete-latency",
@@ -27,6 +28,7 @@ const FILES: Record<Name, string> = {
   state: "state-size",
   scale: "stack-scale",
   faults: "faults",
+  waits: "waits",
 };
 
 function pollFromEnv(): PollSchedule | undefined {
@@ -43,7 +45,7 @@ async function main(args: string[]): Promise<void> {
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(", ")}; choose from ${BENCHMARKS.join(", ")}`);
   const selected: Name[] = args.length > 0 ? BENCHMARKS.filter((b) => args.includes(b)) : [...BENCHMARKS];
   const started = performance.now();
-  const needsEngine = selected.some((b) => b !== "delete");
+  const needsEngine = selected.some((b) => b !== "delete" && b !== "waits");
   const pulumi = needsEngine ? await BenchPulumi.start() : undefined;
   const machine: MachineInfo = machineInfo(pulumi?.binDir);
   process.stdout.write(
@@ -75,6 +77,9 @@ async function main(args: string[]): Promise<void> {
           break;
         case "faults":
           result = await runFaults(pulumi!);
+          break;
+        case "waits":
+          result = await runWaits();
           break;
       }
       const wallMs = performance.now() - t0;

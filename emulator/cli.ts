@@ -10,11 +10,33 @@ import { missingEmulatorDependency } from "./dependencies";
 // Type only: ./index loads fastify, which main() checks for first.
 import type { EmulatorOptions } from "./index";
 import { FAULT_KINDS, FaultKind } from "./faults";
+import { DEFAULT_V2_BEHAVIOUR, V2_CHOICES } from "./v2/behaviour";
+
+/** One help line per v2 behaviour switch, from the behaviour table itself. */
+function v2SwitchLines(): string {
+  const indent = " ".repeat(32);
+  return (Object.keys(DEFAULT_V2_BEHAVIOUR) as Array<keyof typeof DEFAULT_V2_BEHAVIOUR>)
+    .map((key) => {
+      const fallback = String(DEFAULT_V2_BEHAVIOUR[key]);
+      const choices = (V2_CHOICES as Partial<Record<string, readonly string[]>>)[key];
+      const values = choices
+        ? [fallback, ...choices.filter((c) => c !== fallback)].join(" | ")
+        : typeof DEFAULT_V2_BEHAVIOUR[key] === "boolean"
+          ? `${fallback} | ${String(!DEFAULT_V2_BEHAVIOUR[key])}`
+          : `milliseconds (${fallback})`;
+      return `${indent}${key}: ${values}`;
+    })
+    .join("\n");
+}
 
 export const HELP = `Usage: modelarts-emulator [options]
 
-A local emulator of the ModelArts v1 (old-version) training-job API and of the IAM token endpoint.
-Binds to 127.0.0.1 only. Control API under /__emulator/ (see emulator/README.md).
+A local emulator of the ModelArts training-job APIs, v1 (old-version, /v1/{project_id}/training-jobs)
+and v2 (new-version, /v2/{project_id}/training-jobs, searches, flavours, engines, tasks, metrics,
+logs, name check), and of the IAM endpoint (POST /v3/auth/tokens, GET /v3, GET /v3/projects).
+Binds to 127.0.0.1 only. A control API under /__emulator/ (clock, behaviour, rules, faults,
+requests, jobs, v2/jobs, tokens, reset) drives it from tests; the package's README.md, section
+"The emulator", describes it.
 
 Server
   --port N                    TCP port; 0 picks a free port (default 0)
@@ -23,12 +45,13 @@ Server
   --version-id-base N         first version id (default id-base + 1000000)
   --log-control-requests      also record /__emulator/ requests in the request log
 
-Authentication (none given: any well-formed signature or token is accepted)
+Authentication (none given: any well-formed signature or token is accepted). Give secrets in
+the environment rather than as flags: any user of the machine sees a command line (ps).
   --access-key AK             access key for AK/SK signing (env MODELARTS_EMULATOR_ACCESS_KEY)
-  --secret-key SK             its secret key (env MODELARTS_EMULATOR_SECRET_KEY)
+  --secret-key SK             its secret key (env MODELARTS_EMULATOR_SECRET_KEY, preferred)
   --security-token T          require this X-Security-Token with the key (env MODELARTS_EMULATOR_SECURITY_TOKEN)
   --username U                IAM user for POST /v3/auth/tokens (env MODELARTS_EMULATOR_USERNAME)
-  --password P                its password (env MODELARTS_EMULATOR_PASSWORD)
+  --password P                its password (env MODELARTS_EMULATOR_PASSWORD, preferred)
   --domain-name D             its account (domain) name (env MODELARTS_EMULATOR_DOMAIN_NAME)
   --project-id ID             serve only this project id (repeatable; default any)
   --project NAME=ID           IAM project name to id mapping (repeatable), e.g. eu-de=0123...cdef
@@ -51,6 +74,9 @@ Faults
   --latency MS                latency added by a "latency" fault (default 1000)
   --retry-after S             Retry-After seconds of an injected 429 (default 1)
   --seed N                    seed of the fault RNG, for reproducible runs (default 1)
+  --rate-limit N              the gateway's limit: N requests per second per account; above it,
+                              429 with Retry-After (and every request inside that Retry-After too)
+  --rate-limit-code C         APIGW.0308 (default) or ModelArts.2799
 
 Behaviour switches (where the API documentation leaves a choice)
   --ids-as-strings            create answers job_id/status/create_time/version_id as strings
@@ -64,8 +90,9 @@ Behaviour switches (where the API documentation leaves a choice)
   --duplicate-name-code C     0103 (default, as the docs' sample) or 2751
   --lenient                   accept the docs' own samples (spec_id with pool_id, model_id with app_url, ...)
   --quotas N                  training-job quota per project (default 100)
-  --v2 KEY=VALUE              a v2 switch (repeatable), e.g. --v2 v2DeleteRunning=terminate-first
-                              (keys and values: emulator/README.md, "v2 behaviour switches")
+  --v2 KEY=VALUE              a v2 switch (repeatable), e.g. --v2 v2DeleteRunning=terminate-first;
+                              the keys and their values (the default first):
+${v2SwitchLines()}
 
   -h, --help                  show this help
 `;
@@ -99,6 +126,8 @@ const OPTIONS = {
   latency: { type: "string" },
   "retry-after": { type: "string" },
   seed: { type: "string" },
+  "rate-limit": { type: "string" },
+  "rate-limit-code": { type: "string" },
   "ids-as-strings": { type: "boolean" },
   "not-found-style": { type: "string" },
   "errors-as-200": { type: "boolean" },
@@ -208,6 +237,16 @@ export function optionsFromArgs(argv: string[], env: NodeJS.ProcessEnv = process
     o.faults = { rate, ...(kinds ? { kinds } : {}) };
     if (values["fault-method"]) o.faults.method = values["fault-method"];
     if (values["fault-path"]) o.faults.pathRegex = values["fault-path"];
+  }
+
+  const limit = number(values["rate-limit"] as string | undefined, "rate-limit");
+  if (limit !== undefined) {
+    const code = values["rate-limit-code"] as string | undefined;
+    if (code !== undefined && code !== "APIGW.0308" && code !== "ModelArts.2799") {
+      throw new UsageError(`--rate-limit-code: must be APIGW.0308 or ModelArts.2799; got "${code}"`);
+    }
+    if (!(limit > 0)) throw new UsageError(`--rate-limit: must be a number of requests per second above 0; got ${limit}`);
+    o.rateLimit = { requestsPerSecond: limit, ...(code !== undefined ? { code } : {}) };
   }
 
   if (values["ids-as-strings"]) o.idsAsStrings = true;

@@ -6,6 +6,7 @@ import { TokenRegistry } from "./auth";
 import { EmulatorBehaviour, checkBehaviour } from "./behaviour";
 import { ClockState, EmulatorClock } from "./clock";
 import { ApiFault } from "./errors";
+import type { RateLimit, RateLimiter, RateLimitState } from "./rate-limit";
 import { FaultDefaults, FaultInjector, FaultRate, FaultScript, FaultState, StoredScript } from "./faults";
 import { parseLong } from "./json";
 import { RequestFilter, RequestLog, RequestLogEntry } from "./requestLog";
@@ -43,6 +44,10 @@ export interface ControlOperations {
   setFaultDefaults(defaults: Partial<FaultDefaults>): FaultState;
   addFaultScript(script: FaultScript): StoredScript;
   clearFaults(): void;
+  /** The gateway's per-account rate limit (`rate-limit.ts`) and what it did. */
+  rateLimit(): RateLimitState;
+  /** Sets the rate limit (null: off); its counts start again. */
+  setRateLimit(limit: RateLimit | null): RateLimitState;
   requests(filter?: RequestFilter): RequestLogEntry[];
   clearRequests(): void;
   jobs(projectId?: string): JobView[];
@@ -82,6 +87,7 @@ export interface ControllerDeps {
   store: JobStore;
   rules: RuleBook;
   faults: FaultInjector;
+  rateLimit: RateLimiter;
   requestLog: RequestLog;
   tokens: TokenRegistry;
   /** Restores the start-up rules and faults after a reset. */
@@ -160,6 +166,12 @@ export class EmulatorController implements ControlOperations {
   }
   addFaultScript(script: FaultScript): StoredScript {
     return checked(() => this.d.faults.addScript(script));
+  }
+  rateLimit(): RateLimitState {
+    return this.d.rateLimit.state();
+  }
+  setRateLimit(limit: RateLimit | null): RateLimitState {
+    return checked(() => this.d.rateLimit.set(limit));
   }
   clearFaults(): void {
     this.d.faults.clear();

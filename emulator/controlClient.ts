@@ -12,6 +12,7 @@
 import { EmulatorBehaviour } from "./behaviour";
 import { ClockState } from "./clock";
 import { ControlOperations, CreatedJob } from "./control";
+import type { RateLimit, RateLimitState } from "./rate-limit";
 import { FaultDefaults, FaultRate, FaultScript, FaultState, StoredScript } from "./faults";
 import { RequestFilter, RequestLogEntry } from "./requestLog";
 import { ScenarioRule, StoredRule } from "./rules";
@@ -111,6 +112,12 @@ export class EmulatorControl implements Async<ControlOperations> {
     await this.call("DELETE", "/rules");
   }
 
+  rateLimit(): Promise<RateLimitState> {
+    return this.call("GET", "/rate-limit");
+  }
+  setRateLimit(limit: RateLimit | null): Promise<RateLimitState> {
+    return limit === null ? this.call("DELETE", "/rate-limit") : this.call("PUT", "/rate-limit", limit);
+  }
   faults(): Promise<FaultState> {
     return this.call("GET", "/faults");
   }

@@ -16,6 +16,7 @@ import { defaultCatalogue } from "./catalogue";
 import { EmulatorClock } from "./clock";
 import { EmulatorController } from "./control";
 import { FaultInjector } from "./faults";
+import { RateLimiter } from "./rate-limit";
 import { EmulatorOptions } from "./options";
 import { RequestLog } from "./requestLog";
 import { RuleBook } from "./rules";
@@ -34,6 +35,7 @@ export { EmulatorController, ControlError } from "./control";
 export type { ControlOperations, CreatedJob } from "./control";
 export { EmulatorControl, EmulatorControlError } from "./controlClient";
 export type { ScenarioRule, StoredRule, RuleMatch } from "./rules";
+export type { RateLimit, RateLimitState } from "./rate-limit";
 export type { FaultKind, FaultRate, FaultScript, FaultStep, FaultState, FaultPhase, StoredScript, FaultDefaults } from "./faults";
 export type { RequestLogEntry, RequestFilter } from "./requestLog";
 export type { JobView, JobPatch } from "./service";
@@ -127,7 +129,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     latencyMs: options.latencyMs ?? 1000,
     retryAfterSeconds: options.retryAfterSeconds ?? 1,
   });
+  // The emulator's clock: real time unless frozen, so benchmarks on emulated time see the limit too.
+  const rateLimit = new RateLimiter(() => clock.now());
   const restoreStartup = () => {
+    rateLimit.set(options.rateLimit ?? null);
     if (options.frozenClock) clock.freeze();
     for (const rule of options.rules ?? []) rules.add(rule);
     if (options.faults) faults.setRate(options.faults);
@@ -148,6 +153,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store,
     rules,
     faults,
+    rateLimit,
     requestLog,
     tokens,
     restoreStartup,
@@ -162,6 +168,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock,
     behaviour,
     faults,
+    rateLimit,
     requestLog,
     logControlRequests: options.logControlRequests ?? false,
     baseUrl: () => url,

@@ -4,6 +4,7 @@ import { EmulatorBehaviour } from "./behaviour";
 import { Catalogue } from "./catalogue";
 import { EmulatorClock } from "./clock";
 import { FaultRate, FaultScript } from "./faults";
+import { RateLimit } from "./rate-limit";
 import { ScenarioRule } from "./rules";
 
 export interface EmulatorOptions extends Partial<EmulatorBehaviour> {
@@ -31,6 +32,8 @@ export interface EmulatorOptions extends Partial<EmulatorBehaviour> {
   latencyMs?: number;
   /** Retry-After of an injected 429, in seconds. @default 1 */
   retryAfterSeconds?: number;
+  /** The gateway's per-account rate limit, on from the start (429 APIGW.0308 with Retry-After). */
+  rateLimit?: RateLimit;
   /** Scenario rules, registered at start. */
   rules?: ScenarioRule[];
   /** Load state from this file at start and write it after each change. */

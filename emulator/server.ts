@@ -16,6 +16,7 @@ import { ApiFault, Faults } from "./errors";
 import { FaultDecision, FaultInjector } from "./faults";
 import { asApiFault } from "./http";
 import { stringifyJson } from "./json";
+import { accountOf, RateLimiter } from "./rate-limit";
 import { RequestLog } from "./requestLog";
 import { controlRoutes } from "./routes/control";
 import { iamRoutes } from "./routes/iam";
@@ -39,6 +40,7 @@ export interface ServerDeps {
   clock: EmulatorClock;
   behaviour: EmulatorBehaviour;
   faults: FaultInjector;
+  rateLimit: RateLimiter;
   requestLog: RequestLog;
   logControlRequests: boolean;
   baseUrl: () => string;
@@ -126,6 +128,12 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
       log(request, request.emu.dropped ? "dropped" : reply.raw.writableFinished ? reply.statusCode : "aborted"),
     );
     if (control) return;
+    // The gateway answers before the service (and before any injected fault) sees the request.
+    const throttled = url.startsWith("/v3/") ? undefined : deps.rateLimit.decide(accountOf(request.headers));
+    if (throttled) {
+      request.emu.errorCode = throttled.code;
+      return reply.code(throttled.httpStatus).headers(throttled.headers).send(faultBody(throttled, request.emu.envelope));
+    }
     const decision = deps.faults.decide(request.method, url);
     if (!decision) return;
     request.emu.fault = decision;

@@ -22,6 +22,7 @@ export {
   isNotFound,
 } from "./shared/api/errors";
 export { JobStatus, statusName, statusClass } from "./v1/api/status";
+export { getTrainingJob, type GetTrainingJobArgs, type GetTrainingJobResult } from "./v1/functions";
 
 /** New-version (v2) training jobs: `new v2.TrainingJob(...)`. */
 export * as v2 from "./v2";

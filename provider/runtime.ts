@@ -3,15 +3,26 @@
  * `modelarts:` configuration into API clients and dispatches the engine's calls to the provider
  * implementation. One implementation per stub object (one per distinct serialized provider).
  */
-import { createClient, parseProfiles, profileSettings, PROFILES_KEY, type ModelArtsSettings, type Profiles } from "./shared/api/config";
+import {
+  createClient,
+  parseProfiles,
+  profileSettings,
+  PROFILES_KEY,
+  resolveClientConfig,
+  type ModelArtsSettings,
+  type Profiles,
+} from "./shared/api/config";
+import type { ResolvedPlace } from "./shared/resource/lifecycle";
 import { ConfigurationError, ModelArtsError } from "./shared/api/errors";
 import type { ModelArtsApi } from "./v1/api/types";
 import { shapeFailure } from "./shared/resource/failure";
+import { cancelSeen } from "./shared/resource/cancel";
 import { PROGRESS_URN_KEY, reportProgress, withOperation } from "./shared/resource/progress";
 import { TrainingJobProviderImpl, type JobTarget } from "./v1/resource/provider";
 import { createV2Client } from "./v2/api/client";
 import type { ModelArtsV2Api } from "./v2/api/types";
 import { TrainingJobV2ProviderImpl } from "./v2/resource/provider";
+import { StackIdentityProviderImpl } from "./shared/resource/stack-identity";
 
 /** The stack-config keys read under the `modelarts:` namespace (besides `modelarts:profiles`). */
 export const CONFIG_KEYS = [
@@ -31,6 +42,7 @@ export const CONFIG_KEYS = [
   "requestTimeout",
   "maxAttempts",
   "maxRetryDuration",
+  "maxRequestsPerSecond",
 ] as const;
 
 export interface ConfigSource {
@@ -38,8 +50,10 @@ export interface ConfigSource {
 }
 
 /** Per-target API clients built from the stack's `modelarts:` settings and profiles, and the profiles' names. */
-interface ClientSource<C> {
+export interface ClientSource<C> {
   clientFor(target: JobTarget): C;
+  /** Where a target resolves to (endpoint, region, project), from the same settings as its client. */
+  locate(target: JobTarget): ResolvedPlace;
   profileNames(): readonly string[];
 }
 
@@ -48,7 +62,7 @@ interface ClientSource<C> {
  * made by `make` (the v1 or v2 client factory). A resource that names a `profile` is served from
  * `modelarts:profiles.<profile>` alone.
  */
-function clientsFromConfig<C>(
+export function clientsFromConfig<C>(
   config: ConfigSource | undefined,
   env: NodeJS.ProcessEnv,
   make: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => C,
@@ -69,19 +83,31 @@ function clientsFromConfig<C>(
       const key = JSON.stringify([target.profile, target.region, target.projectId, target.endpoint]);
       let client = clients.get(key);
       if (!client) {
-        const { profile, ...overrides } = target;
-        client =
-          profile === undefined
-            ? make({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
-            : profileClient(profile, overrides);
+        client = fromSettings(target, make);
         clients.set(key, client);
       }
       return client;
     },
+    locate(target: JobTarget) {
+      const { endpoint, region, projectId } = fromSettings(target, resolveClientConfig);
+      return { endpoint, projectId, ...(region !== undefined ? { region } : {}) };
+    },
     profileNames: () => [...loadProfiles().keys()],
   };
 
-  function profileClient(name: string, overrides: Omit<JobTarget, "profile">): C {
+  /** `build` applied to the target's settings: the top-level ones with its overrides, or its profile's alone. */
+  function fromSettings<T>(target: JobTarget, build: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => T): T {
+    const { profile, ...overrides } = target;
+    return profile === undefined
+      ? build({ ...settings, ...overrides } as Partial<ModelArtsSettings>, env)
+      : profileBuild(profile, overrides, build);
+  }
+
+  function profileBuild<T>(
+    name: string,
+    overrides: Omit<JobTarget, "profile">,
+    build: (settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv) => T,
+  ): T {
     const profile = loadProfiles().get(name);
     if (profile === undefined) {
       const known = [...loadProfiles().keys()].sort();
@@ -92,7 +118,7 @@ function clientsFromConfig<C>(
     }
     try {
       // No environment: a profile is complete in itself, and never borrows the environment's identity.
-      return make({ ...profileSettings(settings, profile), ...overrides }, {});
+      return build({ ...profileSettings(settings, profile), ...overrides }, {});
     } catch (error) {
       if (ModelArtsError.isInstance(error) && error.name === "ConfigurationError") {
         throw new ConfigurationError(`credentials profile "${name}" (${PROFILES_KEY}.${name}): ${error.message}`);
@@ -108,21 +134,36 @@ function clientsFromConfig<C>(
  */
 export function providerFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobProviderImpl {
   const source = clientsFromConfig<ModelArtsApi>(config, env, (settings, e) => createClient(settings, e));
-  return new TrainingJobProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress });
+  return new TrainingJobProviderImpl({
+    clientFor: source.clientFor,
+    locate: source.locate,
+    profileNames: source.profileNames,
+    progress: reportProgress,
+  });
 }
 
 /** Builds the v2 provider from the same `modelarts:` configuration and profiles, with v2 clients. */
 export function v2ProviderFromConfig(config: ConfigSource | undefined, env: NodeJS.ProcessEnv = process.env): TrainingJobV2ProviderImpl {
   const source = clientsFromConfig<ModelArtsV2Api>(config, env, (settings, e) => createV2Client(settings, e));
-  return new TrainingJobV2ProviderImpl({ clientFor: source.clientFor, profileNames: source.profileNames, progress: reportProgress });
+  return new TrainingJobV2ProviderImpl({
+    clientFor: source.clientFor,
+    locate: source.locate,
+    profileNames: source.profileNames,
+    progress: reportProgress,
+  });
 }
 
-/** The provider a stub serves: v2 for stubs marked `a: "v2"`, v1 for every other (states written before v2 have no mark). */
+/**
+ * The provider a stub serves: v2 for stubs marked `a: "v2"`, the stack identity for `a: "identity"`,
+ * v1 for every other (states written before v2 have no mark).
+ */
 function providerFor(stub: object, config: ConfigSource | undefined): AnyProvider {
-  return (stub as { a?: string }).a === "v2" ? v2ProviderFromConfig(config) : providerFromConfig(config);
+  const kind = (stub as { a?: string }).a;
+  if (kind === "identity") return new StackIdentityProviderImpl();
+  return kind === "v2" ? v2ProviderFromConfig(config) : providerFromConfig(config);
 }
 
-type AnyProvider = TrainingJobProviderImpl | TrainingJobV2ProviderImpl;
+type AnyProvider = TrainingJobProviderImpl | TrainingJobV2ProviderImpl | StackIdentityProviderImpl;
 
 const providers = new WeakMap<object, AnyProvider>();
 
@@ -140,6 +181,7 @@ const WAITING = new Set<Method>(["create", "update", "delete"]);
  * can act on is printed once, without stack frames.
  */
 export async function dispatch(stub: object, method: Method, args: unknown[]): Promise<unknown> {
+  watchForCancel();
   if (method === "configure") {
     const req = args[0] as { config?: ConfigSource } | undefined;
     providers.set(stub, providerFor(stub, req?.config));
@@ -181,4 +223,30 @@ async function checkCarryingUrn(
   const result = await provider.check(oldInputs, newInputs);
   if (urn !== undefined) result.inputs[PROGRESS_URN_KEY] = urn;
   return result;
+}
+
+/** The engine's Cancel call on the provider's gRPC service. */
+const CANCEL_PATH = "/pulumirpc.ResourceProvider/Cancel";
+let watching = false;
+
+/**
+ * The dynamic-provider host answers the engine's `Cancel` (the first Ctrl-C) and does nothing else,
+ * and no signal reaches this process. Its gRPC server is an HTTP/2 server in this process, though:
+ * listening to that server's request streams (never answering them) shows the `Cancel` arriving, so
+ * the waiting rows can say it was seen and how to stop now. Node lists the server among the
+ * process's active handles; where it does not (another Node.js, another host), nothing is watched.
+ */
+function watchForCancel(): void {
+  if (watching) return;
+  watching = true;
+  const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
+  for (const handle of handles) {
+    if (typeof handle !== "object" || handle === null || handle.constructor?.name !== "Http2Server") continue;
+    (handle as { on(event: "stream", listener: (stream: unknown, headers: Record<string, unknown>) => void): void }).on(
+      "stream",
+      (_stream, headers) => {
+        if (headers[":path"] === CANCEL_PATH) cancelSeen();
+      },
+    );
+  }
 }

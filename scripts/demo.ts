@@ -5,17 +5,23 @@
  * with a local backend in `.demo/`, shows the job as the emulator sees it, refreshes, and runs
  * `pulumi destroy`. Everything is shut down at the end, and on Ctrl-C.
  *
- * Options: `--api v1|v2` (`npm start -- --api v2`; default v1). Environment: DEMO_JOB_SECONDS (how
- * long the emulated job runs, default 30).
+ * With `--lang python`, `go` or `yaml` the program is examples/<lang>-v2 instead: the demo runs
+ * `npm run dist` (the plugin archive and the SDKs), installs the plugin from the archive into
+ * `.demo/home`, and runs a copy of the example in `.demo/` (with a virtualenv holding the wheel, a
+ * go.mod pointing at the Go SDK, or the YAML language host on PATH).
+ *
+ * Options: `--api v1|v2` (`npm start -- --api v2`; default v1), `--lang typescript|python|go|yaml`
+ * (default typescript). Environment: DEMO_JOB_SECONDS (how long the emulated job runs, default 30).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { startEmulator, type RunningEmulator } from "../emulator";
+import { phaseLabel } from "../provider/v2/resource/phase";
 import { statusName } from "../provider/v1/api/status";
-import { apiOf, type Api } from "./demo-args";
-import { ensurePulumi } from "./ensure-pulumi";
+import { demoArgs, type Api, type DemoArgs, type Lang } from "./demo-args";
+import { ensurePulumi, ensureYamlHost } from "./ensure-pulumi";
 
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 const DEMO_DIR = path.join(REPO_ROOT, ".demo");
@@ -135,7 +141,7 @@ function describeV2Jobs(emulator: RunningEmulator): void {
     const resource = (job.spec as { resource: { flavor_id?: string; flavor_name?: string; node_count?: number } }).resource;
     const ran = status.duration > 0 ? `, ran ${(status.duration / 1000).toFixed(1)} s` : "";
     say(
-      `job ${metadata.id} "${metadata.name}": ${status.phase} (${status.secondary_phase})${ran}, created ${new Date(metadata.create_time).toISOString()}`,
+      `job ${metadata.id} "${metadata.name}": ${phaseLabel(status.phase, status.secondary_phase)}${ran}, created ${new Date(metadata.create_time).toISOString()}`,
     );
     say(`  description: "${metadata.description}"`);
     say(
@@ -181,9 +187,69 @@ function summariseRequests(emulator: RunningEmulator): void {
   for (const [route, n] of counts) say(dim(`${String(n).padStart(3)} × ${route}`));
 }
 
-async function main(api: Api): Promise<number> {
-  const walk = WALKTHROUGHS[api];
-  console.log(bold(`pulumi-modelarts demo (${api}): a ModelArts training job created, inspected and destroyed, with no cloud account`));
+/** Runs a command with its output on this terminal; rejects on a non-zero exit. */
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  if (interrupts > 0) return Promise.reject(new Interrupted());
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cmd, args, { cwd: opts.cwd ?? REPO_ROOT, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    proc.on("error", reject);
+    proc.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${cmd} ${args.join(" ")} failed (exit code ${code})`))));
+  });
+}
+
+/**
+ * For a Python or Go walkthrough: builds the release (plugin archive, wheel, Go module), copies the
+ * example into .demo/, prepares its dependencies and installs the plugin into the demo's Pulumi home.
+ */
+async function prepareLanguage(lang: Exclude<Lang, "typescript">, env: NodeJS.ProcessEnv): Promise<void> {
+  say(dim("npm run dist: the plugin archive and the SDKs generated from its schema (about a minute)…"));
+  const out = await run(process.execPath, [path.join(REPO_ROOT, "dist", "scripts", "dist.js")], { env });
+  const [archive, , wheel, goModule] = out.trim().split("\n");
+  if (!archive || !wheel || !goModule) throw new Error(`dist printed ${JSON.stringify(out)}`);
+  projectDir = path.join(DEMO_DIR, `${lang}-v2`);
+  fs.cpSync(path.join(REPO_ROOT, "examples", `${lang}-v2`), projectDir, {
+    recursive: true,
+    filter: (src) => !/[/\\](venv|__pycache__|go\.sum|Pulumi\.[^/\\]+\.yaml)$/.test(src),
+  });
+  if (lang === "python") {
+    say(dim(`a virtualenv in .demo/python-v2/venv with the pulumi SDK and ${path.basename(wheel)}…`));
+    const venv = path.join(projectDir, "venv");
+    await run("python3", ["-m", "venv", venv]);
+    await run(path.join(venv, "bin", "python"), [
+      "-m",
+      "pip",
+      "install",
+      "--quiet",
+      "--disable-pip-version-check",
+      "pulumi>=3.272.0,<4",
+      wheel,
+    ]);
+  } else if (lang === "yaml") {
+    const yamlBin = await ensureYamlHost({ log: (line) => say(dim(line)) });
+    env.PATH = yamlBin + path.delimiter + (env.PATH ?? "");
+  } else {
+    const goMod = path.join(projectDir, "go.mod");
+    fs.writeFileSync(goMod, fs.readFileSync(goMod, "utf8").replace("=> ../../dist/release/go", `=> ${goModule}`));
+    say(dim("the Go program is built by the language host on each pulumi command (the first build takes minutes)."));
+  }
+  console.log(`\n  ${bold(`$ pulumi plugin install resource modelarts --file ${path.relative(REPO_ROOT, archive)}`)}`);
+  const version = /-v(\d+\.\d+\.\d+[^-]*)-/.exec(path.basename(archive))?.[1] ?? "";
+  await pulumi(["plugin", "install", "resource", "modelarts", version, "--file", archive, "--non-interactive"], env, { echo: false });
+}
+
+async function main({ api, lang }: DemoArgs): Promise<number> {
+  const walk: Walkthrough =
+    lang === "typescript"
+      ? WALKTHROUGHS[api]
+      : {
+          ...WALKTHROUGHS.v2,
+          projectDir: path.join(DEMO_DIR, `${lang}-v2`),
+          program: `examples/${lang}-v2 (a ${{ python: "Python", go: "Go", yaml: "YAML" }[lang]} program, run by the modelarts provider plugin)`,
+        };
+  const label = lang === "typescript" ? api : `${lang}, ${api}`;
+  console.log(bold(`pulumi-modelarts demo (${label}): a ModelArts training job created, inspected and destroyed, with no cloud account`));
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
@@ -221,7 +287,7 @@ async function main(api: Api): Promise<number> {
     fs.rmSync(DEMO_DIR, { recursive: true, force: true });
     fs.mkdirSync(path.join(DEMO_DIR, "state"), { recursive: true });
     projectDir = walk.projectDir;
-    const env: NodeJS.ProcessEnv = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...(lang === "go" ? { GOFLAGS: "-mod=mod" } : {}) };
     for (const key of Object.keys(env)) if (/^(HW|OS|MODELARTS)_/.test(key)) delete env[key];
     Object.assign(env, {
       PATH: binDir + path.delimiter + (process.env.PATH ?? ""),
@@ -231,6 +297,7 @@ async function main(api: Api): Promise<number> {
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
     });
+    if (lang !== "typescript") await prepareLanguage(lang, env);
     await pulumi(["stack", "init", STACK, "--non-interactive"], env);
     // `stack init` writes the stack's config file beside Pulumi.yaml; keep it in .demo/ instead.
     const written = path.join(projectDir, `Pulumi.${STACK}.yaml`);
@@ -288,7 +355,7 @@ async function main(api: Api): Promise<number> {
       api === "v1"
         ? "Next: `npm start -- --api v2` for a new-version (v2) job, the examples in examples/ (README.md in each), and `npm test`."
         : "Next: the examples in examples/ (README.md in each; v2-basic and v2-custom-image are v2), and `npm test`.",
-      `To try it by hand: node dist/emulator/cli.js --access-key AK --secret-key SK, then \`pulumi up\` ${api === "v1" ? "here" : "in examples/v2-basic"} with modelarts:endpoint set.`,
+      `To try it by hand: node dist/emulator/cli.js --access-key AK --secret-key SK, then \`pulumi up\` ${api === "v1" ? "here" : `in examples/${lang === "typescript" ? "v2-basic" : `${lang}-v2`}`} with modelarts:endpoint set${lang === "typescript" ? "" : " (README.md there: the plugin and the SDK come from npm run dist)"}.`,
     );
     fs.rmSync(DEMO_DIR, { recursive: true, force: true });
     return 0;
@@ -297,9 +364,9 @@ async function main(api: Api): Promise<number> {
   }
 }
 
-let chosen: Api;
+let chosen: DemoArgs;
 try {
-  chosen = apiOf(process.argv.slice(2), process.env);
+  chosen = demoArgs(process.argv.slice(2), process.env);
 } catch (error) {
   console.error(`demo: ${(error as Error).message}`);
   process.exit(2);

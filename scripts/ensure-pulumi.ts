@@ -3,7 +3,8 @@
 // machine, into a cache outside the checkout, and reuses that build afterwards.
 //
 //   npm run --silent ensure-pulumi   -> last stdout line: the folder holding `pulumi`,
-//                                       `pulumi-language-nodejs` and `pulumi-resource-pulumi-nodejs`
+//                                       `pulumi-language-nodejs`, `pulumi-language-python`,
+//                                       `pulumi-language-go` and `pulumi-resource-pulumi-nodejs`
 //   import { ensurePulumi } from "../scripts/ensure-pulumi"; const binDir = await ensurePulumi();
 //
 // Version: the one of the installed @pulumi/pulumi (node_modules/@pulumi/pulumi/package.json).
@@ -13,7 +14,14 @@
 // built by a generated Go module in a temporary folder that is renamed into place when complete,
 // under a lock file so that concurrent callers build once.
 //
-// The Node.js language host: the upstream module
+// The Node.js language host is built apart from the CLI, into a folder of its own keyed by the CLI
+// version and by the host's own recipe (its source): ${cache}/pulumi-v<version>-nodejs-<recipe>/bin.
+// That folder is the one ensurePulumi returns: it holds the host and a hard link to every other
+// executable of the CLI's bin folder, so a caller that puts it first on PATH gets the CLI, the shim
+// and this host (the engine looks language hosts up on PATH). Editing the host rebuilds only the
+// host (seconds, against the CLI build's go.mod and Go build cache), never the CLI.
+//
+// The upstream Node.js language host: the upstream module
 // github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 has no tags; it is built at
 // the release commit when the module proxy reports that commit (Origin.Hash) and serves the
 // module, or at PULUMI_MODELARTS_NODEJS_HOST_VERSION (a pseudo-version) when set. When neither
@@ -21,8 +29,20 @@
 // language host, whose Go source is scripts/pulumi-language-nodejs/main.go and which is built against the same
 // github.com/pulumi/pulumi/sdk/v3, is compiled instead. It runs programs exactly like the
 // upstream host (node @pulumi/pulumi/cmd/run resolved from the program folder, same flags and
-// PULUMI_CONFIG* environment) but does not implement code generation or Node.js plugins run
-// from source.
+// PULUMI_CONFIG* environment), runs Node.js plugins from source (RunPlugin), links SDK packages
+// (Link), tolerates the old single-dash -name=value flags, but does not generate code.
+//
+// The Python and Go language hosts: the upstream modules cannot be fetched either, so compact
+// hosts (scripts/language-hosts: python/, go/ and the hostkit/ they share) are compiled against
+// the pkg/v3 code generators. They are built after the CLI, in a module beside the CLI's (a copy of
+// its go.mod and go.sum, so the same module versions and the same build cache), and added to the
+// cached bin folder with a manifest of their own (hosts.json): a change to them never rebuilds the
+// CLI.
+//
+// The YAML language host (pulumi-language-yaml, github.com/pulumi/pulumi-yaml v1.25.0) is built by
+// `ensureYamlHost` in a generated Go module of its own (pulumi-yaml pins its own pkg/sdk versions)
+// into a folder of its own, ${cache}/pulumi-language-yaml-v1.25.0/bin, so that a cached CLI stays
+// valid. The script builds both; the YAML host's folder goes on PATH beside the CLI's.
 import { spawn, spawnSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -49,6 +69,16 @@ const NODEJS_HOST_MODULE = "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-langu
 const VERSION_SYMBOL = "github.com/pulumi/pulumi/sdk/v3/go/common/version.Version";
 const BUILD_TAGS = "osusergo,grpcnotrace";
 const EXECUTABLES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"] as const;
+/** What the CLI's own cache folder holds (the Node.js host has a folder of its own). */
+const CLI_EXECUTABLES = ["pulumi", "pulumi-resource-pulumi-nodejs"] as const;
+const NODEJS_HOST = "pulumi-language-nodejs";
+/** The compact language hosts built beside the CLI: executable name -> package folder. */
+const LANGUAGE_HOSTS = { "pulumi-language-python": "python", "pulumi-language-go": "go" } as const;
+const HOST_EXECUTABLES = Object.keys(LANGUAGE_HOSTS) as (keyof typeof LANGUAGE_HOSTS)[];
+/** The YAML language host: its own module and version, built against the Pulumi modules it pins itself. */
+const YAML_MODULE = "github.com/pulumi/pulumi-yaml";
+const YAML_VERSION = "v1.25.0";
+const YAML_HOST_PACKAGE = `${YAML_MODULE}/cmd/pulumi-language-yaml`;
 
 /**
  * Environment for running the Pulumi CLI from `binDir` non-interactively: the bin folder first on
@@ -82,36 +112,135 @@ export function pulumiCacheRoot(): string {
 }
 
 /**
- * Makes sure a Pulumi CLI at the pinned version, the Node.js language host and the dynamic
- * provider shim are available, building them if needed, and returns the absolute folder that
- * holds the three executables.
+ * Makes sure a Pulumi CLI at the pinned version, the Node.js, Python and Go language hosts and the
+ * dynamic provider shim are available, building them if needed, and returns the absolute folder
+ * that holds the five executables (the Node.js host's folder, with hard links to the CLI's).
  */
 export async function ensurePulumi(opts: EnsurePulumiOptions = {}): Promise<string> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
   const version = (opts.version ?? pinnedPulumiVersion()).replace(/^v/, "");
 
+  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
   if (opts.usePath !== false) {
-    const fromPath = suitablePathPulumi(version, log);
+    const fromPath = suitablePathPulumi(version, root, log);
     if (fromPath) return fromPath;
   }
 
-  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
   const finalDir = path.join(root, `pulumi-v${version}`);
   const binDir = path.join(finalDir, "bin");
+  const lockTimeoutMs = opts.lockTimeoutMs ?? 45 * 60 * 1000;
   if (isComplete(finalDir, version)) {
     log(`using cached Pulumi CLI v${version} at ${binDir}`);
+  } else {
+    fs.mkdirSync(root, { recursive: true });
+    const release = await acquireLock(`${finalDir}.lock`, log, lockTimeoutMs);
+    try {
+      if (isComplete(finalDir, version)) {
+        log(`using Pulumi CLI v${version} built by another process at ${binDir}`);
+      } else {
+        removeStaleTempDirs(root, `pulumi-v${version}.tmp-`);
+        await build(version, finalDir, log);
+      }
+    } finally {
+      release();
+    }
+  }
+  // The Python and Go hosts go into the CLI's folder first, so that the Node.js host's folder links them too.
+  await ensureLanguageHosts(finalDir, version, log, lockTimeoutMs);
+  return ensureNodejsHost(finalDir, version, log, lockTimeoutMs);
+}
+
+/** Builds the Python and Go language hosts into `finalDir/bin` unless hosts.json says they are current. */
+async function ensureLanguageHosts(finalDir: string, version: string, log: (line: string) => void, lockTimeoutMs: number): Promise<void> {
+  if (hostsComplete(finalDir, version)) return;
+  const release = await acquireLock(`${finalDir}.hosts.lock`, log, lockTimeoutMs);
+  try {
+    if (hostsComplete(finalDir, version)) return;
+    removeStaleTempDirs(finalDir, "hosts.tmp-");
+    await buildLanguageHosts(version, finalDir, log);
+  } finally {
+    release();
+  }
+}
+
+/**
+ * Builds the Node.js language host into ${root}/pulumi-v<version>-nodejs-<recipe>/bin unless it is
+ * there, links the CLI's other executables beside it and returns that folder.
+ */
+async function ensureNodejsHost(cliDir: string, version: string, log: (line: string) => void, lockTimeoutMs: number): Promise<string> {
+  const finalDir = `${cliDir}-nodejs-${NODEJS_RECIPE}`;
+  const binDir = path.join(finalDir, "bin");
+  const complete = () => readManifest(finalDir)?.recipe === NODEJS_RECIPE && isExecutable(path.join(binDir, NODEJS_HOST));
+  if (!complete()) {
+    const release = await acquireLock(`${finalDir}.lock`, log, lockTimeoutMs);
+    try {
+      if (!complete()) {
+        removeStaleTempDirs(path.dirname(finalDir), `${path.basename(finalDir)}.tmp-`);
+        await buildNodejsHost(version, cliDir, finalDir, log);
+      }
+    } finally {
+      release();
+    }
+  } else {
+    log(`using cached ${NODEJS_HOST} at ${binDir}`);
+  }
+  linkCliExecutables(path.join(cliDir, "bin"), binDir);
+  return binDir;
+}
+
+/**
+ * Gives `binDir` every executable of the CLI's bin folder, as hard links (a copy across file
+ * systems): the CLI takes the folder it was started from (not a symbolic link's target) as the home
+ * of its bundled language hosts, so it finds this Node.js host there without a warning. Entries
+ * that no longer match the CLI's files (a rebuilt CLI) are replaced; safe to race.
+ */
+function linkCliExecutables(cliBin: string, binDir: string): void {
+  for (const name of fs.readdirSync(cliBin)) {
+    const source = path.join(cliBin, name);
+    if (name === NODEJS_HOST || !isExecutable(source)) continue;
+    const link = path.join(binDir, name);
+    const want = fs.statSync(source);
+    try {
+      const have = fs.lstatSync(link);
+      const copied = have.size === want.size && have.mtimeMs === want.mtimeMs;
+      if ((have.ino === want.ino && have.dev === want.dev) || copied) continue;
+    } catch {
+      // not there yet
+    }
+    const tmp = `${link}.tmp-${process.pid}`;
+    fs.rmSync(tmp, { force: true });
+    try {
+      fs.linkSync(source, tmp);
+    } catch {
+      fs.copyFileSync(source, tmp);
+      fs.chmodSync(tmp, want.mode);
+      fs.utimesSync(tmp, want.atime, want.mtime);
+    }
+    fs.renameSync(tmp, link);
+  }
+}
+
+/**
+ * Makes sure that `pulumi-language-yaml` (pulumi-yaml ${YAML_VERSION}) is available, building it if
+ * needed into a folder of its own beside the CLI's (${root}/pulumi-language-yaml-<version>/bin), so
+ * that adding it never invalidates a cached CLI. Returns that folder: put it on PATH with the CLI's.
+ */
+export async function ensureYamlHost(opts: Omit<EnsurePulumiOptions, "version" | "usePath"> = {}): Promise<string> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`ensure-pulumi: ${line}\n`));
+  const root = path.resolve(opts.cacheRoot ?? pulumiCacheRoot());
+  const finalDir = path.join(root, `pulumi-language-yaml-${YAML_VERSION}`);
+  const binDir = path.join(finalDir, "bin");
+  const complete = () => readManifest(finalDir)?.recipe === YAML_RECIPE && isExecutable(path.join(binDir, "pulumi-language-yaml"));
+  if (complete()) {
+    log(`using cached pulumi-language-yaml ${YAML_VERSION} at ${binDir}`);
     return binDir;
   }
-
   fs.mkdirSync(root, { recursive: true });
   const release = await acquireLock(`${finalDir}.lock`, log, opts.lockTimeoutMs ?? 45 * 60 * 1000);
   try {
-    if (isComplete(finalDir, version)) {
-      log(`using Pulumi CLI v${version} built by another process at ${binDir}`);
-      return binDir;
-    }
-    removeStaleTempDirs(root, `pulumi-v${version}.tmp-`);
-    await build(version, finalDir, log);
+    if (complete()) return binDir;
+    removeStaleTempDirs(root, `pulumi-language-yaml-${YAML_VERSION}.tmp-`);
+    await buildYamlHost(finalDir, log);
     return binDir;
   } finally {
     release();
@@ -137,9 +266,11 @@ function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
-function suitablePathPulumi(version: string, log: (line: string) => void): string | undefined {
+function suitablePathPulumi(version: string, cacheRoot: string, log: (line: string) => void): string | undefined {
   const dir = findOnPath("pulumi");
-  if (!dir) return undefined;
+  // One of this cache's own folders on PATH (the CLI's holds an older Node.js host) is no
+  // installation of the user's: the cache lookup picks the current folders.
+  if (!dir || !path.relative(cacheRoot, dir).startsWith("..")) return undefined;
   const res = spawnSync(path.join(dir, "pulumi"), ["version"], {
     encoding: "utf8",
     timeout: 60_000,
@@ -155,7 +286,7 @@ function suitablePathPulumi(version: string, log: (line: string) => void): strin
     log(`ignoring pulumi ${found[0]} on PATH (${dir}): @pulumi/pulumi is ${version}`);
     return undefined;
   }
-  const missing = EXECUTABLES.filter((exe) => !isExecutable(path.join(dir, exe)));
+  const missing = [...EXECUTABLES, ...HOST_EXECUTABLES].filter((exe) => !isExecutable(path.join(dir, exe)));
   if (missing.length > 0) {
     log(`pulumi ${found[0]} on PATH (${dir}) lacks ${missing.join(", ")}; using a build of v${version} instead`);
     return undefined;
@@ -167,6 +298,8 @@ function suitablePathPulumi(version: string, log: (line: string) => void): strin
 interface Manifest {
   version: string;
   recipe: string;
+  /** The CLI build's recipe (without the Node.js host, which has a folder of its own). */
+  cliRecipe?: string;
   languageHost: string;
   goVersion: string;
   builtAt: string;
@@ -183,11 +316,36 @@ function readManifest(finalDir: string): Manifest | undefined {
 
 function isComplete(finalDir: string, version: string): boolean {
   const manifest = readManifest(finalDir);
+  if (manifest === undefined || manifest.version !== version) return false;
+  if (!CLI_EXECUTABLES.every((exe) => isExecutable(path.join(finalDir, "bin", exe)))) return false;
+  if (manifest.cliRecipe !== undefined) return manifest.cliRecipe === CLI_RECIPE;
+  // A build from before the Node.js host moved out (its recipe hashed that host too): the build
+  // tags and the version symbol are unchanged since, so the CLI is current when its shim is.
+  try {
+    return fs.readFileSync(path.join(finalDir, "bin", "pulumi-resource-pulumi-nodejs"), "utf8") === installedSources().shim;
+  } catch {
+    return false;
+  }
+}
+
+interface HostsManifest {
+  version: string;
+  recipe: string;
+  builtAt: string;
+  buildSeconds: number;
+}
+
+function hostsComplete(finalDir: string, version: string): boolean {
+  let manifest: HostsManifest | undefined;
+  try {
+    manifest = JSON.parse(fs.readFileSync(path.join(finalDir, "hosts.json"), "utf8")) as HostsManifest;
+  } catch {
+    return false;
+  }
   return (
-    manifest !== undefined &&
     manifest.version === version &&
-    manifest.recipe === RECIPE &&
-    EXECUTABLES.every((exe) => isExecutable(path.join(finalDir, "bin", exe)))
+    manifest.recipe === HOSTS_RECIPE &&
+    HOST_EXECUTABLES.every((exe) => isExecutable(path.join(finalDir, "bin", exe)))
   );
 }
 
@@ -371,6 +529,154 @@ function parseGoMod(text: string): { go?: string; replaces: string[] } {
   return { go: goLine?.[1], replaces };
 }
 
+interface GoSetup {
+  env: NodeJS.ProcessEnv;
+  goVersion: string;
+}
+
+/** Checks that `go` runs and returns the environment every build step uses. */
+function goSetup(version: string): GoSetup {
+  const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS", "GOTOOLCHAIN"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    const why = probe.error ? (probe.error as NodeJS.ErrnoException).code : probe.stderr.trim();
+    throw new Error(
+      `the Go toolchain is needed to build the Pulumi CLI and its language hosts but \`go\` could not be run (${why}). ` +
+        "Install Go 1.25 or newer and put `go` on PATH, " +
+        `or put a Pulumi CLI ${version.split(".").slice(0, 2).join(".")}.x with ${[...EXECUTABLES.slice(1), ...HOST_EXECUTABLES].join(", ")} ` +
+        "beside it on PATH.",
+    );
+  }
+  const goEnvJson = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string; GOTOOLCHAIN: string };
+  const goFlags = goEnvJson.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Never let a module's toolchain line download another Go unless the caller asked for it.
+    GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
+    GOFLAGS: [...goFlags, "-mod=mod", "-buildvcs=false"].join(" "),
+    GOWORK: "off",
+    GO111MODULE: "on",
+    CGO_ENABLED: "0",
+  };
+  return { env, goVersion: goEnvJson.GOVERSION };
+}
+
+/**
+ * Writes the wrapper module (`go install pkg@version` refuses modules that have replace directives)
+ * requiring the CLI and the SDK at `tag`.
+ */
+async function resolvePulumiModules(go: GoRunner, tag: string, goVersion: string, s: { label: string; started: number }): Promise<void> {
+  fs.writeFileSync(path.join(go.cwd, "go.mod"), "module pulumi-modelarts.local/pulumi-build\n\ngo 1.24\n");
+  const dl = JSON.parse((await runGo(go, ["mod", "download", "-json", `${PKG_MODULE}@${tag}`], s)).stdout) as {
+    GoMod?: string;
+    Error?: string;
+  };
+  if (!dl.GoMod) throw new Error(`cannot download ${PKG_MODULE}@${tag}: ${dl.Error ?? "no go.mod"}`);
+  const pkgMod = parseGoMod(fs.readFileSync(dl.GoMod, "utf8"));
+  if (pkgMod.go && go.env.GOTOOLCHAIN === "local" && versionLess(goVersionOf(goVersion), goVersionOf(pkgMod.go))) {
+    throw new Error(
+      `${PKG_MODULE}@${tag} needs go ${pkgMod.go} but ${goVersion} is installed. Install a newer Go, or let ` +
+        `the go command fetch one from the module proxy: GOTOOLCHAIN=go${pkgMod.go} npm run --silent ensure-pulumi`,
+    );
+  }
+  // The CLI's own replace directives apply only when pkg is the main module: copy them.
+  if (pkgMod.replaces.length > 0) {
+    fs.appendFileSync(path.join(go.cwd, "go.mod"), `\nreplace (\n${pkgMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
+  }
+  await runGo(go, ["get", "-tool", `${CLI_PACKAGE}@${tag}`, `${SDK_MODULE}@${tag}`], s);
+}
+
+/** Checks that the wrapper module resolved pkg and sdk to exactly `tag`. */
+async function checkResolved(go: GoRunner, tag: string): Promise<void> {
+  const resolved = (await runGo(go, ["list", "-m", "-f", "{{.Version}}", PKG_MODULE, SDK_MODULE])).stdout.trim().split("\n");
+  if (resolved.some((v) => v.trim() !== tag)) {
+    throw new Error(`module versions did not resolve to ${tag}: ${PKG_MODULE} ${resolved[0]}, ${SDK_MODULE} ${resolved[1]}`);
+  }
+}
+
+function buildArgs(tag: string, out: string, pkg: string): string[] {
+  return ["build", "-trimpath", "-tags", BUILD_TAGS, "-ldflags", `-X ${VERSION_SYMBOL}=${tag}`, "-o", out, pkg];
+}
+
+/** Runs `<exe> -version` (or `version`) and checks that it prints `tag`. */
+function verifyVersion(file: string, args: readonly string[], tag: string): void {
+  const res = spawnSync(file, [...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+    env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+  });
+  if (res.status !== 0 || res.stdout.trim() !== tag) {
+    throw new Error(
+      `${path.basename(file)} ${args.join(" ")} printed ${JSON.stringify(res.stdout.trim())} (expected ${tag}): ${res.stderr}`,
+    );
+  }
+}
+
+/** Adds go's last stderr lines (and a hint when the Go is too old) to a failed go command's error. */
+function explainGoError(err: unknown): unknown {
+  if (!(err instanceof GoError)) return err;
+  const tail = err.stderr.trim().split("\n").slice(-40).join("\n");
+  const hint = /requires go >=|toolchain/.test(err.stderr)
+    ? "\nhint: the modules need a newer Go; install one or set GOTOOLCHAIN=go<version> to let the go command fetch it"
+    : "";
+  return new Error(`${err.message}\n${tail}${hint}`);
+}
+
+/**
+ * Compiles the Python and Go language hosts in `finalDir/hosts.tmp-*` (a copy of the CLI build's
+ * go.mod and go.sum when there is one, so nothing is resolved or compiled twice) and moves them
+ * into `finalDir/bin`, then writes hosts.json.
+ */
+async function buildLanguageHosts(version: string, finalDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const tag = `v${version}`;
+  const tmpDir = path.join(finalDir, `hosts.tmp-${process.pid}-${Date.now()}`);
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  try {
+    log(`building the Python and Go language hosts ${tag} against ${PKG_MODULE}`);
+    const setup = goSetup(version);
+    const go: GoRunner = { env: setup.env, cwd: srcDir, log };
+    const step = (label: string) => {
+      log(`${label}… (${formatDuration(Date.now() - started)} elapsed)`);
+      return { label, started: Date.now() };
+    };
+    const cliSrc = path.join(finalDir, "src");
+    if (fs.existsSync(path.join(cliSrc, "go.mod")) && fs.existsSync(path.join(cliSrc, "go.sum"))) {
+      fs.copyFileSync(path.join(cliSrc, "go.mod"), path.join(srcDir, "go.mod"));
+      fs.copyFileSync(path.join(cliSrc, "go.sum"), path.join(srcDir, "go.sum"));
+    } else {
+      await resolvePulumiModules(go, tag, setup.goVersion, step("resolving modules"));
+    }
+    for (const [rel, text] of Object.entries(installedSources().hosts)) {
+      fs.mkdirSync(path.dirname(path.join(srcDir, rel)), { recursive: true });
+      fs.writeFileSync(path.join(srcDir, rel), text);
+    }
+    await checkResolved(go, tag);
+    for (const [exe, pkg] of Object.entries(LANGUAGE_HOSTS)) {
+      const s = step(`compiling ${exe}`);
+      await runGo(go, buildArgs(tag, path.join(tmpBin, exe), `./${pkg}`), s);
+      verifyVersion(path.join(tmpBin, exe), ["-version"], tag);
+    }
+    // Each rename replaces one executable atomically; hosts.json, written last, vouches for the set.
+    fs.rmSync(path.join(finalDir, "hosts.json"), { force: true });
+    for (const exe of HOST_EXECUTABLES) fs.renameSync(path.join(tmpBin, exe), path.join(finalDir, "bin", exe));
+    const manifest: HostsManifest = {
+      version,
+      recipe: HOSTS_RECIPE,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.writeFileSync(path.join(finalDir, "hosts.json"), JSON.stringify(manifest, null, 2) + "\n");
+    log(`built the Python and Go language hosts in ${formatDuration(Date.now() - started)}`);
+  } catch (err) {
+    throw explainGoError(err);
+  } finally {
+    fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
 async function build(version: string, finalDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   const tag = `v${version}`;
@@ -432,14 +738,9 @@ async function build(version: string, finalDir: string, log: (line: string) => v
       fs.appendFileSync(path.join(srcDir, "go.mod"), `\nreplace (\n${pkgMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
     }
     await runGo(go, ["get", "-tool", `${CLI_PACKAGE}@${tag}`, `${SDK_MODULE}@${tag}`], s);
-
-    // The language host: upstream module at the release commit if it can be had, else the compact one.
-    let languageHost = await tryUpstreamNodejsHost(go, tag, s, log);
-    if (!languageHost) {
-      fs.mkdirSync(path.join(srcDir, "langhost"));
-      fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), installedSources().hostGo);
-      languageHost = { pkg: "./langhost", description: `compact host built against ${SDK_MODULE}@${tag}` };
-    }
+    // The Node.js host's build starts from this module: keep what it imports (grpc, the SDK) in it.
+    fs.mkdirSync(path.join(srcDir, "langhost"));
+    fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), installedSources().hostGo);
     await runGo(go, ["mod", "tidy"], s);
     const resolved = (await runGo(go, ["list", "-m", "-f", "{{.Version}}", PKG_MODULE, SDK_MODULE])).stdout.trim().split("\n");
     if (resolved.some((v) => v.trim() !== tag)) {
@@ -459,17 +760,12 @@ async function build(version: string, finalDir: string, log: (line: string) => v
     ];
     s = step("compiling pulumi CLI");
     await runGo(go, buildArgs("pulumi", CLI_PACKAGE), s);
-    s = step(`compiling pulumi-language-nodejs (${languageHost.description})`);
-    await runGo(go, buildArgs("pulumi-language-nodejs", languageHost.pkg), s);
 
     step("installing the pulumi-resource-pulumi-nodejs shim");
     fs.writeFileSync(path.join(tmpBin, "pulumi-resource-pulumi-nodejs"), installedSources().shim, { mode: 0o755 });
 
     step("verifying");
-    for (const [exe, args] of [
-      ["pulumi", ["version"]],
-      ["pulumi-language-nodejs", ["-version"]],
-    ] as const) {
+    for (const [exe, args] of [["pulumi", ["version"]]] as const) {
       const res = spawnSync(path.join(tmpBin, exe), [...args], {
         encoding: "utf8",
         timeout: 60_000,
@@ -482,8 +778,9 @@ async function build(version: string, finalDir: string, log: (line: string) => v
 
     const manifest: Manifest = {
       version,
-      recipe: RECIPE,
-      languageHost: languageHost.description,
+      recipe: CLI_RECIPE,
+      cliRecipe: CLI_RECIPE,
+      languageHost: "built apart (see the pulumi-v<version>-nodejs-<recipe> folders)",
       goVersion: goEnvJson.GOVERSION,
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round((Date.now() - started) / 1000),
@@ -509,6 +806,140 @@ async function build(version: string, finalDir: string, log: (line: string) => v
         : "";
       throw new Error(`${err.message}\n${tail}${hint}`);
     }
+    throw err;
+  } finally {
+    if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/** The Go environment of a build: the local toolchain, modules by their own go.mod, no cgo. */
+function goEnvironment(): { env: NodeJS.ProcessEnv; goVersion: string } {
+  const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS"], { encoding: "utf8" });
+  if (probe.error || probe.status !== 0) {
+    throw new Error(`the Go toolchain is needed to build the language hosts but \`go\` could not be run; install Go 1.25 or newer`);
+  }
+  const goEnv = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string };
+  const goFlags = goEnv.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
+  return {
+    goVersion: goEnv.GOVERSION,
+    env: {
+      ...process.env,
+      GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
+      GOFLAGS: [...goFlags, "-mod=mod", "-buildvcs=false"].join(" "),
+      GOWORK: "off",
+      GO111MODULE: "on",
+      CGO_ENABLED: "0",
+    },
+  };
+}
+
+/**
+ * Builds pulumi-language-yaml in a generated Go module of its own: pulumi-yaml builds only against
+ * the pkg/sdk versions its go.mod pins (not the CLI's), so it never shares the CLI's module.
+ */
+async function buildYamlHost(finalDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  let ok = false;
+  try {
+    log(`building pulumi-language-yaml ${YAML_VERSION} from the Go modules (first time on this machine: a few minutes)`);
+    const { env, goVersion } = goEnvironment();
+    const go: GoRunner = { env, cwd: srcDir, log };
+    const s = { label: "building pulumi-language-yaml", started };
+    fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/yaml-build\n\ngo 1.24\n");
+    const dl = JSON.parse((await runGo(go, ["mod", "download", "-json", `${YAML_MODULE}@${YAML_VERSION}`], s)).stdout) as {
+      GoMod?: string;
+      Error?: string;
+    };
+    if (!dl.GoMod) throw new Error(`cannot download ${YAML_MODULE}@${YAML_VERSION}: ${dl.Error ?? "no go.mod"}`);
+    // Its replace directives apply only when it is the main module: copy them.
+    const yamlMod = parseGoMod(fs.readFileSync(dl.GoMod, "utf8"));
+    if (yamlMod.replaces.length > 0) {
+      fs.appendFileSync(path.join(srcDir, "go.mod"), `\nreplace (\n${yamlMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
+    }
+    await runGo(go, ["get", "-tool", `${YAML_HOST_PACKAGE}@${YAML_VERSION}`], s);
+    await runGo(go, ["build", "-trimpath", "-tags", BUILD_TAGS, "-o", path.join(tmpBin, "pulumi-language-yaml"), YAML_HOST_PACKAGE], s);
+    const manifest: Manifest = {
+      version: YAML_VERSION,
+      recipe: YAML_RECIPE,
+      languageHost: `${YAML_HOST_PACKAGE}@${YAML_VERSION}`,
+      goVersion,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    fs.rmSync(srcDir, { recursive: true, force: true });
+    if (fs.existsSync(finalDir)) fs.rmSync(finalDir, { recursive: true, force: true });
+    fs.renameSync(tmpDir, finalDir);
+    ok = true;
+    log(`built pulumi-language-yaml ${YAML_VERSION} in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
+  } catch (err) {
+    if (err instanceof GoError) throw new Error(`${err.message}\n${err.stderr.trim().split("\n").slice(-40).join("\n")}`);
+    throw err;
+  } finally {
+    if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds pulumi-language-nodejs in a module that starts as a copy of the CLI build's go.mod and
+ * go.sum (same module versions, and the Go build cache already holds the compiled SDK): the
+ * upstream host when the module proxy serves it at the release commit, else the compact one.
+ */
+async function buildNodejsHost(version: string, cliDir: string, finalDir: string, log: (line: string) => void): Promise<void> {
+  const started = Date.now();
+  const tag = `v${version}`;
+  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  let ok = false;
+  try {
+    log(`building ${NODEJS_HOST} ${tag}`);
+    const { env, goVersion } = goEnvironment();
+    const go: GoRunner = { env, cwd: srcDir, log };
+    const s = { label: `building ${NODEJS_HOST}`, started };
+    const cliSrc = path.join(cliDir, "src");
+    if (fs.existsSync(path.join(cliSrc, "go.mod")) && fs.existsSync(path.join(cliSrc, "go.sum"))) {
+      fs.copyFileSync(path.join(cliSrc, "go.mod"), path.join(srcDir, "go.mod"));
+      fs.copyFileSync(path.join(cliSrc, "go.sum"), path.join(srcDir, "go.sum"));
+    } else {
+      fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/nodejs-host-build\n\ngo 1.24\n");
+      await runGo(go, ["get", `${SDK_MODULE}@${tag}`], s);
+    }
+    let languageHost = await tryUpstreamNodejsHost(go, tag, s, log);
+    if (!languageHost) {
+      fs.mkdirSync(path.join(srcDir, "langhost"), { recursive: true });
+      fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), installedSources().hostGo);
+      languageHost = { pkg: "./langhost", description: `compact host built against ${SDK_MODULE}@${tag}` };
+    }
+    const out = path.join(tmpBin, NODEJS_HOST);
+    await runGo(go, ["build", "-trimpath", "-tags", BUILD_TAGS, "-ldflags", `-X ${VERSION_SYMBOL}=${tag}`, "-o", out, languageHost.pkg], s);
+    const res = spawnSync(out, ["-version"], { encoding: "utf8", timeout: 60_000 });
+    if (res.status !== 0 || res.stdout.trim() !== tag) {
+      throw new Error(`${NODEJS_HOST} -version printed ${JSON.stringify(res.stdout.trim())} (expected ${tag}): ${res.stderr}`);
+    }
+    const manifest: Manifest = {
+      version,
+      recipe: NODEJS_RECIPE,
+      languageHost: languageHost.description,
+      goVersion,
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round((Date.now() - started) / 1000),
+    };
+    fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    fs.rmSync(srcDir, { recursive: true, force: true });
+    if (fs.existsSync(finalDir)) fs.rmSync(finalDir, { recursive: true, force: true });
+    fs.renameSync(tmpDir, finalDir);
+    ok = true;
+    log(`built ${NODEJS_HOST} (${languageHost.description}) in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
+  } catch (err) {
+    if (err instanceof GoError) throw new Error(`${err.message}\n${err.stderr.trim().split("\n").slice(-40).join("\n")}`);
     throw err;
   } finally {
     if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -578,32 +1009,66 @@ function scriptsDir(): string {
   }
 }
 
-let sources: { shim: string; hostGo: string } | undefined;
+interface Sources {
+  shim: string;
+  hostGo: string;
+  /** The Python and Go hosts' module files, by path relative to the module root. */
+  hosts: Record<string, string>;
+}
 
-function installedSources(): { shim: string; hostGo: string } {
+let sources: Sources | undefined;
+
+const HOST_SOURCES = ["hostkit/hostkit.go", "python/main.go", "python/runner.py", "go/main.go"];
+
+function installedSources(): Sources {
   if (!sources) {
     const dir = scriptsDir();
     sources = {
       shim: fs.readFileSync(path.join(dir, "pulumi-resource-pulumi-nodejs"), "utf8"),
       hostGo: fs.readFileSync(path.join(dir, "pulumi-language-nodejs", "main.go"), "utf8"),
+      hosts: Object.fromEntries(HOST_SOURCES.map((rel) => [rel, fs.readFileSync(path.join(dir, "language-hosts", rel), "utf8")])),
     };
   }
   return sources;
 }
 
-/** Changes whenever what a build produces changes, so that older cached builds are rebuilt. */
-const RECIPE = crypto
+/** Changes whenever what a CLI build produces changes, so that older cached builds are rebuilt. */
+const CLI_RECIPE = crypto
   .createHash("sha256")
-  .update(["recipe-1", BUILD_TAGS, VERSION_SYMBOL, installedSources().shim, installedSources().hostGo].join("\0"))
+  .update(["cli-2", BUILD_TAGS, VERSION_SYMBOL, installedSources().shim].join("\0"))
+  .digest("hex")
+  .slice(0, 16);
+
+/** The same for the Node.js language host, which has a cache folder of its own. */
+const NODEJS_RECIPE = crypto
+  .createHash("sha256")
+  .update(["nodejs-1", BUILD_TAGS, VERSION_SYMBOL, installedSources().hostGo].join("\0"))
+  .digest("hex")
+  .slice(0, 16);
+
+/** The same for the Python and Go hosts, which are rebuilt without touching the CLI. */
+const HOSTS_RECIPE = crypto
+  .createHash("sha256")
+  .update(["hosts-1", BUILD_TAGS, VERSION_SYMBOL, ...Object.entries(installedSources().hosts).flat()].join("\0"))
+  .digest("hex")
+  .slice(0, 16);
+
+/** Changes whenever what the YAML host build produces changes. */
+const YAML_RECIPE = crypto
+  .createHash("sha256")
+  .update(["yaml-1", BUILD_TAGS, YAML_HOST_PACKAGE, YAML_VERSION].join("\0"))
   .digest("hex")
   .slice(0, 16);
 
 if (require.main === module) {
-  ensurePulumi().then(
-    (binDir) => process.stdout.write(`${binDir}\n`),
-    (err: unknown) => {
-      process.stderr.write(`ensure-pulumi: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
-    },
-  );
+  // The YAML host, then the CLI (whose folder is the last line printed).
+  ensureYamlHost()
+    .then(() => ensurePulumi())
+    .then(
+      (binDir) => process.stdout.write(`${binDir}\n`),
+      (err: unknown) => {
+        process.stderr.write(`ensure-pulumi: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      },
+    );
 }

@@ -3,9 +3,11 @@
  * and every `sleep(ms)` of the code under test advances it, so a 120 s removal takes milliseconds
  * of wall time and the figures are exact emulated times, independent of machine load.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomBytes } from "node:crypto";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator";
 import { createClient } from "../../provider/shared/api/config";
+import { PaceRegistry } from "../../provider/shared/api/pace";
 import type { JobConfig, ModelArtsApi } from "../../provider/v1/api/types";
 import type { Clock } from "../../provider/shared/resource/waiter";
 
@@ -55,13 +57,17 @@ export interface LinkedEmulator {
 export async function linkedEmulator(options: EmulatorOptions = {}): Promise<LinkedEmulator> {
   const { emu, credentials } = await benchEmulator({ frozenClock: true, ...options });
   // An empty environment: no HW_*/OS_* variable of the caller may change the client's configuration.
-  const client = createClient({ endpoint: emu.url, projectId: BENCH_PROJECT, ...credentials }, {});
   const clock: Clock = {
     now: () => emu.control.clock().now,
     sleep: async (ms) => void emu.control.advance(Math.max(0, Math.round(ms))),
   };
+  // The account's pace runs on emulated time too (its waits advance the clock, as the provider's do).
+  const client = createClient({ endpoint: emu.url, projectId: BENCH_PROJECT, ...credentials }, {}, { paces: new PaceRegistry(clock) });
   return { emu, client, clock };
 }
+
+/** Set inside a call of a tracked client. */
+const tracked = new AsyncLocalStorage<boolean>();
 
 /**
  * Emulated time for many concurrent operations against a frozen-clock emulator: a sleep is a timer,
@@ -83,7 +89,14 @@ export class QuiescentClock {
 
   now = (): number => this.emu.control.clock().now;
 
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
+    // A tracked call that sleeps here (the account's pace) waits for time to move: it is not in flight meanwhile.
+    if (tracked.getStore() !== true) return this.timer(ms, signal);
+    if (--this.inflight === 0) this.idle?.();
+    return this.timer(ms, signal).finally(() => this.inflight++);
+  };
+
+  private timer = (ms: number, signal?: AbortSignal): Promise<void> =>
     new Promise<void>((resolve, reject) => {
       const timer = { at: this.now() + Math.max(0, Math.round(ms)), seq: this.seq++, resolve };
       this.timers.push(timer);
@@ -99,14 +112,15 @@ export class QuiescentClock {
       this.drive();
     });
 
-  /** The client with every call counted as in flight until it settles. */
-  track(client: ModelArtsApi): ModelArtsApi {
+  /** The client with every call counted as in flight until it settles (a call sleeping on this clock is not). */
+  track<T extends object = ModelArtsApi>(client: T): T {
     return new Proxy(client, {
-      get: (target, prop, receiver) => {
-        const value = Reflect.get(target, prop, receiver) as unknown;
+      get: (target, prop) => {
+        // The target itself as `this`: getters may read private fields, which a proxy does not have.
+        const value = Reflect.get(target, prop) as unknown;
         if (typeof value !== "function") return value;
         return (...args: unknown[]) => {
-          const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+          const result = tracked.run(true, () => (value as (...a: unknown[]) => unknown).apply(target, args));
           if (!(result instanceof Promise)) return result;
           this.inflight++;
           return result.finally(() => {

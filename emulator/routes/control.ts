@@ -59,6 +59,10 @@ export async function controlRoutes(app: FastifyInstance, deps: { control: Emula
   app.post("/faults/scripts", async (r) => c.addFaultScript(body(r) as never));
   app.delete("/faults", async () => (c.clearFaults(), ok));
 
+  app.get("/rate-limit", async () => c.rateLimit());
+  app.put("/rate-limit", async (r) => c.setRateLimit(body(r) as never));
+  app.delete("/rate-limit", async () => c.setRateLimit(null));
+
   app.get("/requests", async (r: Q) => {
     const filter: { method?: string; pathRegex?: string } = {};
     if (r.query.method) filter.method = r.query.method;

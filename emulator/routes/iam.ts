@@ -1,6 +1,8 @@
 /**
  * The emulated IAM endpoint (docs/api-v1.md §6.1) on the same server: `POST /v3/auth/tokens` with the password
- * body answers 201 with the token in `X-Subject-Token`; `GET /v3/projects` lists the token's project.
+ * body answers 201 with the token in `X-Subject-Token` and a catalogue that lists ModelArts as both `modelarts`
+ * and `modelartsv1` (OTC's type); `GET /v3/projects` lists the token's project; `GET /v3` is Keystone's
+ * version discovery.
  * Errors use Keystone's shape `{"error": {"code", "title", "message"}}`.
  */
 import { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -106,6 +108,13 @@ export async function iamRoutes(app: FastifyInstance, deps: IamRouteDeps): Promi
           endpoints: [{ id: "1", interface: "public", region: projectName, region_id: projectName, url: `${base}/v1/${projectId}` }],
         },
         {
+          // OTC's catalogue names ModelArts `modelartsv1`; OTC clients look it up by that type.
+          type: "modelartsv1",
+          name: "modelartsv1",
+          id: "modelartsv1",
+          endpoints: [{ id: "3", interface: "public", region: projectName, region_id: projectName, url: `${base}/v1/${projectId}` }],
+        },
+        {
           type: "identity",
           name: "iam",
           id: "iam",
@@ -141,6 +150,21 @@ export async function iamRoutes(app: FastifyInstance, deps: IamRouteDeps): Promi
           ];
     return reply.send({ projects, links: { next: null, previous: null, self: `${base}/v3/projects` } });
   };
+  // Keystone's version discovery, which keystoneauth reads before it asks for a token.
+  const discovery = async (request: FastifyRequest, reply: FastifyReply) => {
+    request.emu.auth = "iam";
+    const base = deps.baseUrl();
+    return reply.send({
+      version: {
+        id: "v3.0",
+        status: "stable",
+        updated: "2018-02-28T00:00:00Z",
+        links: [{ rel: "self", href: `${base}/v3/` }],
+        "media-types": [{ base: "application/json", type: "application/vnd.openstack.identity-v3+json" }],
+      },
+    });
+  };
+  app.get("/v3", discovery);
   app.get("/v3/projects", listProjects);
   app.get("/v3/auth/projects", listProjects);
 }

@@ -44,6 +44,9 @@ export async function v2Routes(app: FastifyInstance, deps: V2RouteDeps): Promise
   app.post("/training-job-searches", async (r: Req) => service.search(project(r), optionalJson(r), r.query.limit));
   app.get("/training-job-flavors", async (r: Req) => service.flavors(r.query.flavor_type));
   app.get("/training-job-engines", async () => service.engines());
+  app.get("/training-job-names", async (r: Req) => service.validateName(project(r), r.query.job_name, r.query.workspace_id));
+  app.get("/training-jobs/:training_job_id/tasks", async (r: Req) => service.tasks(project(r), job(r), r.query.schedule_count));
+  app.get("/training-jobs/:training_job_id/metrics/:task_id", async (r: Req) => service.metrics(project(r), job(r), r.params.task_id));
   app.get("/training-jobs/:training_job_id/tasks/:task_id/logs/preview", async (r: Req) =>
     service.logPreview(project(r), job(r), r.params.task_id),
   );

@@ -208,9 +208,12 @@ export class V2TrainingService {
     if (p.startTime) {
       lines.push(`[Modelarts Service Log]Training start at ${new Date(p.startTime).toISOString()}`);
       lines.push(`[ModelArts Service Log]${task}: running ${job.algorithm.boot_file ?? job.algorithm.command ?? "the algorithm"}`);
-      if (p.phase !== "Running")
-        lines.push(`[Modelarts Service Log]Training end with phase ${p.phase}${p.message ? `: ${p.message}` : ""}`);
     }
+    // A job forced to fail (the control API) logs its message, each of its lines, before it ends.
+    if (p.message && FINAL.includes(p.phase)) lines.push(...p.message.split("\n"));
+    if (p.startTime && p.phase !== "Running")
+      lines.push(`[Modelarts Service Log]Training end with phase ${p.phase}${p.message ? `: ${p.message.split("\n")[0]}` : ""}`);
+    else if (!p.startTime && FINAL.includes(p.phase)) lines.push(`[Modelarts Service Log]Job ended in phase ${p.phase} before it started`);
     const content = lines.map((l) => l + "\n").join("");
     const size = Buffer.byteLength(content);
     return { content, current_size: size, full_size: size };
@@ -221,6 +224,54 @@ export class V2TrainingService {
     const job = this.task(projectId, id, task);
     const expires = Math.floor(this.now() / 1000) + 300;
     return { obs_url: `https://obs.emulator.invalid/modelarts-job-${job.id}-${task}.log?AWSAccessKeyId=EMULATOR&Expires=${expires}` };
+  }
+
+  /** `GET /training-job-names`: whether a job of this name exists in the workspace (as create's name rule sees it). */
+  validateName(projectId: string, jobName: string | undefined, workspaceId: string | undefined): Obj {
+    if (jobName === undefined || jobName === "") throw V2Faults.badQuery("job_name", "is required");
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(jobName))
+      throw V2Faults.badQuery("job_name", "must be 1-64 letters, digits, underscores and hyphens");
+    this.sweep();
+    const b = this.d.behaviour;
+    const workspace = workspaceId ?? "0";
+    const duplicate = this.d.store
+      .jobs(projectId)
+      .some(
+        (j) =>
+          j.name === jobName &&
+          (b.v2NameScope === "project" || j.workspaceId === workspace) &&
+          !(this.deleting(j) && b.v2NameReuse === "immediate"),
+      );
+    return { is_duplicate: b.v2NameScope !== "none" && duplicate };
+  }
+
+  /** `GET …/tasks`: the job's instances (one schedule: `schedule_count` 1), a bare list as the reference answers. */
+  tasks(projectId: string, id: string, scheduleCount: string | undefined): Obj[] {
+    const job = this.find(projectId, id);
+    if (scheduleCount !== undefined && !/^[1-9][0-9]*$/.test(scheduleCount))
+      throw V2Faults.badQuery("schedule_count", "must be a whole number of 1 or more");
+    if (scheduleCount !== undefined && scheduleCount !== "1") return [];
+    return job.tasks.map((task, i) => ({ task, ip: `172.16.0.${10 + i}`, host_ip: `192.168.0.${10 + i}`, schedule_count: 1 }));
+  }
+
+  /**
+   * `GET …/metrics/{task_id}`: the task's usage metrics, one average per minute it has run (none
+   * before it started); the values are a fixed function of the minute, not measurements.
+   */
+  metrics(projectId: string, id: string, task: string): Obj {
+    const job = this.task(projectId, id, task);
+    const p = phaseAt(job, this.now());
+    const minutes = p.startTime ? Math.min(60, Math.floor(p.duration / 60_000) + 1) : 0;
+    const series = (base: number) => Array.from({ length: minutes }, (_, m) => base + (m % 5));
+    const gpu = job.spec.resource !== undefined && /gpu|pnt1|p3\./.test(String((job.spec.resource as Obj).flavor_id ?? ""));
+    return {
+      metrics: [
+        { metric: "cpuUsage", value: series(40) },
+        { metric: "memUsage", value: series(20) },
+        { metric: "gpuUtil", value: gpu ? series(70) : [] },
+        { metric: "gpuMemUsage", value: gpu ? series(30) : [] },
+      ],
+    };
   }
 
   // --- control API ---

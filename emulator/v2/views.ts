@@ -61,6 +61,16 @@ export function algorithmReply(v: ValidCreate): Obj {
   return a;
 }
 
+/**
+ * A flavour's info as a job shows it: the job details type `disk.size` as a string (the reference's
+ * table "Disk", the SDKs' `Disk` model), where the flavour catalogue gives an integer.
+ */
+export function jobFlavorInfo(info: Obj): Obj {
+  const disk = info.disk as Obj | undefined;
+  if (!disk) return { ...info };
+  return { ...info, disk: { ...disk, size: String(disk.size) } };
+}
+
 /** The stored reply form of `spec`: resource with flavour name and detail, log path as given or `{}`. */
 export function specReply(v: ValidCreate): Obj {
   const resource = { ...((v.spec.resource as Obj | undefined) ?? {}) };
@@ -68,11 +78,22 @@ export function specReply(v: ValidCreate): Obj {
   if (v.flavor) {
     Object.assign(out.resource as Obj, {
       flavor_name: v.flavor.flavor_name,
-      flavor_detail: { flavor_type: v.flavor.flavor_type, billing: v.flavor.billing, flavor_info: v.flavor.flavor_info },
+      flavor_detail: { flavor_type: v.flavor.flavor_type, billing: v.flavor.billing, flavor_info: jobFlavorInfo(v.flavor.flavor_info) },
     });
   }
   out.log_export_path = { ...((v.spec.log_export_path as Obj | undefined) ?? {}) };
   return out;
+}
+
+/**
+ * The algorithm as a Job answer shows it: `environments` as the array of maps that the reference's
+ * response table and the SDKs' `JobAlgorithmResponse` declare (a create sends one map).
+ */
+function algorithmView(algorithm: Obj): Obj {
+  const env = algorithm.environments;
+  if (env === undefined || Array.isArray(env)) return algorithm;
+  const map = env as Obj;
+  return { ...algorithm, environments: Object.keys(map).length > 0 ? [map] : [] };
 }
 
 /** The Job object at `now`. */
@@ -101,7 +122,7 @@ export function jobView(job: V2JobRecord, now: number, deletingPhase: "unchanged
       tasks: job.tasks,
       ...(p.message ? { task_statuses: job.tasks.map((task) => ({ task, exit_code: 1, message: p.message })) } : {}),
     },
-    algorithm: job.algorithm,
+    algorithm: algorithmView(job.algorithm),
     spec: job.spec,
     ...(job.endpoints ? { endpoints: job.endpoints } : {}),
   };

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TrainingJobComputed, TrainingJobConfig, TrainingJobInputs, TrainingJobTimeouts, WaitFor } from "./resource/inputs";
 import { registeredProps, type ArgOf, type ArgsAgree } from "../shared/resource/args";
 import { packageStub } from "../shared/resource/package-stub";
+import type { JobLocation } from "../shared/resource/lifecycle";
 
 /** The argument type of input `K`: its {@link TrainingJobInputs} type, as a `pulumi.Input`. */
 type In<K extends keyof TrainingJobInputs> = ArgOf<TrainingJobInputs, K>;
@@ -120,6 +121,11 @@ export class TrainingJob extends pulumi.dynamic.Resource {
   declare public readonly waitFor: pulumi.Output<WaitFor | undefined>;
   /** The timeouts in force. */
   declare public readonly timeouts: pulumi.Output<TrainingJobTimeouts | undefined>;
+  /**
+   * Where the job lives, resolved at create and recorded in the state (endpoint, region, project,
+   * workspace, profile name; never a secret): refresh, update and delete go there.
+   */
+  declare public readonly location: pulumi.Output<JobLocation>;
 
   /**
    * Declares a training job that this stack manages.
@@ -184,4 +190,5 @@ const OUTPUT_KEYS: ReadonlyArray<keyof TrainingJobComputed | "description" | "co
   "config",
   "waitFor",
   "timeouts",
+  "location",
 ];

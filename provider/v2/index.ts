@@ -16,3 +16,15 @@ export type {
   Spec,
   Volume,
 } from "./api/types";
+export {
+  getFlavors,
+  getEngines,
+  getTrainingJob,
+  type GetFlavorsArgs,
+  type GetFlavorsResult,
+  type GetEnginesArgs,
+  type GetEnginesResult,
+  type GetTrainingJobArgs,
+  type GetTrainingJobResult,
+} from "./functions";
+export type { FlavorSpec, EngineSpec } from "./api/types";

@@ -6,9 +6,10 @@
 // fetched. It implements the same contract as the upstream host for running
 // programs: it starts @pulumi/pulumi/cmd/run (resolved from the program's
 // directory) with node, passing the engine/monitor addresses and the stack
-// configuration, and reports plugins declared by installed npm packages.
-// Code generation (convert, gen-sdk, new from a converter) and running Node.js
-// plugins from source are not supported.
+// configuration, and reports plugins declared by installed npm packages. It
+// runs Node.js plugins from their source folder (RunPlugin) and links local
+// SDK packages into package.json (Link). Code generation (convert, gen-sdk,
+// new from a converter) is not supported.
 package main
 
 import (
@@ -54,7 +55,14 @@ func main() {
 	flag.StringVar(&tracing, "tracing", "", "Emit tracing to a Zipkin-compatible tracing endpoint")
 	flag.StringVar(&runtimeName, "runtime", "nodejs", "Runtime to use (only nodejs is supported)")
 	showVersion := flag.Bool("version", false, "Print the current plugin version and exit")
-	flag.Parse()
+	// Older engines and the language hosts built against them (pulumi-language-yaml) pass the
+	// project root and the runtime options as single-dash -name=value flags; they are obsolete.
+	for _, name := range []string{"root", "typescript", "tsconfig", "nodeargs", "packagemanager"} {
+		flag.String(name, "", "[obsolete] "+name)
+	}
+	if err := flag.CommandLine.Parse(knownFlags(flag.CommandLine, os.Args[1:])); err != nil {
+		cmdutil.Exit(err)
+	}
 	if *showVersion {
 		fmt.Println(version.Version)
 		return
@@ -99,6 +107,23 @@ func main() {
 	if err := <-handle.Done; err != nil {
 		cmdutil.Exit(fmt.Errorf("language host RPC stopped serving: %w", err))
 	}
+}
+
+// knownFlags drops the -name=value flags that fs does not define, so that options added by newer
+// or older engines never stop the host from starting.
+func knownFlags(fs *flag.FlagSet, args []string) []string {
+	kept := make([]string, 0, len(args))
+	for i, arg := range args {
+		if arg == "--" || !strings.HasPrefix(arg, "-") || arg == "-" {
+			return append(kept, args[i:]...)
+		}
+		name := strings.SplitN(strings.TrimLeft(arg, "-"), "=", 2)[0]
+		if fs.Lookup(name) == nil && name != "help" && name != "h" {
+			continue
+		}
+		kept = append(kept, arg)
+	}
+	return kept
 }
 
 type nodeHost struct {
@@ -488,6 +513,12 @@ func (h *nodeHost) InstallDependencies(
 	if err != nil {
 		return err
 	}
+	if _, err := os.Stat(filepath.Join(dir, "package.json")); err != nil && req.GetIsPlugin() {
+		// npm would install the enclosing package's dependencies instead (a plugin folder inside
+		// a checkout): a plugin without a package.json of its own has nothing to install.
+		fmt.Fprintf(stdout, "No package.json in %s: no dependencies to install\n\n", dir)
+		return closer.Close()
+	}
 	fmt.Fprintf(stdout, "Installing dependencies...\n\n")
 	if _, err := npm.Install(server.Context(), opts.packageManager, dir, false, stdout, stderr); err != nil {
 		return err
@@ -569,10 +600,205 @@ func searchUp(dir, name string) (string, error) {
 	}
 }
 
-// RunPlugin runs a Node.js plugin (for example a component provider) from source.
+// ---- plugins from source, linked packages -----------------------------------
+
+// pluginEntry returns the script node runs for the plugin in dir: package.json's main, else its
+// only bin (or the bin named after the package), else index.js.
+func pluginEntry(dir string) (string, error) {
+	entry := "index.js"
+	if b, err := os.ReadFile(filepath.Join(dir, "package.json")); err == nil {
+		var p struct {
+			Name string          "json:\"name\""
+			Main string          "json:\"main\""
+			Bin  json.RawMessage "json:\"bin\""
+		}
+		if err := json.Unmarshal(b, &p); err != nil {
+			return "", fmt.Errorf("parsing %s: %w", filepath.Join(dir, "package.json"), err)
+		}
+		var binOne string
+		var binMap map[string]string
+		switch {
+		case p.Main != "":
+			entry = p.Main
+		case len(p.Bin) > 0 && json.Unmarshal(p.Bin, &binOne) == nil && binOne != "":
+			entry = binOne
+		case len(p.Bin) > 0 && json.Unmarshal(p.Bin, &binMap) == nil && len(binMap) > 0:
+			if named, ok := binMap[p.Name]; ok {
+				entry = named
+			} else if len(binMap) == 1 {
+				for _, v := range binMap {
+					entry = v
+				}
+			} else {
+				return "", fmt.Errorf("%s: bin has several entries and none is named %q; set main",
+					filepath.Join(dir, "package.json"), p.Name)
+			}
+		}
+	}
+	path := filepath.Join(dir, entry)
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		path = filepath.Join(path, "index.js")
+	}
+	if _, err := os.Stat(path); err != nil {
+		return "", fmt.Errorf("the Node.js plugin in %s has no entry point: %s does not exist "+
+			"(set main or bin in package.json, or add index.js)", dir, path)
+	}
+	return path, nil
+}
+
+// RunPlugin runs a Node.js plugin (for example a provider) from its source folder: node runs the
+// folder's entry point with the engine's arguments, and its output is streamed back.
 func (h *nodeHost) RunPlugin(
 	req *pulumirpc.RunPluginRequest, server pulumirpc.LanguageRuntime_RunPluginServer,
 ) error {
-	return status.Error(codes.Unimplemented,
-		"running Node.js plugins from source is not supported by this language host")
+	closer, stdout, stderr, err := rpcutil.MakeRunPluginStreams(server, false)
+	if err != nil {
+		return err
+	}
+	code, err := runPlugin(server.Context(), req, stdout, stderr)
+	if err != nil {
+		_ = closer.Close()
+		return err
+	}
+	// The streams are flushed before an exit code is sent: the exit code ends the engine's reading.
+	if err := closer.Close(); err != nil {
+		return err
+	}
+	if code != 0 {
+		return server.Send(&pulumirpc.RunPluginResponse{
+			Output: &pulumirpc.RunPluginResponse_Exitcode{Exitcode: code},
+		})
+	}
+	return nil
+}
+
+// runPlugin runs the plugin to its end and returns its exit code.
+func runPlugin(ctx context.Context, req *pulumirpc.RunPluginRequest, stdout, stderr io.Writer) (int32, error) {
+	dir := req.GetInfo().GetProgramDirectory()
+	if dir == "" {
+		dir = req.GetProgram()
+	}
+	if dir == "" {
+		dir = req.GetPwd()
+	}
+	opts, err := parseOptions(req.GetInfo())
+	if err != nil {
+		return 0, err
+	}
+	nodeBin, err := exec.LookPath("node")
+	if err != nil {
+		return 0, fmt.Errorf("could not find node on the $PATH: %w", err)
+	}
+	entry, err := pluginEntry(dir)
+	if err != nil {
+		return 0, err
+	}
+
+	args := append([]string{}, opts.nodeArgs...)
+	if req.GetAttachDebugger() {
+		args = append(args, "--inspect-brk")
+	}
+	args = append(args, entry)
+	args = append(args, req.GetArgs()...)
+
+	cmd := exec.CommandContext(ctx, nodeBin, args...)
+	cmd.Cancel = func() error {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			return cmd.Process.Kill()
+		}
+		return nil
+	}
+	cmd.WaitDelay = 5 * time.Second
+	cmd.Dir = req.GetPwd()
+	if cmd.Dir == "" {
+		cmd.Dir = dir
+	}
+	cmd.Env = append(os.Environ(), req.GetEnv()...)
+	cmd.Stdout = stdout
+	cmd.Stderr = stderr
+	logging.V(5).Infof("Language host launching plugin: %s %s", nodeBin, strings.Join(args, " "))
+	if err := cmd.Run(); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			return 0, fmt.Errorf("could not run the Node.js plugin in %s: %w", dir, err)
+		}
+		return int32(ee.ExitCode()), nil //nolint:gosec
+	}
+	return 0, nil
+}
+
+// Link adds generated SDK packages to the program's package.json as file: dependencies, the way
+// `npm install <folder>` would; InstallDependencies (called next by the CLI) installs them.
+func (h *nodeHost) Link(ctx context.Context, req *pulumirpc.LinkRequest) (*pulumirpc.LinkResponse, error) {
+	root := req.GetInfo().GetRootDirectory()
+	if root == "" {
+		root = req.GetInfo().GetProgramDirectory()
+	}
+	pkgPath := filepath.Join(root, "package.json")
+	b, err := os.ReadFile(pkgPath)
+	if err != nil {
+		return nil, fmt.Errorf("linking needs the project's package.json: %w", err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", pkgPath, err)
+	}
+	deps := map[string]string{}
+	if raw, ok := doc["dependencies"]; ok {
+		if err := json.Unmarshal(raw, &deps); err != nil {
+			return nil, fmt.Errorf("%s: dependencies must map names to versions: %w", pkgPath, err)
+		}
+	}
+	var instructions strings.Builder
+	for _, dep := range req.GetPackages() {
+		sdkDir := filepath.Join(root, dep.GetPath())
+		sdk, err := readPackageJSON(filepath.Join(sdkDir, "package.json"))
+		if err != nil {
+			return nil, fmt.Errorf("the package to link at %s has no readable package.json: %w", sdkDir, err)
+		}
+		deps[sdk.Name] = "file:" + filepath.ToSlash(dep.GetPath())
+		fmt.Fprintf(&instructions, "You can then import the SDK in your Node.js code with:\n\n"+
+			"  import * as %s from \"%s\";\n\n", importName(dep.GetPackage().GetName()), sdk.Name)
+	}
+	encoded, err := json.Marshal(deps)
+	if err != nil {
+		return nil, err
+	}
+	doc["dependencies"] = encoded
+	out, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(pkgPath, append(out, '\n'), 0o600); err != nil {
+		return nil, err
+	}
+	return &pulumirpc.LinkResponse{ImportInstructions: instructions.String()}, nil
+}
+
+// importName turns a package name into a JavaScript identifier (my-pkg -> myPkg).
+func importName(name string) string {
+	var b strings.Builder
+	upper := false
+	for _, r := range name {
+		switch {
+		case r == '-' || r == '_' || r == '.':
+			upper = b.Len() > 0
+		case upper:
+			b.WriteString(strings.ToUpper(string(r)))
+			upper = false
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// GeneratePackage is code generation, which this host leaves out; the message says what works.
+func (h *nodeHost) GeneratePackage(
+	ctx context.Context, req *pulumirpc.GeneratePackageRequest,
+) (*pulumirpc.GeneratePackageResponse, error) {
+	return nil, status.Error(codes.Unimplemented,
+		"this compact Node.js language host does not generate SDKs, so `pulumi package add` and "+
+			"`pulumi package gen-sdk` cannot make a Node.js SDK: in a Node.js project use the npm package "+
+			"that ships one (for ModelArts: pulumi-modelarts), or add the plugin to a YAML project's packages")
 }

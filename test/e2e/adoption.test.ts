@@ -25,7 +25,7 @@ describe("e2e: adopting and keeping jobs under the Pulumi CLI", function () {
       args = { adoptJobId: jobId, jobName: "existing-job", description: "created by hand", config: jobConfig() };
 
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+      assert.deepEqual(up.summary.resourceChanges, { create: 3 });
       assert.equal(up.outputs.jobId?.value, jobId);
       assert.equal(up.outputs.jobName?.value, "existing-job");
       assert.equal(s.requests("POST", API.jobs).length, 0, "nothing was submitted");

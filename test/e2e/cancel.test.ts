@@ -41,6 +41,8 @@ describe("e2e: Ctrl-C", function () {
       cancel.abort();
       const error = await up;
       assert.match(lines.join(""), /\^C received; cancelling/);
+      // The host drops the Cancel, but the provider sees it arrive and says so on the row.
+      assert.match(lines.join(""), /cancel seen \(Ctrl-C\): the dynamic-provider host cannot stop this step/);
       assert.match(error.message, /timed out after 20s waiting for training job/);
       assert.ok(Date.now() - cancelledAt >= 10_000, "the create went on waiting after the Ctrl-C");
       const state = await s.stateJobs();

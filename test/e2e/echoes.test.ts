@@ -48,19 +48,19 @@ describe("e2e: the service's echoes are no drift under the Pulumi CLI", function
     };
     await withScenario({ program, emulator: { jobDurationMs: 1500 } }, async (s) => {
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: 5 });
+      assert.deepEqual(up.summary.resourceChanges, { create: 6 });
       assert.equal(s.jobs().length, 4);
       const again = await s.up({ expectNoChanges: true });
-      assert.deepEqual(again.summary.resourceChanges, { same: 5 });
+      assert.deepEqual(again.summary.resourceChanges, { same: 6 });
       const before = (await s.stateJobs()).map((r) => ({ id: r.id, outputs: r.outputs }));
       const refresh = await s.refresh();
-      assert.deepEqual(refresh.summary.resourceChanges, { same: 5 });
+      assert.deepEqual(refresh.summary.resourceChanges, { same: 6 });
       assert.deepEqual(
         (await s.stateJobs()).map((r) => ({ id: r.id, outputs: r.outputs })),
         before,
       );
       const after = await s.up({ expectNoChanges: true });
-      assert.deepEqual(after.summary.resourceChanges, { same: 5 });
+      assert.deepEqual(after.summary.resourceChanges, { same: 6 });
       assert.equal(s.jobs().length, 4, "nothing was replaced");
     });
   });

@@ -135,7 +135,7 @@ const CASES: ExampleCase[] = [
           ["learning_rate", "0.01"],
         ],
       );
-      assert.deepEqual(algorithm.environments, { OMP_NUM_THREADS: "8" });
+      assert.deepEqual(algorithm.environments, [{ OMP_NUM_THREADS: "8" }], "an answer carries the environment as an array of maps");
       const input = (algorithm.inputs as Array<{ remote: { obs: { obs_url: string } } }>)[0];
       assert.equal(input?.remote.obs.obs_url, "/my-bucket/mnist-v2/data/");
       const spec = job.raw.spec as { resource: Record<string, unknown>; log_export_path: Record<string, unknown> };
@@ -182,16 +182,24 @@ describe("e2e: the examples under the Pulumi CLI", function () {
         { projectDir: example.dir, config: example.config, emulator: { jobDurationMs: 2000, deleteDelayMs: 500 } },
         async (s) => {
           const preview = await s.preview();
-          assert.deepEqual(preview.changeSummary, { create: example.jobs + 1 });
-          assert.equal(s.requests().length, 0, "a preview sends nothing to the service");
+          assert.deepEqual(preview.changeSummary, { create: example.jobs + 2 });
+          // A check reads the region's catalogues once per provider process: one flavour and one engine call.
+          const catalogue = /^\/(v1\/[^/]+\/job\/(resource-specs|ai-engines)|v2\/[^/]+\/training-job-(flavors|engines))$/;
+          const sent = s.requests().map((r) => `${r.method} ${r.path.split("?")[0] ?? ""}`);
+          assert.deepEqual(
+            sent.filter((r) => !(r.startsWith("GET ") && catalogue.test(r.slice(4)))),
+            [],
+            "a preview changes nothing and reads only the catalogues",
+          );
+          assert.ok(sent.length <= 4, `at most one catalogue read per API version: ${sent.join(", ")}`);
 
           const up = await s.up();
-          assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 1 });
+          assert.deepEqual(up.summary.resourceChanges, { create: example.jobs + 2 });
           assert.equal(jobCount(example, s), example.jobs);
           example.check(up.outputs, s);
 
           const destroy = await s.destroy();
-          assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 1 });
+          assert.deepEqual(destroy.summary.resourceChanges, { delete: example.jobs + 2 });
           assert.equal(jobCount(example, s), 0);
         },
       );

@@ -38,7 +38,7 @@ describe("e2e: failures under the Pulumi CLI", function () {
       assert.equal(state[0]?.outputs?.["jobName"], "failing-job");
 
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
       assert.deepEqual(s.jobs(), []);
       assert.equal(s.requests("DELETE", API.job).length, 1);
     });
@@ -93,7 +93,7 @@ describe("e2e: failures under the Pulumi CLI", function () {
     };
     await withScenario({ program, emulator }, async (s) => {
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: 11 });
+      assert.deepEqual(up.summary.resourceChanges, { create: 12 });
       const jobs = s.jobs();
       assert.equal(jobs.length, 10);
       assert.deepEqual(
@@ -110,7 +110,7 @@ describe("e2e: failures under the Pulumi CLI", function () {
       );
 
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 11 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 12 });
       assert.deepEqual(s.jobs(), []);
     });
   });

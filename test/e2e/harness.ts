@@ -80,6 +80,15 @@ export interface ScenarioOptions {
    * dynamic-provider shim start the first `node` on PATH.
    */
   pathPrefix?: string[];
+  /**
+   * Provider plugin archives (`pulumi-resource-<name>-v<version>-<os>-<arch>.tar.gz`) installed into
+   * the scenario's Pulumi home with `pulumi plugin install --file` before the stack is created.
+   */
+  plugins?: string[];
+  /** Extra environment variables for the CLI (and so for the language host and the program). */
+  env?: Record<string, string>;
+  /** A Pulumi home to share between scenarios (e.g. one with a plugin installed). @default a fresh one */
+  pulumiHome?: string;
 }
 
 /** One scenario's stack, emulator and CLI transcript. */
@@ -95,6 +104,11 @@ export class Scenario {
     private readonly command: string,
     private readonly envVars: Record<string, string>,
   ) {}
+
+  /** The environment every operation of the scenario runs with (backend, Pulumi home, passphrase). */
+  environment(): Record<string, string> {
+    return { ...this.envVars };
+  }
 
   /** Runs the Pulumi CLI in the stack's project folder with the scenario's environment; returns stdout. */
   async cli(args: string[]): Promise<string> {
@@ -229,13 +243,21 @@ export async function withScenario(options: ScenarioOptions, body: (s: Scenario)
     fs.mkdirSync(backend);
     const envVars: Record<string, string> = {
       PULUMI_BACKEND_URL: `file://${backend}`,
-      PULUMI_HOME: path.join(tmp, "home"),
+      PULUMI_HOME: options.pulumiHome ?? path.join(tmp, "home"),
       PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       PATH: [...(options.pathPrefix ?? []), process.env.PATH ?? ""].join(path.delimiter),
+      ...options.env,
     };
     for (const key of Object.keys(process.env)) if (FOREIGN_ENV.test(key)) envVars[key] = "";
+    for (const archive of options.plugins ?? []) {
+      const m = /^pulumi-resource-(.+)-v(\d+\.\d+\.\d+[^-]*)-[a-z]+-[a-z0-9]+\.tar\.gz$/.exec(path.basename(archive));
+      assert.ok(m, `not a plugin archive name: ${archive}`);
+      await execFileAsync(pulumiCommand.command, ["plugin", "install", "resource", m[1]!, m[2]!, "--file", archive, "--non-interactive"], {
+        env: { ...process.env, ...envVars },
+      });
+    }
     const stackName = uniqueName("e2e");
     const wsOptions = { envVars, pulumiCommand };
     if (options.program) {
@@ -374,4 +396,48 @@ export async function removeSibling(s: Scenario, stack: Stack): Promise<void> {
   s.emulator.control.clearFaults();
   await stack.destroy({ color: "never" }).catch(() => undefined);
   await stack.workspace.removeStack(stack.name, { force: true }).catch(() => undefined);
+}
+
+/**
+ * A stack in a checkout of its own: the same inline program and project name, its own `file://`
+ * backend and Pulumi home (another person's machine), the scenario's configuration. Two checkouts
+ * may each hold a stack of the same name. Remove it with `removeCheckout`.
+ */
+export async function checkoutStack(s: Scenario, stackName: string, program: PulumiFn): Promise<Stack> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "modelarts-e2e-checkout-"));
+  for (const sub of ["backend", "home", "project"]) fs.mkdirSync(path.join(dir, sub));
+  const projectName = (await s.stack.workspace.projectSettings()).name;
+  const envVars = { ...s.environment(), PULUMI_BACKEND_URL: `file://${path.join(dir, "backend")}`, PULUMI_HOME: path.join(dir, "home") };
+  const stack = await LocalWorkspace.createStack(
+    { stackName, projectName, program },
+    {
+      envVars,
+      pulumiCommand: await pulumiCli(),
+      workDir: path.join(dir, "project"),
+      projectSettings: { name: projectName, runtime: "nodejs", main: REPO_ROOT },
+    },
+  );
+  await stack.setAllConfig(await s.stack.getAllConfig());
+  return stack;
+}
+
+/** Runs the Pulumi CLI in a checkout's project folder, with its environment. */
+export async function checkoutCli(stack: Stack, args: string[]): Promise<string> {
+  const command = (await pulumiCli()).command;
+  const { stdout } = await execFileAsync(command, [...args, "--non-interactive"], {
+    cwd: stack.workspace.workDir,
+    env: { ...process.env, ...stack.workspace.envVars },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return stdout;
+}
+
+/** Destroys and removes every stack of a checkout made by `checkoutStack`, and deletes the checkout. */
+export async function removeCheckout(s: Scenario, stack: Stack): Promise<void> {
+  s.emulator.control.clearFaults();
+  for (const summary of await stack.workspace.listStacks().catch(() => [])) {
+    const each = await Stack.select(summary.name, stack.workspace).catch(() => undefined);
+    if (each) await removeSibling(s, each);
+  }
+  fs.rmSync(path.dirname(stack.workspace.workDir), { recursive: true, force: true });
 }

@@ -24,7 +24,7 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
     const args: TrainingJobArgs = { description: "e2e create", waitFor: "completed", config: jobConfig() };
     await withScenario({ program: singleJob("create", () => ({ args })), emulator: { jobDurationMs: 1500 } }, async (s) => {
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+      assert.deepEqual(up.summary.resourceChanges, { create: 3 });
       const jobs = s.jobs();
       assert.equal(jobs.length, 1);
       assert.equal(s.requests("POST", API.jobs).length, 1);
@@ -44,13 +44,13 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       assert.equal(state?.id, job.jobId, "the resource id is the job id");
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { same: 2 });
+      assert.deepEqual(preview.changeSummary, { same: 3 });
       const again = await s.up({ expectNoChanges: true });
-      assert.deepEqual(again.summary.resourceChanges, { same: 2 });
+      assert.deepEqual(again.summary.resourceChanges, { same: 3 });
       const recorded = async () => (await s.stateJobs()).map((r) => ({ id: r.id, outputs: r.outputs }));
       const before = await recorded();
       const refresh = await s.refresh();
-      assert.deepEqual(refresh.summary.resourceChanges, { same: 2 });
+      assert.deepEqual(refresh.summary.resourceChanges, { same: 3 });
       // The engine summarises a refresh by its inputs; the outputs it recorded must not have moved either.
       assert.deepEqual(await recorded(), before);
       assert.equal(s.requests("POST", API.jobs).length, 1, "no second job was submitted");
@@ -66,10 +66,10 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       args = { ...args, description: "after" };
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { update: 1, same: 1 });
+      assert.deepEqual(preview.changeSummary, { update: 1, same: 2 });
       assert.match(preview.stdout, /~\s+description\s*:\s*"before"\s*=>\s*"after"/);
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 1 });
+      assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 2 });
 
       const [after] = s.jobs();
       assert.equal(after?.jobId, before?.jobId);
@@ -88,9 +88,9 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       args = { ...args, config: jobConfig({ parameters: [{ label: "epochs", value: "30" }] }) };
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { update: 1, same: 1 });
+      assert.deepEqual(preview.changeSummary, { update: 1, same: 2 });
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 1 });
+      assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 2 });
 
       const [after] = s.jobs();
       assert.equal(s.jobs().length, 1);
@@ -116,9 +116,9 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       args = { ...args, jobName: "second-name" };
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { replace: 1, same: 1 });
+      assert.deepEqual(preview.changeSummary, { replace: 1, same: 2 });
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 1 });
+      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 2 });
 
       const jobs = s.jobs();
       assert.equal(jobs.length, 1, "the old job is gone");
@@ -139,7 +139,7 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       await s.up();
       args = { ...args, workspaceId: "f".repeat(32) };
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 1 });
+      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 2 });
 
       const jobs = s.jobs();
       assert.equal(jobs.length, 1);
@@ -159,10 +159,10 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       s.emulator.control.patchJob(job!.jobId, { jobDesc: "theirs" });
 
       const refresh = await s.refresh();
-      assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 1 });
+      assert.deepEqual(refresh.summary.resourceChanges, { update: 1, same: 2 });
       assert.equal((await s.stateJobs())[0]?.outputs?.["description"], "theirs", "the state shows what the service has");
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { update: 1, same: 1 });
+      assert.deepEqual(preview.changeSummary, { update: 1, same: 2 });
       await s.up();
       assert.equal(s.jobs()[0]?.jobDesc, "ours");
       assert.equal(s.jobs()[0]?.jobId, job!.jobId);
@@ -177,10 +177,10 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       assert.ok(s.emulator.control.deleteJob(job!.jobId, { immediate: true }));
 
       const refresh = await s.refresh();
-      assert.deepEqual(refresh.summary.resourceChanges, { delete: 1, same: 1 });
+      assert.deepEqual(refresh.summary.resourceChanges, { delete: 1, same: 2 });
       assert.deepEqual(await s.stateJobs(), []);
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 1 }, "only the stack itself is left to delete");
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 }, "only the stack and its identity are left to delete");
       assert.equal(s.requests("DELETE").length, 0, "nothing was sent for the job that was already gone");
     });
   });
@@ -195,7 +195,7 @@ describe("e2e: the TrainingJob lifecycle under the Pulumi CLI", function () {
       const destroy = await s.destroy();
       // Checked the moment destroy returns: the job is no longer listed.
       assert.deepEqual(s.jobs(), []);
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
 
       const deletes = s.requests("DELETE", API.job);
       assert.equal(deletes.length, 1);

@@ -155,31 +155,31 @@ describe("e2e: the platform (Node.js and @pulumi/pulumi versions)", function () 
 
       await withScenario({ projectDir: project.dir, pathPrefix: [project.bin] }, async (s) => {
         const up = await s.up();
-        assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+        assert.deepEqual(up.summary.resourceChanges, { create: 3 });
         assert.equal(s.jobs().length, 1);
         const versions = providerNodeVersions(s);
         assert.equal(versions.length, 1, `one Node.js served the provider: ${versions.join(", ")}`);
         assert.equal(majorOf(versions[0]!), pair.node, `the provider ran on ${versions[0]}`);
 
         const preview = await s.preview();
-        assert.deepEqual(preview.changeSummary, { same: 2 });
+        assert.deepEqual(preview.changeSummary, { same: 3 });
 
         await s.stack.setConfig(`${USER_PROJECT}:description`, { value: "changed in place" });
         const update = await s.up();
-        assert.deepEqual(update.summary.resourceChanges, { same: 1, update: 1 });
+        assert.deepEqual(update.summary.resourceChanges, { same: 2, update: 1 });
         assert.equal(s.jobs()[0]?.jobDesc, "changed in place");
 
         await s.stack.setConfig(`${USER_PROJECT}:epochs`, { value: "2" });
         const version = await s.up();
-        assert.deepEqual(version.summary.resourceChanges, { same: 1, update: 1 });
+        assert.deepEqual(version.summary.resourceChanges, { same: 2, update: 1 });
         assert.equal(version.outputs["versionName"]?.value, "V0002");
         assert.equal(s.jobs().length, 1, "a new version of the same job, not a second job");
 
         const refresh = await s.refresh();
-        assert.deepEqual(refresh.summary.resourceChanges, { same: 2 });
+        assert.deepEqual(refresh.summary.resourceChanges, { same: 3 });
 
         const destroy = await s.destroy();
-        assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+        assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
         assert.equal(s.jobs().length, 0);
         assert.equal(s.requests("POST", API.jobs).length, 1, "exactly one job was ever submitted");
       });

@@ -39,6 +39,7 @@ describe("e2e: v2 failures under the Pulumi CLI", function () {
       assert.match(error.message, new RegExp(job.id), "the error names the job");
       assert.match(error.message, /Failed/);
       assert.ok(error.message.includes(message), `the error shows the service's message: ${error.message}`);
+      assert.match(error.message, /last \d+ log lines? of worker-0:/, "the error ends with the tail of the task's log");
 
       const state = await v2StateJobs(s);
       assert.equal(state.length, 1, "the failed job is recorded in the stack");
@@ -47,7 +48,7 @@ describe("e2e: v2 failures under the Pulumi CLI", function () {
 
       s.emulator.control.unfreeze();
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
       assert.deepEqual(v2Jobs(s), []);
       assert.deepEqual(
         s.requests("DELETE", V2_API.job).map((r) => r.path),
@@ -86,10 +87,28 @@ describe("e2e: v2 failures under the Pulumi CLI", function () {
     });
   });
 
-  it("a create the service refuses fails the up with the service's error code and message, and leaves nothing behind", async () => {
-    // The engine catalogue is the service's: only the create can tell that this engine does not exist.
+  it("an engine version the region does not have is refused at preview, naming the property and the versions, and nothing is created", async () => {
     const algorithm = v2Algorithm({ engine: { engineName: "PyTorch", engineVersion: "no-such-version" } });
-    const args: V2Args = { jobName: "refused-job", algorithm, spec: v2Spec() };
+    const args: V2Args = { jobName: "unknown-engine", algorithm, spec: v2Spec({ nodeCount: 99 }) };
+    await withScenario({ program: singleV2Job("unknown-engine", () => ({ args })), emulator: FROZEN }, async (s) => {
+      const error = await failure(s.preview());
+      assert.match(error.message, /algorithm\.engine\.engineVersion/);
+      assert.match(error.message, /"no-such-version" is not a version of engine "PyTorch" in this region/);
+      assert.match(error.message, /v2\.getEngines\(\)/);
+      assert.match(error.message, /spec\.resource\.nodeCount.*must be at most 16/);
+      assert.doesNotMatch(error.message, /engine_id|ai-engines|worker_server_num/);
+      assert.deepEqual(s.requests("POST"), [], "nothing is sent but the catalogue reads");
+    });
+  });
+
+  it("a create the service refuses fails the up with the service's error code and message, and leaves nothing behind", async () => {
+    // A dedicated pool's card-count flavours are not in the public catalogue: only the create can tell.
+    const algorithm = v2Algorithm();
+    const args: V2Args = {
+      jobName: "refused-job",
+      algorithm,
+      spec: v2Spec({ poolId: "pool-e2e", flavorId: "modelarts.pool.visual.3xlarge" }),
+    };
     await withScenario({ program: singleV2Job("refused", () => ({ args })), emulator: FROZEN }, async (s) => {
       const error = await failure(s.up());
       const [refused] = s.requests("POST", V2_API.jobs);
@@ -97,7 +116,8 @@ describe("e2e: v2 failures under the Pulumi CLI", function () {
       assert.equal(refused.status, 400);
       assert.ok(refused.errorCode, "the service answered with an error code");
       assert.ok(error.message.includes(refused.errorCode), `the error names ${refused.errorCode}: ${error.message}`);
-      assert.match(error.message, /no-such-version/);
+      assert.match(error.message, /modelarts\.pool\.visual\.3xlarge/);
+      assert.match(error.message, /spec\.resource\.flavorId.*v2\.getFlavors\(\)/, "in v2's words");
       assert.deepEqual(v2Jobs(s), []);
       assert.deepEqual(await v2StateJobs(s), []);
     });

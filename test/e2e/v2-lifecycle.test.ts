@@ -26,7 +26,7 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
     const args: V2Args = { description: "e2e create", waitFor: "completed", algorithm: v2Algorithm(), spec: v2Spec() };
     await withScenario({ program: singleV2Job("create", () => ({ args })), emulator: FAST }, async (s) => {
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+      assert.deepEqual(up.summary.resourceChanges, { create: 3 });
       const jobs = v2Jobs(s);
       assert.equal(jobs.length, 1);
       assert.equal(s.requests("POST", V2_API.jobs).length, 1);
@@ -49,20 +49,20 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       const sent = job.raw.algorithm as Record<string, unknown>;
       assert.equal(sent.code_dir, "/e2e-bucket/v2/code/");
       assert.equal(sent.boot_file, "/e2e-bucket/v2/code/train.py");
-      assert.deepEqual(sent.environments, { E2E: "1" });
+      assert.deepEqual(sent.environments, [{ E2E: "1" }], "the answer form: an array of maps");
       const [state] = await v2StateJobs(s);
       assert.equal(state?.id, job.id, "the resource id is the job id");
       const exported = await s.exportText();
       for (const [name, secret] of Object.entries(s.secrets)) assert.ok(!exported.includes(secret), `the ${name} is in the state`);
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { same: 2 });
+      assert.deepEqual(preview.changeSummary, { same: 3 });
       const again = await s.up({ expectNoChanges: true });
-      assert.deepEqual(again.summary.resourceChanges, { same: 2 });
+      assert.deepEqual(again.summary.resourceChanges, { same: 3 });
       const recorded = async () => (await v2StateJobs(s)).map((r) => ({ id: r.id, outputs: r.outputs }));
       const before = await recorded();
       const refresh = await s.refresh();
-      assert.deepEqual(refresh.summary.resourceChanges, { same: 2 });
+      assert.deepEqual(refresh.summary.resourceChanges, { same: 3 });
       // The engine summarises a refresh by its inputs; the outputs it recorded must not have moved either.
       assert.deepEqual(await recorded(), before);
       assert.equal(s.requests("POST", V2_API.jobs).length, 1, "no second job was submitted");
@@ -79,10 +79,10 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       args = { ...args, description: "after" };
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { update: 1, same: 1 });
+      assert.deepEqual(preview.changeSummary, { update: 1, same: 2 });
       assert.match(preview.stdout, /~\s+description\s*:\s*"before"\s*=>\s*"after"/);
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 1 });
+      assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 2 });
 
       const jobs = v2Jobs(s);
       assert.equal(jobs.length, 1);
@@ -109,9 +109,9 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       args = { ...args, algorithm: v2Algorithm({ parameters: [{ name: "epochs", value: "30" }] }) };
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { replace: 1, same: 1 });
+      assert.deepEqual(preview.changeSummary, { replace: 1, same: 2 });
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 1 });
+      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 2 });
 
       const jobs = v2Jobs(s);
       assert.equal(jobs.length, 1, "one job: the old one is gone");
@@ -154,9 +154,9 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       args = { ...args, jobName: "second-name" };
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { replace: 1, same: 1 });
+      assert.deepEqual(preview.changeSummary, { replace: 1, same: 2 });
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 1 });
+      assert.deepEqual(up.summary.resourceChanges, { replace: 1, same: 2 });
 
       const jobs = v2Jobs(s);
       assert.equal(jobs.length, 1, "the old job is gone");
@@ -179,10 +179,10 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       assert.ok(job && s.emulator.control.deleteV2Job(job.id));
 
       const refresh = await s.refresh();
-      assert.deepEqual(refresh.summary.resourceChanges, { delete: 1, same: 1 });
+      assert.deepEqual(refresh.summary.resourceChanges, { delete: 1, same: 2 });
       assert.deepEqual(await v2StateJobs(s), []);
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 1 }, "only the stack itself is left to delete");
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 }, "only the stack and its identity are left to delete");
       assert.equal(s.requests("DELETE").length, 0, "nothing was sent for the job that was already gone");
     });
   });
@@ -209,7 +209,7 @@ describe("e2e: the v2.TrainingJob lifecycle under the Pulumi CLI", function () {
       // Checked the moment destroy returns: the service holds no job any more.
       assert.deepEqual(v2Jobs(s), []);
       assert.equal(v2Job(s, job.id), undefined);
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
 
       const terminates = s.requests("POST", V2_API.actions);
       assert.deepEqual(

@@ -49,7 +49,7 @@ describe("e2e: v2 ownership under the Pulumi CLI", function () {
       args = { adoptJobId: jobId, jobName: "existing-v2", description: "created by hand", algorithm: v2Algorithm(), spec: v2Spec() };
 
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+      assert.deepEqual(up.summary.resourceChanges, { create: 3 });
       assert.equal(up.outputs.jobId?.value, jobId);
       assert.equal(up.outputs.jobName?.value, "existing-v2");
       assert.equal(s.requests("POST", V2_API.jobs).length, 0, "nothing was submitted");

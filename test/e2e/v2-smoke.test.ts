@@ -43,7 +43,7 @@ describe("e2e: v2.TrainingJob under the Pulumi CLI (smoke)", function () {
     };
     await withScenario({ program, emulator: { jobDurationMs: 60_000, deleteDelayMs: 1_500, killMs: 500 } }, async (s) => {
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: 2 });
+      assert.deepEqual(up.summary.resourceChanges, { create: 3 });
       const jobs = s.emulator.control.v2Jobs(PROJECT_ID);
       assert.equal(jobs.length, 1);
       const meta = jobs[0]!["metadata"] as { id: string; name: string; description: string };
@@ -54,11 +54,11 @@ describe("e2e: v2.TrainingJob under the Pulumi CLI (smoke)", function () {
       assert.equal(state?.id, meta.id, "the resource id is the job's UUID");
 
       const preview = await s.preview();
-      assert.deepEqual(preview.changeSummary, { same: 2 });
+      assert.deepEqual(preview.changeSummary, { same: 3 });
 
       description = "v2 smoke, changed";
       const update = await s.up();
-      assert.deepEqual(update.summary.resourceChanges, { same: 1, update: 1 });
+      assert.deepEqual(update.summary.resourceChanges, { same: 2, update: 1 });
       assert.equal((s.emulator.control.v2Job(meta.id)!["metadata"] as { description: string }).description, description);
       assert.equal(s.emulator.control.v2Jobs(PROJECT_ID).length, 1, "no second job");
 
@@ -66,7 +66,7 @@ describe("e2e: v2.TrainingJob under the Pulumi CLI (smoke)", function () {
       assert.equal(refresh.summary.resourceChanges?.["delete"], undefined);
 
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: 2 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: 3 });
       assert.equal(s.emulator.control.v2Job(meta.id), undefined, "destroy returned before the job was removed");
       const paths = s.requests().map((r) => `${r.method} ${r.path.split("?")[0]}`);
       assert.ok(paths.includes(`POST /v2/${PROJECT_ID}/training-jobs/${meta.id}/actions`), "the running job was terminated first");

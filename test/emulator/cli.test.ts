@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CLI_FLAGS } from "../../emulator/cli";
 import { EmulatorControl } from "../../emulator/index";
+import { DEFAULT_V2_BEHAVIOUR } from "../../emulator/v2/behaviour";
 import { PROJECT, jobBody } from "./helpers";
 
 const CLI = resolve(__dirname, "../../dist/emulator/cli.js");
@@ -64,6 +65,18 @@ describe("emulator: command line", function () {
     } finally {
       assert.equal(await stop(s), 0);
     }
+  });
+
+  it("--help describes both APIs and IAM, lists every v2 switch, and points at a document the package ships", () => {
+    const res = spawnSync(process.execPath, [CLI, "--help"], { encoding: "utf8" });
+    assert.equal(res.status, 0);
+    assert.match(res.stdout, /v1 \(old-version/);
+    assert.match(res.stdout, /v2 \(new-version/);
+    assert.match(res.stdout, /GET \/v3\b/);
+    for (const key of Object.keys(DEFAULT_V2_BEHAVIOUR)) assert.match(res.stdout, new RegExp(`\\b${key}: `), `${key} is not in --help`);
+    assert.doesNotMatch(res.stdout, /emulator\/README\.md/, "the package does not ship emulator/README.md");
+    assert.match(res.stdout, /README\.md/);
+    assert.match(res.stdout, /MODELARTS_EMULATOR_SECRET_KEY, preferred/);
   });
 
   it("documents every option in --help", () => {

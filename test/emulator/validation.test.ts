@@ -41,12 +41,12 @@ describe("emulator: create validation", () => {
     await accepts({ ...jobBody("d"), job_desc: "d".repeat(256) });
   });
 
-  it("counts job_desc in characters, so 256 emoji fit and 257 do not", async () => {
-    await accepts({ ...jobBody("emoji"), job_desc: "\u{1F600}".repeat(256) });
+  it("counts job_desc in UTF-16 units, as the service (Java) does, so 128 emoji fit and 129 do not", async () => {
+    await accepts({ ...jobBody("emoji"), job_desc: "\u{1F600}".repeat(128) });
     await rejects(
-      { ...jobBody("emoji-long"), job_desc: "\u{1F600}".repeat(257) },
+      { ...jobBody("emoji-long"), job_desc: "\u{1F600}".repeat(129) },
       "ModelArts.0101",
-      /job_desc: must be at most 256 characters, got 257/,
+      /job_desc: must be at most 256 characters, got 258/,
     );
   });
 

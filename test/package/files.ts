@@ -1,7 +1,7 @@
 /**
  * What the packed package must hold, derived from the sources so that a new provider or emulator
- * file needs no edit here: each compiled module and its declarations, README, LICENSE and
- * package.json. Nothing else: no bench, scripts, tests or source maps.
+ * file needs no edit here: each compiled module and its declarations, README, LICENSE,
+ * package.json and the plugin's schema.json. Nothing else: no bench, scripts, tests or source maps.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -28,7 +28,8 @@ function tsModules(dir: string): string[] {
 
 /** The exact, sorted file list the tarball must have. */
 export function expectedTarballFiles(root = REPO_ROOT): string[] {
-  const files = ["LICENSE", "README.md", "package.json"];
+  // schema.json: the provider plugin's schema, which its executable serves.
+  const files = ["LICENSE", "README.md", "package.json", "schema.json"];
   for (const folder of SHIPPED_SOURCES) {
     for (const source of tsModules(path.join(root, folder))) {
       const stem = path.relative(root, source).replace(/\.ts$/, "").split(path.sep).join("/");

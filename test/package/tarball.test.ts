@@ -64,7 +64,7 @@ describe("package: the tarball users install", function () {
     packed = await dryRunPack();
   });
 
-  it("holds exactly the compiled provider and emulator modules with their declarations, README, LICENSE and package.json", () => {
+  it("holds exactly the compiled provider and emulator modules with their declarations, README, LICENSE, package.json and schema.json", () => {
     assert.ok(fs.existsSync(path.join(REPO_ROOT, "dist", "provider", "index.js")), "dist/ is missing: run npm run build");
     assert.deepEqual(fileList(packed), expectedTarballFiles());
   });
@@ -79,8 +79,10 @@ describe("package: the tarball users install", function () {
     const targets = [manifest.main, manifest.types, ...Object.values(manifest.bin)];
     for (const target of Object.values(manifest.exports)) targets.push(...(typeof target === "string" ? [target] : Object.values(target)));
     for (const target of targets.map((t) => t.replace(/^\.\//, ""))) assert.ok(files.has(target), `${target} is not in the tarball`);
-    const bin = fs.readFileSync(path.join(REPO_ROOT, manifest.bin["modelarts-emulator"]!), "utf8");
-    assert.match(bin.split("\n")[0]!, /^#!\/usr\/bin\/env node$/);
+    for (const target of Object.values(manifest.bin)) {
+      const bin = fs.readFileSync(path.join(REPO_ROOT, target), "utf8");
+      assert.match(bin.split("\n")[0]!, /^#!\/usr\/bin\/env node$/, target);
+    }
   });
 
   it("carries the Apache License 2.0 text that package.json names", () => {

@@ -6,7 +6,7 @@ import * as path from "path";
 
 import { acquireLock, ensurePulumi, pinnedPulumiVersion, pulumiEnv } from "../../scripts/ensure-pulumi";
 
-const EXECUTABLES = ["pulumi", "pulumi-language-nodejs", "pulumi-resource-pulumi-nodejs"];
+const EXECUTABLES = ["pulumi", "pulumi-language-nodejs", "pulumi-language-python", "pulumi-language-go", "pulumi-resource-pulumi-nodejs"];
 const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 function isExecutable(file: string): boolean {
@@ -37,7 +37,7 @@ describe("scripts/ensure-pulumi", function () {
     fromCache = fs.existsSync(path.join(binDir, "..", "manifest.json"));
   });
 
-  it("returns an absolute folder holding pulumi, the Node.js language host and the dynamic provider shim", function () {
+  it("returns an absolute folder holding pulumi, the Node.js, Python and Go language hosts and the dynamic provider shim", function () {
     assert.ok(path.isAbsolute(binDir), binDir);
     for (const exe of EXECUTABLES) {
       assert.ok(isExecutable(path.join(binDir, exe)), `${exe} missing or not executable in ${binDir}`);
@@ -48,8 +48,12 @@ describe("scripts/ensure-pulumi", function () {
     const out = execFileSync(path.join(binDir, "pulumi"), ["version"], { encoding: "utf8", env: pulumiEnv(binDir) }).trim();
     if (fromCache) {
       assert.equal(out, `v${version}`);
-      const host = execFileSync(path.join(binDir, "pulumi-language-nodejs"), ["-version"], { encoding: "utf8" }).trim();
-      assert.equal(host, `v${version}`);
+      for (const exe of ["pulumi-language-nodejs", "pulumi-language-python", "pulumi-language-go"]) {
+        const host = execFileSync(path.join(binDir, exe), ["-version"], { encoding: "utf8" }).trim();
+        assert.equal(host, `v${version}`, exe);
+      }
+      const hosts = JSON.parse(fs.readFileSync(path.join(binDir, "..", "hosts.json"), "utf8")) as { version: string };
+      assert.equal(hosts.version, version, "the Python and Go hosts have a manifest of their own");
     } else {
       // A pulumi from PATH only has to match major.minor.
       assert.match(out, new RegExp(`^v?${version.split(".").slice(0, 2).join("\\.")}\\.`));
@@ -68,6 +72,36 @@ describe("scripts/ensure-pulumi", function () {
       lines.join("\n"),
     );
     if (fromCache) assert.equal(fs.statSync(manifest).mtimeMs, before);
+  });
+
+  it("keeps the Node.js language host in a folder of its own, beside the same CLI files as the CLI's cache folder", function () {
+    if (!fromCache) this.skip();
+    const cliBin = path.join(path.dirname(binDir), "..", `pulumi-v${version}`, "bin");
+    assert.match(path.basename(path.dirname(binDir)), new RegExp(`^pulumi-v${version.replace(/\./g, "\\.")}-nodejs-[0-9a-f]{16}$`));
+    for (const exe of ["pulumi", "pulumi-resource-pulumi-nodejs"]) {
+      const here = fs.statSync(path.join(binDir, exe));
+      const there = fs.statSync(path.join(cliBin, exe));
+      assert.equal(here.ino, there.ino, `${exe} is not the CLI cache's file`);
+    }
+  });
+
+  it("replaces a CLI file beside the host that no longer matches the CLI's (a rebuilt CLI)", async function () {
+    if (!fromCache) this.skip();
+    const shim = path.join(binDir, "pulumi-resource-pulumi-nodejs");
+    fs.rmSync(shim);
+    fs.writeFileSync(shim, "#!/bin/sh\nexit 7\n", { mode: 0o755 });
+    assert.equal(await ensurePulumi({ log: () => {} }), binDir);
+    const cliShim = path.join(path.dirname(binDir), "..", `pulumi-v${version}`, "bin", "pulumi-resource-pulumi-nodejs");
+    assert.equal(fs.statSync(shim).ino, fs.statSync(cliShim).ino);
+  });
+
+  it("starts the Node.js language host with the old single-dash -name=value flags and unknown ones", function () {
+    const out = execFileSync(
+      path.join(binDir, "pulumi-language-nodejs"),
+      ["-root=/nowhere", "-typescript=false", "-tsconfig=tsconfig.json", "-some-future-option=1", "-version"],
+      { encoding: "utf8" },
+    ).trim();
+    assert.match(out, /^v\d+\.\d+\.\d+/);
   });
 
   it("runs a Pulumi program with a dynamic resource on a local backend", function () {
@@ -112,6 +146,37 @@ describe("scripts/ensure-pulumi", function () {
       const outputs = JSON.parse(pulumi("stack", "output", "--json")) as Record<string, unknown>;
       assert.deepEqual(outputs, { answer: 42, greeting: "hello world" });
       pulumi("destroy", "--yes", "--skip-preview");
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it("generates the Python and Go SDKs from the plugin's schema, versioned as the schema (pulumi package gen-sdk)", function () {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ensure-pulumi-gen-sdk-"));
+    try {
+      const schema = path.join(REPO_ROOT, "schema.json");
+      const schemaVersion = (JSON.parse(fs.readFileSync(schema, "utf8")) as { version: string }).version;
+      for (const language of ["python", "go"]) {
+        execFileSync(path.join(binDir, "pulumi"), ["package", "gen-sdk", schema, "--language", language, "--out", tmp], {
+          env: { ...pulumiEnv(binDir), PULUMI_HOME: path.join(tmp, "home") },
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+      }
+      const pyproject = fs.readFileSync(path.join(tmp, "python", "pyproject.toml"), "utf8");
+      assert.match(pyproject, /name = "pulumi_modelarts"/);
+      assert.match(pyproject, new RegExp(`version = "${schemaVersion.replace(/\./g, "\\.")}"`));
+      assert.ok(fs.existsSync(path.join(tmp, "python", "pulumi_modelarts", "v2", "training_job.py")));
+      assert.match(
+        fs.readFileSync(path.join(tmp, "python", "pulumi_modelarts", "v2", "_inputs.py"), "utf8"),
+        /class AlgorithmArgsDict\(TypedDict\)/,
+      );
+      assert.match(fs.readFileSync(path.join(tmp, "go", "go.mod"), "utf8"), /^module pulumi-modelarts\.local\/sdk\/go$/m);
+      assert.ok(fs.existsSync(path.join(tmp, "go", "modelarts", "v2", "trainingJob.go")));
+      const plugin = JSON.parse(fs.readFileSync(path.join(tmp, "go", "modelarts", "pulumi-plugin.json"), "utf8")) as {
+        name: string;
+        version: string;
+      };
+      assert.deepEqual([plugin.name, plugin.version], ["modelarts", schemaVersion]);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -11,7 +11,9 @@
 import { inspect } from "node:util";
 import { ConfigurationError, registerSecret } from "./errors";
 import { parseCloud, resolveEndpoints, type Cloud } from "./endpoints";
-import { resolveRetryPolicy, type RetryOptions } from "./retry";
+import { MAX_RETRY_ELAPSED_MS, resolveRetryPolicy, type RetryOptions } from "./retry";
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from "./timer-limit";
+import type { PaceOptions } from "./pace";
 
 /** Settings, named exactly as the stack-config keys without the `modelarts:` prefix. */
 export interface ModelArtsSettings {
@@ -47,6 +49,8 @@ export interface ModelArtsSettings {
   maxAttempts: string | number;
   /** Total time a call may spend retrying, a duration such as `2m`. @default "2m" */
   maxRetryDuration: string | number;
+  /** Ceiling of the calls per second of one account, all calls together (list/search calls: 1 a second at most). @default 10 */
+  maxRequestsPerSecond: string | number;
 }
 
 export type SettingKey = keyof ModelArtsSettings;
@@ -69,6 +73,7 @@ export const ENVIRONMENT_VARIABLES: Readonly<Record<SettingKey, readonly string[
   requestTimeout: ["MODELARTS_REQUEST_TIMEOUT"],
   maxAttempts: ["MODELARTS_MAX_ATTEMPTS"],
   maxRetryDuration: ["MODELARTS_MAX_RETRY_DURATION"],
+  maxRequestsPerSecond: ["MODELARTS_MAX_REQUESTS_PER_SECOND"],
 };
 
 /** Settings whose values are secrets: registered for redaction, never echoed. */
@@ -104,6 +109,8 @@ export interface ResolvedClientConfig {
   /** Per-attempt timeout, ms. */
   requestTimeoutMs: number;
   retry: RetryOptions;
+  /** The account's pace (`pace.ts`): what the configuration sets of it. */
+  pace: PaceOptions;
   /** Where each setting that is set came from (no values). */
   sources: Partial<Record<SettingKey, SettingSource>>;
 }
@@ -142,7 +149,7 @@ function sourcesOf(settings: Partial<ModelArtsSettings>, env: NodeJS.ProcessEnv)
 /** Parses a duration: `500ms`, `30s`, `2m`, `1h`, combinations such as `1m30s`; a number is milliseconds. */
 export function parseDuration(value: string | number, key: string): number {
   if (typeof value === "number") {
-    if (Number.isFinite(value) && value >= 0) return Math.round(value);
+    if (Number.isFinite(value) && value >= 0) return boundedByTimer(Math.round(value), key, `${value} ms`);
     throw new ConfigurationError(`${key} must be a non-negative duration; got ${value}`);
   }
   const text = value.trim();
@@ -159,7 +166,13 @@ export function parseDuration(value: string | number, key: string): number {
   if (matched === 0 || matched !== text.length) {
     throw new ConfigurationError(`${key} is "${text}", which is not a duration; write it with a unit, e.g. "30s", "2m" or "1m30s"`);
   }
-  return Math.round(total);
+  return boundedByTimer(Math.round(total), key, `"${text}"`);
+}
+
+/** Every duration of the configuration ends up in a timer: one that no timer can hold is refused here. */
+function boundedByTimer(ms: number, key: string, shown: string): number {
+  if (ms > MAX_TIMER_MS) throw new ConfigurationError(`${key} must be at most ${MAX_TIMER_TEXT}; got ${shown}`);
+  return ms;
 }
 
 function parsePositiveInt(value: string, key: string): number {
@@ -299,9 +312,24 @@ export function resolveClientConfig(settings: Partial<ModelArtsSettings>, env: N
   const attemptsText = pick("maxAttempts");
   if (attemptsText !== undefined) retry.maxAttempts = parsePositiveInt(attemptsText, describeSetting("maxAttempts"));
   const durationText = pick("maxRetryDuration");
-  retry.maxElapsedMs =
+  const maxElapsedMs =
     durationText === undefined ? DEFAULT_MAX_RETRY_DURATION_MS : parseDuration(durationText, describeSetting("maxRetryDuration"));
+  retry.maxElapsedMs = maxElapsedMs;
+  if (maxElapsedMs > MAX_RETRY_ELAPSED_MS) {
+    throw new ConfigurationError(`${describeSetting("maxRetryDuration")} must be at most 24h; got "${String(durationText)}"`);
+  }
   resolveRetryPolicy(retry); // validates now, with the numbers in the message
+  const pace: PaceOptions = {};
+  const rateText = pick("maxRequestsPerSecond");
+  if (rateText !== undefined) {
+    const rate = Number(rateText);
+    if (!(Number.isFinite(rate) && rate > 0 && rate <= 1000)) {
+      throw new ConfigurationError(
+        `${describeSetting("maxRequestsPerSecond")} must be a number of calls per second above 0 and at most 1000; got "${rateText}"`,
+      );
+    }
+    pace.maxRequestsPerSecond = rate;
+  }
 
   const resolved: ResolvedClientConfig = {
     cloud: endpoints.cloud,
@@ -312,6 +340,7 @@ export function resolveClientConfig(settings: Partial<ModelArtsSettings>, env: N
     auth,
     requestTimeoutMs,
     retry,
+    pace,
     sources: origin,
   };
   return withSafePrinting(resolved);
@@ -353,7 +382,7 @@ export const PROFILE_NAME_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
  * Settings a profile takes from the top-level `modelarts:*` settings when it does not set them: how
  * calls are made, never who makes them or where (so two identities never mix).
  */
-export const INHERITED_BY_PROFILES: readonly SettingKey[] = ["requestTimeout", "maxAttempts", "maxRetryDuration"];
+export const INHERITED_BY_PROFILES: readonly SettingKey[] = ["requestTimeout", "maxAttempts", "maxRetryDuration", "maxRequestsPerSecond"];
 
 /** Named credentials profiles: each a set of settings, keyed as the top-level ones. */
 export type Profiles = ReadonlyMap<string, Partial<ModelArtsSettings>>;

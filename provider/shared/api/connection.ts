@@ -11,6 +11,7 @@ import { iamTokenUrl } from "./endpoints";
 import { errorFromResponse, isNameConflict, type ErrorContext } from "./error-factory";
 import { ModelArtsApiError, ModelArtsError } from "./errors";
 import type { WireIamError, WireIamTokenRequest, WireIamTokenResponse } from "./iam-wire";
+import { accountKey, PaceRegistry, processPaces, type AccountPace, type CallKind, type PaceOptions } from "./pace";
 import { decideRetry, isAmbiguous, isRetryable, resolveRetryPolicy, type Clock, type RetryOptions, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 import { WireFormatError } from "./wire-format";
@@ -31,6 +32,13 @@ export interface ClientOptions {
   tokenRenewMarginMs?: number;
   /** `User-Agent`; defaults to `pulumi-modelarts/<package version> node/<Node.js version>`. */
   userAgent?: string;
+  /**
+   * Where the account's pace is shared. @default the process's (`processPaces()`), or, with an
+   * injected `clock`, a registry of this connection alone on that clock
+   */
+  paces?: PaceRegistry;
+  /** Overrides of the pace (on top of the configuration's). */
+  pace?: PaceOptions;
 }
 
 /**
@@ -48,6 +56,8 @@ export interface RequestParts {
   body?: unknown;
   /** @default true except for POST */
   idempotent?: boolean;
+  /** A list or search call: it draws from the account's list pace too. */
+  pace?: CallKind;
 }
 
 export class Connection {
@@ -56,6 +66,8 @@ export class Connection {
   readonly endpoint: string;
   readonly transport: Transport;
   readonly policy: RetryPolicy;
+  /** The pace shared by every call of this account in the process (`pace.ts`). */
+  readonly pace: AccountPace;
   readonly #config: ResolvedClientConfig;
   readonly #auth: Authenticator;
 
@@ -64,9 +76,12 @@ export class Connection {
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
     this.policy = resolveRetryPolicy({ ...config.retry, ...(options.retry ?? {}) }, options.clock ?? {});
+    const paces = options.paces ?? (options.clock ? new PaceRegistry({ now: this.policy.now, sleep: this.policy.sleep }) : processPaces());
+    this.pace = paces.paceFor(accountKey(config.endpoint, identityOf(config)), { ...config.pace, ...(options.pace ?? {}) });
     this.transport = new Transport({
       timeoutMs: config.requestTimeoutMs,
       policy: this.policy,
+      pace: this.pace,
       ...(options.logger !== undefined ? { logger: options.logger } : {}),
       ...(options.userAgent !== undefined ? { userAgent: options.userAgent } : {}),
     });
@@ -90,6 +105,7 @@ export class Connection {
 
   /** A request to `{endpoint}/{version}/{project_id}{path}`, authenticated. */
   spec(dialect: ApiDialect, method: HttpMethod, path: string, context: ErrorContext, parts: RequestParts = {}): RequestSpec {
+    if (context.api === undefined && (dialect.version === "v1" || dialect.version === "v2")) context.api = dialect.version;
     return {
       method,
       url: `${this.endpoint}/${dialect.version}/${uriEncode(this.projectId)}${path}`,
@@ -100,6 +116,7 @@ export class Connection {
       auth: this.#auth,
       headers: { "x-project-id": this.projectId },
       context,
+      ...(parts.pace !== undefined ? { pace: parts.pace } : {}),
     };
   }
 
@@ -130,7 +147,7 @@ export class Connection {
       const decision = decideRetry(this.policy, result.failure, attempt, startedAt, options.deadline);
       if (!decision.retry) throw error;
       this.transport.logRetry(spec, result.failure, decision.delayMs, attempt);
-      await this.policy.sleep(decision.delayMs, options.signal);
+      if (!this.transport.pacesThrottle(spec, result.failure)) await this.policy.sleep(decision.delayMs, options.signal);
     }
   }
 
@@ -224,6 +241,19 @@ export class Connection {
     if (!Number.isNaN(expires) && !Number.isNaN(issued) && expires > issued) result.ttlMs = expires - issued;
     else if (!Number.isNaN(expires)) result.expiresAtMs = expires;
     return result;
+  }
+}
+
+/** Who the credentials are, for the account's key: never a secret in clear (the key is a hash). */
+function identityOf(config: ResolvedClientConfig): string[] {
+  const auth = config.auth;
+  switch (auth.kind) {
+    case "aksk":
+      return ["aksk", auth.accessKey];
+    case "password":
+      return ["password", auth.domainName, auth.username];
+    case "token":
+      return ["token", auth.token];
   }
 }
 

@@ -87,7 +87,10 @@ export function normaliseEndpoint(text: string, source: string): string {
       );
     }
   } else if (url.protocol !== "https:") {
-    throw new ConfigurationError(`${source} must use https:// (got ${url.protocol}//)`);
+    const typo = /^h?t+p+s?:$/.test(url.protocol) ? ` (is "${url.protocol}" a misspelling of "https:" or "http:"?)` : "";
+    throw new ConfigurationError(
+      `${source} must use https://, or http:// on a loopback address (127.0.0.0/8, ::1, localhost) such as a local emulator; got ${url.protocol}//${typo}`,
+    );
   }
   return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }

@@ -4,9 +4,18 @@
  * message text (docs/api-v1.md §5.1). Messages say what happened and what to do; every
  * message is redacted by the error classes.
  */
-import { AuthenticationError, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError, redact, type ApiErrorDetails } from "./errors";
+import {
+  AuthenticationError,
+  EndpointUnreachableError,
+  ModelArtsApiError,
+  ModelArtsError,
+  ModelArtsTimeoutError,
+  redact,
+  type ApiErrorDetails,
+} from "./errors";
 import { readEnvelope } from "./envelope";
 import type { AttemptFailure } from "./retry";
+import { catalogueHints, type ApiVersion } from "./catalogue-hints";
 
 /** HTTP status names as the API reference's table spells them (§5.2). */
 export const HTTP_STATUS_NAMES: Readonly<Record<number, string>> = {
@@ -72,6 +81,8 @@ export interface ErrorContext {
   jobId?: string;
   versionId?: string;
   auth?: AuthKind;
+  /** The API version of the call, whose words the messages use. @default "v1" */
+  api?: ApiVersion;
   /** True for the IAM token call. */
   iam?: boolean;
   /** The IAM user and domain, for IAM messages. */
@@ -114,12 +125,16 @@ function explain(code: string | undefined, status: number, ctx: ErrorContext): s
     case "ModelArts.0015":
       return `training job ${ctx.jobId ?? job}${ctx.versionId !== undefined ? ` (version ${ctx.versionId})` : ""} does not exist${project}`;
     case "ModelArts.2780":
-      return "the AI engine id does not exist; list the engines (GET /job/ai-engines) and use one of their engine_id values";
+      return ctx.api === "v2"
+        ? `the engine (algorithm.engine) does not exist in this region; ${catalogueHints("v2").engine}`
+        : `the AI engine id does not exist; ${catalogueHints("v1").engine}`;
     case "ModelArts.2781":
     case "ModelArts.2763":
-      return "the resource flavour (spec_id) is not valid here; list the flavours (GET /job/resource-specs) and use one of their spec_id values";
+      return ctx.api === "v2"
+        ? `the flavour (spec.resource.flavorId) is not valid here; ${catalogueHints("v2").flavour}`
+        : `the resource flavour (spec_id) is not valid here; ${catalogueHints("v1").flavour}`;
     case "ModelArts.2793":
-      return "worker_server_num is above the flavour's max_num; lower it or pick a larger flavour";
+      return catalogueHints(ctx.api).nodeCount;
     case "ModelArts.2796":
       return `training job ${ctx.jobId ?? job} cannot be stopped in its current status`;
     case "ModelArts.2878":
@@ -265,10 +280,43 @@ export function errorFromTransport(
           : failure.code === "ECONNRESET" || failure.code === "EPIPE"
             ? `lost the connection to ${summary.target} (${failure.code})`
             : `failed with network error ${failure.code} talking to ${summary.target}`;
-  return new ModelArtsApiError(`${ctx.operation} ${what} (${tries}, ${summary.elapsedMs} ms in all)`, {
-    httpStatus: 0,
-    operation: ctx.operation,
-  });
+  const message = `${ctx.operation} ${what} (${tries}, ${summary.elapsedMs} ms in all)`;
+  if (failure.kind === "network" && unreachableCode(failure.code)) {
+    return new EndpointUnreachableError(message, { httpStatus: 0, operation: ctx.operation, target: summary.target, reason: failure.code });
+  }
+  return new ModelArtsApiError(message, { httpStatus: 0, operation: ctx.operation });
+}
+
+/** Network errors that say the endpoint cannot be reached at all: refused, unresolved, unroutable, or TLS. */
+function unreachableCode(code: string): boolean {
+  return (
+    ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPROTO"].includes(code) ||
+    /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_)/.test(code)
+  );
+}
+
+/**
+ * The error for an answer that is not ModelArts' (a body that is not JSON: an HTML page, a proxy's
+ * error): whatever its status, it says nothing about the job.
+ */
+export function notModelArts(
+  info: { httpStatus: number; rawText: string; contentType?: string; requestId?: string },
+  ctx: ErrorContext,
+  target: string,
+): EndpointUnreachableError {
+  const text = redact(info.rawText).replace(/\s+/g, " ").trim();
+  const snippet = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  const type = info.contentType ? `, ${info.contentType.split(";")[0]}` : "";
+  return new EndpointUnreachableError(
+    `${ctx.operation} got an answer that is not from ModelArts from ${target} (HTTP ${httpStatusText(info.httpStatus)}${type}: "${snippet}")`,
+    {
+      httpStatus: info.httpStatus,
+      operation: ctx.operation,
+      target,
+      reason: `HTTP ${info.httpStatus} that is not from ModelArts`,
+      ...(info.requestId !== undefined ? { requestId: info.requestId } : {}),
+    },
+  );
 }
 
 /** True for "name already exists" on create (ModelArts.0103 in the samples, 2751 in the table). */

@@ -4,45 +4,33 @@
  * Messages never carry headers, tokens, secret keys or passwords: `redact` runs over every message.
  */
 
-import { echoesOf } from "./secret-echoes";
+import { Redactor } from "./redactor";
 
 const BRAND = Symbol.for("pulumi-modelarts:error");
 
-/** The registered secrets. */
-const knownSecrets = new Set<string>();
-/**
- * Every echo of every registered secret, longest first (so that an echo that contains another is
- * masked whole); `***` replaces them in every message built by this module.
- */
-let knownEchoes: string[] = [];
-
-/** Shorter values are not masked: they would mask ordinary words of the messages. */
-const MIN_SECRET_CHARACTERS = 4;
+/** The process's secrets: every message built by this module is masked with them. */
+const redactor = new Redactor();
 
 /**
- * Registers a secret value (secret key, password, token) so that no error or log line shows it,
- * raw or as a server may echo it (JSON-escaped, percent-encoded, HTML-escaped).
+ * Registers a secret value (secret key, password, token) so that no error or log line shows it, nor
+ * any piece of it, raw or however a server may have echoed it (see {@link Redactor}).
  */
 export function registerSecret(value: string | undefined): void {
-  if (!value || [...value].length < MIN_SECRET_CHARACTERS || knownSecrets.has(value)) return;
-  knownSecrets.add(value);
-  knownEchoes = [...new Set([...knownEchoes, ...echoesOf(value)])].sort((a, b) => b.length - a.length);
+  redactor.register(value);
 }
 
-const KEY = "(?:x-auth-token|x-subject-token|x-security-token|authorization|password|secret_?key|secretKey|token)";
-const SECRET_PATTERNS: RegExp[] = [
-  /(Signature=)[0-9a-f]+/gi,
-  // A quoted value, read as a JSON string (escaped quotes included), then an unquoted one.
-  new RegExp(`("?${KEY}"?\\s*[:=]\\s*")(?:[^"\\\\]|\\\\.)*(?="|$)`, "gi"),
-  new RegExp(`("?${KEY}"?\\s*[:=]\\s*)(?!"|\\*\\*\\*)[^",\\s}&]+`, "gi"),
-];
+/**
+ * The registry's generation, and forgetting what was not registered again since one.
+ * @internal For the test runner's isolation of suites (see Redactor.forgetUpTo); not for programs.
+ */
+export const secretRegistry = Object.freeze({
+  generation: (): number => redactor.generation,
+  forgetUpTo: (generation: number): void => redactor.forgetUpTo(generation),
+});
 
 /** Removes registered secrets and anything shaped like a credential from a text. */
 export function redact(text: string): string {
-  let out = text;
-  for (const echo of knownEchoes) if (out.includes(echo)) out = out.split(echo).join("***");
-  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, "$1***");
-  return out;
+  return redactor.redact(text);
 }
 
 export abstract class ModelArtsError extends Error {
@@ -90,6 +78,46 @@ export class ModelArtsApiError extends ModelArtsError {
   }
 }
 
+/**
+ * The endpoint is not ModelArts, or cannot be reached: the connection was refused, the host name
+ * did not resolve, TLS failed, or what answered is not ModelArts (an HTML page, a proxy's error).
+ * `target` is the origin that was called; `reason` says which of these it was.
+ */
+export class EndpointUnreachableError extends ModelArtsApiError {
+  override readonly name = "EndpointUnreachableError";
+  readonly target: string;
+  readonly reason: string;
+  constructor(message: string, details: ApiErrorDetails & { target: string; reason: string }) {
+    super(message, details);
+    this.target = details.target;
+    this.reason = redact(details.reason);
+  }
+}
+
+/** True for an {@link EndpointUnreachableError}, also one from another copy of this package. */
+export function isUnreachable(error: unknown): error is EndpointUnreachableError {
+  return ModelArtsApiError.isInstance(error) && error.name === "EndpointUnreachableError";
+}
+
+/**
+ * Ends a step whose endpoint is unreachable before it sent anything that changes a job: giving up
+ * loses nothing, so the step fails at once (after the client's own retries), naming the setting to
+ * check, instead of trying until its timeout.
+ */
+export function nothingSent(error: EndpointUnreachableError): EndpointUnreachableError {
+  return new EndpointUnreachableError(
+    `${error.message}. Nothing was sent that changes anything, so the step ends here instead of trying until its timeout: ` +
+      `check modelarts:endpoint (or modelarts:region, from which the endpoint is derived) and the network, then run the command again`,
+    {
+      httpStatus: error.httpStatus,
+      operation: error.operation,
+      target: error.target,
+      reason: error.reason,
+      ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
+    },
+  );
+}
+
 /** Credentials missing, wrong or expired (HTTP 401/403 from the service or IAM). */
 export class AuthenticationError extends ModelArtsApiError {
   override readonly name = "AuthenticationError";
@@ -110,6 +138,16 @@ export class ModelArtsTimeoutError extends ModelArtsError {
     this.operation = redact(operation);
     this.lastStatus = lastStatus;
     this.lastFailure = lastFailure === undefined ? undefined : redact(lastFailure);
+  }
+}
+
+/** A wait ended because the operation was cancelled (the engine's Cancel, passed on by the hosting). */
+export class CancelledError extends ModelArtsError {
+  override readonly name = "CancelledError";
+  readonly operation: string;
+  constructor(message: string, operation: string) {
+    super(message);
+    this.operation = redact(operation);
   }
 }
 
@@ -153,6 +191,7 @@ export class ConfigurationError extends ModelArtsError {
  */
 export function isTransient(error: unknown): boolean {
   if (ModelArtsApiError.isInstance(error)) {
+    if (error.name === "EndpointUnreachableError") return true;
     return error.name !== "AuthenticationError" && (error.httpStatus === 0 || error.httpStatus === 429 || error.httpStatus >= 500);
   }
   if (ModelArtsError.isInstance(error) && error.name === "IncompleteListError") return (error as IncompleteListError).transient;

@@ -88,6 +88,9 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<Required<RetryOptions>> = Object.fr
 /** A resolved, validated policy with its clock. */
 export interface RetryPolicy extends Readonly<Required<RetryOptions>>, Readonly<Clock> {}
 
+/** The longest time retries may take in all (24 hours). */
+export const MAX_RETRY_ELAPSED_MS = 86_400_000;
+
 /** Sleeps on a real timer, cancellable by a signal. */
 export function realSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -121,7 +124,7 @@ export function resolveRetryPolicy(options: RetryOptions = {}, clock: Partial<Cl
   checkInteger("maxAttempts", o.maxAttempts, 1, 100);
   checkInteger("baseDelayMs", o.baseDelayMs, 0, 3_600_000);
   checkInteger("maxDelayMs", o.maxDelayMs, 0, 3_600_000);
-  checkInteger("maxElapsedMs", o.maxElapsedMs, 0, 86_400_000);
+  checkInteger("maxElapsedMs", o.maxElapsedMs, 0, MAX_RETRY_ELAPSED_MS);
   checkInteger("retryAfterCapMs", o.retryAfterCapMs, 0, 3_600_000);
   if (o.maxDelayMs < o.baseDelayMs) {
     throw new ConfigurationError(`retry option maxDelayMs (${o.maxDelayMs}) must not be below baseDelayMs (${o.baseDelayMs})`);

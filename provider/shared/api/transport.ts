@@ -9,10 +9,11 @@ import axios, { type AxiosInstance } from "axios";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Authenticator } from "./auth";
-import { errorFromResponse, errorFromTransport, type ErrorContext } from "./error-factory";
+import { errorFromResponse, errorFromTransport, notModelArts, type ErrorContext } from "./error-factory";
 import { DeadlineReachedError, ModelArtsError, ModelArtsTimeoutError, redact } from "./errors";
 import { parseWireJson, stringifyWireJson } from "./json";
 import { readEnvelope } from "./envelope";
+import type { AccountPace, CallKind, Pass } from "./pace";
 import { decideRetry, parseRetryAfter, type AttemptFailure, type Deadline, type RetryPolicy } from "./retry";
 import { uriEncode, type QueryMap } from "./signer";
 
@@ -37,6 +38,8 @@ export interface RequestSpec {
   /** Extra headers (lower-case names), sent and signed. */
   headers?: Record<string, string>;
   context: ErrorContext;
+  /** What the account's pace counts this call as. @default "call" */
+  pace?: CallKind;
 }
 
 export interface WireResponse {
@@ -76,6 +79,8 @@ export interface TransportOptions {
   userAgent?: string;
   /** For tests: a preconfigured axios instance. */
   axiosInstance?: AxiosInstance;
+  /** The account's shared pace: every ModelArts attempt (not IAM's) waits its turn there. */
+  pace?: AccountPace;
 }
 
 let cachedVersion: string | undefined;
@@ -180,6 +185,23 @@ export class Transport {
         spec.context.operation,
       );
     }
+    const pace = spec.context.iam ? undefined : this.#options.pace;
+    const pass = pace
+      ? await pace.acquire(spec.pace ?? "call", spec.context.operation, {
+          ...(signal ? { signal } : {}),
+          ...(options.deadline ? { deadline: options.deadline } : {}),
+        })
+      : undefined;
+    try {
+      return await this.#attempt(spec, options, attemptNumber, pass);
+    } finally {
+      pass?.done({});
+    }
+  }
+
+  async #attempt(spec: RequestSpec, options: SendOptions, attemptNumber: number, pass: Pass | undefined): Promise<AttemptResult> {
+    const signal = options.signal;
+    const left = options.deadline?.remainingMs();
     const bodyText = spec.body === undefined ? undefined : stringifyWireJson(spec.body);
     const baseHeaders: Record<string, string> = { "content-type": "application/json", ...(spec.headers ?? {}) };
     const authHeaders = spec.auth ? await this.#authorize(spec, baseHeaders, bodyText, signal, left) : {};
@@ -215,6 +237,7 @@ export class Transport {
       const success = isSuccessStatus(res.status) && (!spec.envelope || readEnvelope(body).isSuccess);
       if (success) return { ok: true, response };
       const retryAfterMs = parseRetryAfter(responseHeaders["retry-after"], this.#options.policy.now());
+      if (isThrottle(res.status, retryAfterMs)) pass?.done({ throttledMs: retryAfterMs ?? null });
       const failure: AttemptFailure =
         retryAfterMs === undefined ? { kind: "status", status: res.status } : { kind: "status", status: res.status, retryAfterMs };
       return { ok: false, failure, response, rawText, usedHeaders: authHeaders };
@@ -295,13 +318,22 @@ export class Transport {
       if (spec.idempotent) {
         const decision = decideRetry(policy, result.failure, attempt, startedAt, options.deadline);
         if (decision.retry) {
-          this.logRetry(spec, result.failure, decision.delayMs, attempt);
-          await policy.sleep(decision.delayMs, options.signal);
+          const paced = this.pacesThrottle(spec, result.failure);
+          this.logRetry(spec, result.failure, paced ? this.#options.pace!.pauseRemainingMs() : decision.delayMs, attempt);
+          // A throttle's wait is the account's pause, which the next attempt waits out with every other call.
+          if (!paced) await policy.sleep(decision.delayMs, options.signal);
           continue;
         }
       }
       throw this.toError(spec, result, attempt, policy.now() - startedAt, options);
     }
+  }
+
+  /** True when `failure` is a throttle that the account's pace waits out (the retry needs no sleep of its own). */
+  pacesThrottle(spec: RequestSpec, failure: AttemptFailure): boolean {
+    return (
+      this.#options.pace !== undefined && !spec.context.iam && failure.kind === "status" && isThrottle(failure.status, failure.retryAfterMs)
+    );
   }
 
   /** Logs a coming retry (debug logger only). */
@@ -322,6 +354,26 @@ export class Transport {
     options: SendOptions = {},
   ): ModelArtsError {
     const f = result.failure;
+    // 401/403 keep their meaning (credentials) whatever the body; any other answer that is not JSON is not ModelArts'.
+    if (
+      f.kind === "status" &&
+      f.status !== 401 &&
+      f.status !== 403 &&
+      result.response?.body === undefined &&
+      (result.rawText ?? "").trim() !== ""
+    ) {
+      const contentType = result.response?.headers["content-type"];
+      return notModelArts(
+        {
+          httpStatus: f.status,
+          rawText: result.rawText!,
+          ...(contentType !== undefined ? { contentType } : {}),
+          ...(result.response?.requestId !== undefined ? { requestId: result.response.requestId } : {}),
+        },
+        spec.context,
+        new URL(spec.url).origin,
+      );
+    }
     if (f.kind === "status") {
       const info = {
         httpStatus: f.status,
@@ -357,6 +409,11 @@ function attemptTimeout(spec: RequestSpec, options: SendOptions, transportMs: nu
   const left = options.deadline?.remainingMs();
   if (left === undefined || !spec.idempotent) return timeoutMs;
   return Math.max(1, Math.min(timeoutMs, Math.ceil(left)));
+}
+
+/** A throttle: 429, or a 503 that says when to come back. */
+export function isThrottle(status: number, retryAfterMs: number | undefined): boolean {
+  return status === 429 || (status === 503 && retryAfterMs !== undefined);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { PROGRESS_URN_KEY } from "./progress";
+import { stackIdentitySeed } from "./stack-identity";
 
 /** `pulumi.Input` all the way down, for plain data shapes. */
 export type DeepInput<T> = T extends string | number | boolean
@@ -32,8 +33,8 @@ export const LOOKUP_KEYS = ["region", "projectId", "endpoint", "profile", "works
 
 /**
  * The properties a resource registers. A read sends only where to look (every output then comes from
- * the service, never from the program); a declared job sends its args plus the autonaming seed and
- * its own URN (the provider is never told which resource a call is for: the URN lets progress show
+ * the service, never from the program); a declared job sends its args plus the autonaming seed (the
+ * stack identity's, which makes the job depend on it: `stack-identity.ts`) and its own URN (the provider is never told which resource a call is for: the URN lets progress show
  * on the job's row). Every output key is registered, unknown until the provider answers.
  */
 export function registeredProps(
@@ -52,7 +53,7 @@ export function registeredProps(
     props = {
       ...argsOrState,
       autonamePrefix: name,
-      autonameSeed: `${pulumi.getProject()}/${pulumi.getStack()}`,
+      autonameSeed: stackIdentitySeed(),
       [PROGRESS_URN_KEY]: pulumi.createUrn(name, type, opts?.parent),
     };
   }

@@ -4,6 +4,7 @@
  * small checker of types and keys that reports with property paths.
  */
 import { PROFILE_NAME_PATTERN } from "../api/config";
+import { MAX_TIMER_MS, MAX_TIMER_TEXT } from "../api/timer-limit";
 import { parseDuration } from "./duration";
 import { unknownKeyReason, type KeyElsewhere } from "./unknown-keys";
 
@@ -27,11 +28,17 @@ export function containsUnknown(value: unknown): boolean {
   return false;
 }
 
-/** Length in characters (code points): 150 emoji are 150 characters, not 300 UTF-16 units. */
+/**
+ * Length as the service counts it: UTF-16 units (Java's `String.length()`), so an emoji counts 2
+ * and 150 emoji are 300. Counting code points would let a preview pass what `up` is refused.
+ */
 export function characterCount(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
+  return text.length;
+}
+
+/** The rule of a length limit, in the words the failures use. */
+export function lengthRule(max: number): string {
+  return `must be at most ${max} characters, counted as the service counts them (UTF-16 units: an emoji counts 2)`;
 }
 
 type Bag = Record<string, unknown>;
@@ -109,6 +116,7 @@ export function checkProviderInputs(c: Checker, inputs: Bag, waitForValues: read
       const ms = parseDuration(timeouts[key] as string);
       if (ms === undefined || ms <= 0)
         c.fail(path, `must be a positive duration such as "90s", "20m" or "1h30m", got "${String(timeouts[key])}"`);
+      else if (ms > MAX_TIMER_MS) c.fail(path, `must be at most ${MAX_TIMER_TEXT}, got "${String(timeouts[key])}"`);
     }
   }
   c.nonEmpty(inputs, "region", "region");

@@ -1,27 +1,39 @@
 /**
  * How a create proves that a job is this resource's (README "How a job belongs to its stack"), for
- * every API version. A job is taken into the state only with evidence beyond its name:
- * - an autonamed job's name is derived from project, stack and resource name, so a job of that exact
- *   name in the job's workspace, with the exact configuration this create sends, is this resource's
- *   (the job an interrupted `pulumi up` left);
+ * every API version. A job is taken into the state only with evidence beyond its name, evidence that
+ * was in this stack's state before the create's first POST:
+ * - an autonamed job's name is derived from the stack's identity (a random value kept in this
+ *   stack's state, `stack-identity.ts`) and the resource name, so a job of that exact name in the
+ *   job's workspace, with the exact configuration this create sends, is this resource's (the job an
+ *   interrupted `pulumi up` left); where the version stamps jobs (v2 `metadata.annotations`), the job
+ *   must also carry this resource's stamp;
  * - for a name the user chose: no job of that name was listed in the workspace when this create
- *   started, one of this create's POSTs had an ambiguous outcome, and the job found has the exact
- *   name and the configuration sent.
- * Without that evidence the create fails with an `OwnershipError` that names the job found and the
- * one-step fix (`adoptJobId`); nothing is adopted, changed or deleted. Every look-up persists through
- * transient failures and the read-after-create lag, within the create's deadline.
+ *   started, one of this create's POSTs had an ambiguous outcome, the job found was created at or
+ *   after the moment this create started (less {@link CLOCK_SKEW_MS}), and it has the exact name and
+ *   the configuration sent.
+ * A job that carries another stack's stamp is never taken. Without that evidence the create fails
+ * with an `OwnershipError` that names the job found and the one-step fix (`adoptJobId`); nothing is
+ * adopted, changed or deleted. Every look-up persists through transient failures and the
+ * read-after-create lag, within the create's deadline.
  *
  * What differs per version (how to look a name up, how to POST, how to compare a found job with the
- * request) comes in as callbacks: `provider/v1/resource/ownership.ts` and `provider/v2/resource/`.
+ * request, how to read a stamp) comes in as callbacks: `provider/v1/resource/ownership.ts` and
+ * `provider/v2/resource/`.
  */
 import { isNameConflict } from "../api/error-factory";
-import { isDeadlineRefusal, isTransient, ModelArtsError, ModelArtsTimeoutError } from "../api/errors";
+import { isDeadlineRefusal, isTransient, isUnreachable, ModelArtsError, ModelArtsTimeoutError, nothingSent } from "../api/errors";
 import type { Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
 import type { Clock, PollSchedule } from "./waiter";
 
 /** How long a job that the service accepted may stay invisible to the list (read-after-create lag). */
 export const NOT_FOUND_GRACE_MS = 60_000;
+/**
+ * How far the service's clock may be behind this machine's: a job of an explicitly chosen name counts
+ * as made by this create only if the service reports it created at or after this create's start
+ * less this allowance. A job another stack created more than this before counts as theirs.
+ */
+export const CLOCK_SKEW_MS = 5_000;
 
 /** The job found carries this resource's name but nothing proves it is this resource's. */
 export class OwnershipError extends ModelArtsError {
@@ -51,14 +63,21 @@ export interface OwnershipHooks<F, A> {
   compare(found: F, deadline: Deadline): Promise<{ differing: string[]; job: A }>;
   /** What the configuration is called in messages, e.g. `config` or `algorithm and spec`. */
   configNoun: string;
+  /**
+   * The found job's owner stamp, `undefined` when it carries none. Only for versions that stamp
+   * their jobs (v2); together with `SubmitOptions.stamp`.
+   */
+  stampOf?(found: F): string | undefined;
 }
 
 export interface SubmitOptions<F, A> {
   jobName: string;
   workspaceId: string;
   projectId: string;
-  /** True when the name was derived from project, stack and resource name (autonamed). */
+  /** True when the name was derived from the stack's seed and the resource name (autonamed). */
   derivedName: boolean;
+  /** This resource's owner stamp, sent with the create (v2), when the version stamps its jobs. */
+  stamp?: string;
   /** Absolute time (on `clock`) by which the create must have settled. */
   deadline: number;
   clock: Clock;
@@ -84,11 +103,13 @@ export interface Submitted<A> {
  * re-sends it blindly, and after an ambiguous answer looks until the job is seen or provably absent.
  */
 export async function submitJob<F, A>(o: SubmitOptions<F, A>): Promise<Submitted<A>> {
+  const started = o.clock.now();
+  const claim = (found: F, why: string) => claimAs(o, found, why, started);
   const lookups = new LookUp(o);
   const before = await lookups.find("look for an existing job before creating it");
   if (before !== undefined) {
     if (!o.derivedName) throw refusal(o, o.hooks.identify(before), "it existed before this create started");
-    return { job: await claim(o, before, "its name is derived from this stack and resource"), adopted: true };
+    return { job: await claim(before, "its name is derived from this stack's identity and this resource"), adopted: true };
   }
   let ambiguous = false;
   let wait = o.poll.firstMs;
@@ -102,13 +123,13 @@ export async function submitJob<F, A>(o: SubmitOptions<F, A>): Promise<Submitted
         if (found === undefined) throw conflictUnseen(o, error);
         if (!ambiguous && !o.derivedName)
           throw refusal(o, o.hooks.identify(found), "it appeared after this create started, and no POST of this create made it");
-        return { job: await claim(o, found, "no job of that name existed when this create started"), adopted: true };
+        return { job: await claim(found, "no job of that name existed when this create started"), adopted: true };
       }
       if (!isTransient(error)) throw error;
       ambiguous = true;
       o.progress(`training job "${o.jobName}": the create's outcome is unknown (${firstLine(error)}); looking before sending it again`);
       const found = await lookups.find("look for the job after an ambiguous create", error);
-      if (found !== undefined) return { job: await claim(o, found, "no job of that name existed when this create started"), adopted: true };
+      if (found !== undefined) return { job: await claim(found, "no job of that name existed when this create started"), adopted: true };
       const left = o.deadline - o.clock.now();
       if (left <= 0) throw undecided(o, error, lookups);
       await o.clock.sleep(Math.min(wait, left));
@@ -117,13 +138,33 @@ export async function submitJob<F, A>(o: SubmitOptions<F, A>): Promise<Submitted
   }
 }
 
-/** Adopts a job found by name once its configuration proves it is the one this create sends. */
-async function claim<F, A>(o: SubmitOptions<F, A>, found: F, why: string): Promise<A> {
+/**
+ * Adopts a job found by name once the evidence holds: its stamp (a derived name) or its create time
+ * (a chosen name), then its configuration, which must be the one this create sends.
+ */
+async function claimAs<F, A>(o: SubmitOptions<F, A>, found: F, why: string, started: number): Promise<A> {
+  const id = o.hooks.identify(found);
+  const stamped = o.stamp !== undefined && o.hooks.stampOf !== undefined ? o.hooks.stampOf(found) : null;
+  if (stamped !== null && stamped !== undefined && stamped !== o.stamp)
+    throw refusal(o, id, "it carries another stack's or resource's owner stamp");
+  if (o.derivedName) {
+    if (stamped === undefined) throw refusal(o, id, "it does not carry this resource's owner stamp");
+  } else {
+    const created = Number(id.createTime);
+    const since = started - CLOCK_SKEW_MS;
+    if (!(Number.isFinite(created) && created >= since))
+      throw refusal(
+        o,
+        id,
+        `it was created before this create started at ${new Date(started).toISOString()} ` +
+          `(allowing ${formatDuration(CLOCK_SKEW_MS)} of clock skew), so no POST of this create made it`,
+      );
+  }
   const { differing, job } = await compareSteadily(o, found);
   if (differing.length > 0)
     throw refusal(o, o.hooks.identify(found), `its ${o.hooks.configNoun} differs from this resource's (${differing.join(", ")})`);
   o.progress(
-    `training job "${o.jobName}": found job ${o.hooks.identify(found).jobId} in workspace "${o.workspaceId}" that this create made (${why}); taking it`,
+    `training job "${o.jobName}": found job ${id.jobId} in workspace "${o.workspaceId}" that this create made (${why}); taking it`,
   );
   return job;
 }
@@ -154,6 +195,8 @@ class LookUp<F, A> {
       try {
         return await o.hooks.findByName(deadlineOf(o));
       } catch (error) {
+        // Before the first POST nothing was sent: an endpoint that is not ModelArts ends the create at once.
+        if (cause === undefined && isUnreachable(error)) throw nothingSent(error);
         if (!isTransient(error)) throw error;
         // The client's refusal to start after the deadline is no answer: keep the last real one.
         if (!isDeadlineRefusal(error)) this.lastFailure = firstLine(error);

@@ -6,15 +6,15 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { makeStub, type ApiVersion, type StubProvider } from "./stub";
+import { makeStub, type StubKind, type StubProvider } from "./stub";
 
 export const PACKAGE_NAME = "pulumi-modelarts";
 
-const stubs = new Map<ApiVersion, StubProvider>();
+const stubs = new Map<StubKind, StubProvider>();
 let identity: { runtime: string; version: string } | undefined;
 
 /** The package's root folder (where its package.json is), from this file's compiled location. */
-function packageRoot(): string {
+export function packageRoot(): string {
   let dir = __dirname;
   for (;;) {
     try {
@@ -46,8 +46,8 @@ function compiledFiles(dir: string, prefix = ""): string[] {
   return files;
 }
 
-/** The stub that every resource of API version `api` in this process shares. */
-export function packageStub(api: ApiVersion): StubProvider {
+/** The stub that every resource of kind `api` (an API version, or the stack identity) in this process shares. */
+export function packageStub(api: StubKind): StubProvider {
   const known = stubs.get(api);
   if (known) return known;
   if (!identity) {

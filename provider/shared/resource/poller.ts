@@ -11,10 +11,12 @@
  * ever concluded from a scan that resolved (the scope's `scan` rejects when its look was incomplete).
  */
 import { AsyncResource } from "node:async_hooks";
-import { DeadlineReachedError, isDeadlineRefusal, ModelArtsTimeoutError } from "../api/errors";
+import { CancelledError, DeadlineReachedError, isDeadlineRefusal, isUnreachable, ModelArtsTimeoutError } from "../api/errors";
+import type { AccountPace, PauseNotice } from "../api/pace";
 import { realSleep, type Deadline } from "../api/retry";
 import { formatDuration } from "./duration";
-import { checkSchedule, type PollSchedule } from "./waiter";
+import { stillFailing } from "./persist";
+import { checkSchedule, spacing, type PollSchedule } from "./waiter";
 
 /** A job a waiter waits on. */
 export interface Pending {
@@ -37,6 +39,11 @@ export interface Scope<T> {
    * look is incomplete (IncompleteListError, a failed page, ...).
    */
   scan(pending: readonly Pending[], options: { deadline: Deadline }): Promise<ReadonlyMap<string, T>>;
+  /**
+   * The pace of the scope's account: while the service's throttle pauses it, no scan starts, and
+   * each waiter's row says so ("throttled by the service; next look in 8 s").
+   */
+  readonly pace?: Pick<AccountPace, "pauseRemainingMs" | "onPause">;
 }
 
 export type Verdict<R> = { done: true; value: R } | { done: false; status?: string };
@@ -78,9 +85,11 @@ export interface PollerClock {
 /** Each pace's interval between the end of a scan and the next scan a waiter needs. */
 export interface Paces {
   /**
-   * While the answer may come any second. The interval bounds how late a delete returns after the
-   * cloud removed the job (at most one interval plus one scan), so it stays well under a second.
-   * @default { firstMs: 250, factor: 1.5, maxMs: 600 }
+   * While the answer may come any second. Fast at first (a removal that takes seconds is seen within
+   * a second), then spaced at 5 % of the time already waited, up to 15 s: the delay after the
+   * cloud removed the job stays under a second for removals up to about 20 s and under 5 % beyond,
+   * in about 55 scans for a 60 s removal and 110 for 600 s.
+   * @default { firstMs: 250, factor: 1.5, maxMs: 600, share: 0.05, shareCapMs: 15000 }
    */
   near: PollSchedule;
   /** @default { firstMs: 1000, factor: 2, maxMs: 15000 } */
@@ -88,7 +97,7 @@ export interface Paces {
 }
 
 export const DEFAULT_PACES: Readonly<Paces> = Object.freeze({
-  near: Object.freeze({ firstMs: 250, factor: 1.5, maxMs: 600 }),
+  near: Object.freeze({ firstMs: 250, factor: 1.5, maxMs: 600, share: 0.05, shareCapMs: 15_000 }),
   long: Object.freeze({ firstMs: 1000, factor: 2, maxMs: 15_000 }),
 });
 
@@ -114,6 +123,8 @@ interface Waiter {
   intervalMs: number;
   lastStatus?: string;
   lastFailure?: string;
+  /** Since when the scans fail for want of an endpoint that answers. */
+  failingSince?: number;
   /** Scans that answered this waiter (resolved or failed). */
   answered: number;
   /** Clears its deadline timer (concurrent clocks only). */
@@ -154,11 +165,16 @@ class ScopePoller {
   }
 
   private async loop(): Promise<void> {
+    const unsubscribe = this.scope.pace?.onPause((notice) => this.paused(notice));
     try {
       while (this.waiters.size > 0) {
         const now = this.clock.now();
         this.expire();
         if (this.waiters.size === 0) break;
+        const pause = this.scope.pace?.pauseRemainingMs() ?? 0;
+        if (pause > 0) {
+          for (const w of this.waiters) w.dueAt = Math.max(w.dueAt, now + pause);
+        }
         const waiters = [...this.waiters];
         const dueAt = Math.min(...waiters.map((w) => w.dueAt));
         const nearest = Math.min(...waiters.map((w) => now + w.options.deadline.remainingMs()));
@@ -170,11 +186,21 @@ class ScopePoller {
         await this.scanOnce(waiters);
       }
     } finally {
+      unsubscribe?.();
       this.running = false;
       // A waiter that joined while the loop was ending starts it again.
       if (this.waiters.size > 0) this.add([...this.waiters][0]!);
       else this.onIdle();
     }
+  }
+
+  /** The account was throttled: every waiter hears when the next look comes, and none comes before. */
+  private paused(notice: PauseNotice): void {
+    const seconds = Math.max(1, Math.ceil(notice.ms / 1000));
+    for (const w of this.waiters) {
+      w.progress(`${w.options.what}: throttled by the service; next look in ${seconds} s`);
+    }
+    this.wake?.();
   }
 
   /**
@@ -260,6 +286,7 @@ class ScopePoller {
 
   private answer(w: Waiter, job: unknown, now: number): void {
     w.lastFailure = undefined;
+    w.failingSince = undefined;
     w.answered++;
     let verdict: Verdict<unknown>;
     try {
@@ -297,14 +324,30 @@ class ScopePoller {
     }
     w.answered++;
     w.lastFailure = messageOf(error);
-    w.progress(`${w.options.what}: no answer this time (${w.lastFailure}); polling again`);
+    if (isUnreachable(error)) {
+      w.failingSince ??= now;
+      w.progress(`${w.options.what}: ${stillFailing(error, now - w.failingSince, now + w.options.deadline.remainingMs())}`);
+    } else {
+      w.progress(`${w.options.what}: no answer this time (${w.lastFailure}); polling again`);
+    }
     this.reschedule(w, now);
   }
 
   private reschedule(w: Waiter, now: number): void {
-    w.dueAt = now + w.intervalMs;
+    w.dueAt = now + spacing(w.schedule, w.intervalMs, now - w.started);
     // Whole milliseconds: timers and the calls' abort signals take integers.
     w.intervalMs = Math.round(Math.min(w.intervalMs * w.schedule.factor, w.schedule.maxMs));
+  }
+
+  /** Rejects every waiter with a `CancelledError`; returns how many there were. */
+  cancel(reason: string): number {
+    const waiters = [...this.waiters];
+    for (const w of waiters) {
+      const seen = w.lastStatus !== undefined ? `; last status ${w.lastStatus}` : "";
+      this.settle(w, () => w.reject(new CancelledError(`stopped waiting for ${w.options.what}: ${reason}${seen}`, w.options.what)));
+    }
+    this.wake?.();
+    return waiters.length;
   }
 
   private settle(w: Waiter, outcome: () => void): void {
@@ -385,6 +428,16 @@ export class Pollers {
     });
   }
 
+  /**
+   * Ends every wait at once (a cancellation): each rejects with a `CancelledError` saying what it
+   * waited for and the last status it saw. The hook a hosting calls when the engine cancels.
+   */
+  cancelAll(reason: string): number {
+    let cancelled = 0;
+    for (const poller of [...this.scopes.values()]) cancelled += poller.cancel(reason);
+    return cancelled;
+  }
+
   /** What the poller of a scope key has done so far (undefined once it is idle and gone). */
   stats(key: string): ScopeStats | undefined {
     const poller = this.scopes.get(key);
@@ -400,7 +453,7 @@ export function scansWithin(ms: number, schedule: PollSchedule, firstMs = schedu
   let scans = 0;
   let interval = Math.round(Math.min(schedule.firstMs * schedule.factor, schedule.maxMs));
   for (let at = Math.max(firstMs, 0); at <= ms; scans++) {
-    at += interval;
+    at += spacing(schedule, interval, at);
     interval = Math.round(Math.min(interval * schedule.factor, schedule.maxMs));
   }
   return scans;

@@ -11,6 +11,7 @@
  * written by a version without `progressUrn`, or `TrainingJob.get`), lines go to the Stack row.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { redact } from "../api/errors";
 import { Heartbeat, type HeartbeatOptions } from "./heartbeat";
 
 /** The input that carries the resource's own URN to the provider; `diff` ignores it. */
@@ -25,6 +26,8 @@ interface Operation {
 }
 
 const operations = new AsyncLocalStorage<Operation>();
+/** The engine calls that are waiting on the service now (those with a heartbeat). */
+const waiting = new Set<Operation>();
 
 let connected: boolean | undefined;
 
@@ -80,7 +83,9 @@ const DEBUG_ACK_MS = 2_000;
  * resolves once the engine has it, or after two seconds, or at once outside the engine: a failing
  * call awaits it so that the engine, which stops listening soon after a failure, receives it first.
  */
-export function reportDebug(text: string): Promise<void> {
+export function reportDebug(raw: string): Promise<void> {
+  // Lines quote the service (job names, task messages): masked like error messages.
+  const text = redact(raw);
   if (process.env["PULUMI_MODELARTS_PROGRESS"] === "stderr" || !connect()) return Promise.resolve();
   const urn = operations.getStore()?.urn;
   const log = require("@pulumi/pulumi/log");
@@ -105,15 +110,27 @@ export async function withOperation<T>(
   if (options.heartbeat) {
     op.heartbeat = new Heartbeat((line) => sink(line, op.urn, true), options.heartbeat === true ? {} : options.heartbeat);
   }
+  if (op.heartbeat) waiting.add(op);
   try {
     return await operations.run(op, run);
   } finally {
+    waiting.delete(op);
     op.heartbeat?.stop();
   }
 }
 
+/** Reports `line` on the row of every engine call that is waiting on the service now; returns how many. */
+export function reportOnWaitingRows(line: string): number {
+  for (const op of waiting) {
+    sink(line, op.urn, false);
+    op.heartbeat?.note(line);
+  }
+  return waiting.size;
+}
+
 /** Reports a status line on the current operation's row (the Stack row outside one). */
-export function reportProgress(line: string): void {
+export function reportProgress(raw: string): void {
+  const line = redact(raw);
   const op = operations.getStore();
   sink(line, op?.urn ?? "", false);
   op?.heartbeat?.note(line);

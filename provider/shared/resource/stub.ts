@@ -9,6 +9,8 @@
  */
 /** The ModelArts training-job API a stub's resources use. */
 export type ApiVersion = "v1" | "v2";
+/** What a stub serves: a training-job API version, or the stack's identity (`stack-identity.ts`). */
+export type StubKind = ApiVersion | "identity";
 
 export interface StubProvider {
   readonly version: string;
@@ -24,10 +26,10 @@ export interface StubProvider {
 /**
  * Every method goes through `d`, and everything the methods need is data on the object (`m`, the
  * package's runtime module; `f`, the path recorded when the resource was declared; `a`, the API
- * version when it is not v1): the closure
+ * version when it is not v1, or `identity`): the closure
  * serializer then captures no variables, which keeps the stored text small.
  */
-export function makeStub(moduleName: string, fallbackPath: string, version: string, api: ApiVersion = "v1"): StubProvider {
+export function makeStub(moduleName: string, fallbackPath: string, version: string, api: StubKind = "v1"): StubProvider {
   return {
     version,
     m: moduleName,

@@ -23,6 +23,20 @@ export interface PollSchedule {
   factor: number;
   /** @default 15000 */
   maxMs: number;
+  /**
+   * Adaptive spacing: once this share of the time already waited exceeds the interval, the next
+   * scan waits that long instead (never more than `shareCapMs`), so that a long wait costs a
+   * bounded share of its duration in delay and a bounded number of scans. Unset: no share.
+   */
+  share?: number;
+  /** Cap of the adaptive interval, in ms. @default 15000 */
+  shareCapMs?: number;
+}
+
+/** The wait before the next scan: the schedule's interval, or the share of the time waited when longer. */
+export function spacing(schedule: PollSchedule, intervalMs: number, waitedMs: number): number {
+  if (schedule.share === undefined) return intervalMs;
+  return Math.max(intervalMs, Math.round(Math.min(schedule.share * Math.max(waitedMs, 0), schedule.shareCapMs ?? 15_000)));
 }
 
 export const DEFAULT_POLL: PollSchedule = { firstMs: 1000, factor: 2, maxMs: 15_000 };
@@ -31,6 +45,11 @@ export const DEFAULT_POLL: PollSchedule = { firstMs: 1000, factor: 2, maxMs: 15_
 export function checkSchedule(s: PollSchedule): PollSchedule {
   if (!(s.firstMs > 0) || !(s.factor >= 1) || !(s.maxMs >= s.firstMs)) {
     throw new RangeError(`invalid poll schedule: firstMs ${s.firstMs} must be > 0, factor ${s.factor} >= 1, maxMs ${s.maxMs} >= firstMs`);
+  }
+  if (s.share !== undefined && !(s.share > 0 && s.share < 1))
+    throw new RangeError(`invalid poll schedule: share ${s.share} must be between 0 and 1`);
+  if (s.shareCapMs !== undefined && !(s.shareCapMs >= s.maxMs)) {
+    throw new RangeError(`invalid poll schedule: shareCapMs ${s.shareCapMs} must be >= maxMs ${s.maxMs}`);
   }
   return s;
 }

@@ -4,6 +4,7 @@
  * errors from `error-factory.ts`); the v1 paths, shapes and the version create are here. Creating a job or a version is never re-sent blindly: after an ambiguous
  * failure a version is looked for here, a job by the caller (`provider/v1/resource/ownership.ts`).
  */
+import type { AccountPace } from "../../shared/api/pace";
 import { inspect } from "node:util";
 import { Connection, seg, type ApiDialect, type ClientOptions, type RequestParts } from "../../shared/api/connection";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "../../shared/api/config";
@@ -27,6 +28,7 @@ import { MAX_PER_PAGE, scanAllPages } from "../../shared/api/list-scan";
 import { decideRetry, isAmbiguous, isRetryable } from "../../shared/api/retry";
 import type { QueryMap } from "../../shared/api/signer";
 import type { HttpMethod, WireResponse } from "../../shared/api/transport";
+import { requireSameId } from "../../shared/api/wire-format";
 import type {
   CallOptions,
   CreateJobRequest,
@@ -56,10 +58,13 @@ export class ModelArtsClient implements ModelArtsApi {
   readonly projectId: string;
   /** ModelArts base URL, e.g. `https://modelarts.eu-de.otc.t-systems.com`. */
   readonly endpoint: string;
+  /** The account's shared pace (a field, not a getter: proxies of the client see it too). */
+  readonly pace: AccountPace;
   readonly #conn: Connection;
 
   constructor(config: ResolvedClientConfig, options: ClientOptions = {}) {
     this.#conn = new Connection(config, options);
+    this.pace = this.#conn.pace;
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
   }
@@ -106,7 +111,7 @@ export class ModelArtsClient implements ModelArtsApi {
     const ctx = this.#ctx(
       query.searchContent !== undefined ? `list training jobs matching "${query.searchContent}"` : "list training jobs",
     );
-    const response = await this.#send("GET", "/training-jobs", ctx, options, { query: { ...toWireListJobsQuery(query) } });
+    const response = await this.#send("GET", "/training-jobs", ctx, options, { query: { ...toWireListJobsQuery(query) }, pace: "list" });
     return this.#map(() => fromWireListJobs(response.body), response, ctx);
   }
 
@@ -140,7 +145,16 @@ export class ModelArtsClient implements ModelArtsApi {
   async getVersion(jobId: string, versionId: string, options: CallOptions = {}): Promise<VersionDetails> {
     const ctx = this.#ctx(`read version ${versionId} of training job ${jobId}`, { jobId, versionId });
     const response = await this.#send("GET", `/training-jobs/${seg(jobId)}/versions/${seg(versionId)}`, ctx, options);
-    return this.#map(() => fromWireVersion(response.body, jobId), response, ctx);
+    return this.#map(
+      () => {
+        const version = fromWireVersion(response.body, jobId);
+        requireSameId("training job", jobId, version.jobId);
+        requireSameId("version", versionId, version.versionId);
+        return version;
+      },
+      response,
+      ctx,
+    );
   }
 
   async listVersions(jobId: string, query: ListVersionsQuery = {}, options: CallOptions = {}): Promise<ListVersionsResult> {

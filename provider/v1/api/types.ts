@@ -5,6 +5,7 @@
  * Job and version ids are decimal strings: they are Longs on the wire and must never lose digits.
  */
 
+import type { AccountPace } from "../../shared/api/pace";
 import type { Deadline } from "../../shared/api/retry";
 
 /** A run argument (`config.parameter[]` on the wire). */
@@ -317,6 +318,8 @@ export interface CallOptions {
  */
 export interface ModelArtsApi {
   readonly projectId: string;
+  /** The account's shared pace (`provider/shared/api/pace.ts`), when the client has one: waits show its pauses. */
+  readonly pace?: AccountPace;
   /**
    * Creates a job. Never re-sent blindly: after an ambiguous failure the client looks the job up by
    * exact name and adopts it if the service created it.

@@ -4,6 +4,7 @@
  * `TrainingJobOutputs` (inputs plus computed values) in the state.
  */
 import type { JobConfig } from "../api/types";
+import type { JobLocation } from "../../shared/resource/lifecycle";
 
 /** What `create` and `update` wait for before they return. */
 export type WaitFor = "submitted" | "running" | "completed";
@@ -83,6 +84,8 @@ export interface TrainingJobComputed {
   versionCount: number;
   /** The charged-resource id, e.g. `jobafd08896` (when the service reports it). */
   resourceId?: string;
+  /** Where the job lives (endpoint, region, project, workspace, profile name), recorded at create. */
+  location?: JobLocation;
 }
 
 /** What the provider stores: the inputs as resolved by `check`, plus the computed values. */

@@ -15,6 +15,9 @@ import {
   type ModelArtsApi,
   type VersionDetails,
 } from "../api/types";
+import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/resource/log-tail";
+import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
+import { V1CatalogueCache, checkAgainstV1Catalogue, namesV1CatalogueEntries, processV1Catalogues } from "./catalogue-check";
 import { deepEqual, diffInputs, normalise } from "./diff";
 import { echoOf, withoutAddedEchoes } from "./echo";
 import { formatDuration } from "../../shared/resource/duration";
@@ -30,10 +33,17 @@ import {
   DeleteTimeoutError,
   GetError,
   JobFailedError,
+  LOCATION_KEY,
+  locationFor,
+  locationOf,
   PROVIDER_KEY,
+  recordedTarget,
+  relocation,
   targetOf,
   timeoutOf,
+  READ_TIMEOUT_MS,
   type JobTarget,
+  type ResolvedPlace,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
 import { isDerivedName, suffixFrom, withAutoname } from "../../shared/resource/autoname";
@@ -46,6 +56,11 @@ type Bag = Record<string, unknown>;
 export interface ProviderDeps {
   /** Returns the API client for a target; throws a `ConfigurationError` naming what is missing. */
   clientFor(target: JobTarget): ModelArtsApi;
+  /**
+   * Where a target resolves to under the current configuration (endpoint, region, project), without
+   * any call. @default the client's project (and endpoint, when it tells one)
+   */
+  locate?(target: JobTarget): ResolvedPlace;
   /** Reports progress (status changes, elapsed time) where the Pulumi CLI shows it. */
   progress?: (line: string) => void;
   /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
@@ -64,7 +79,12 @@ export interface ProviderDeps {
    * without a seed.
    */
   randomSuffix?: (seed: string | undefined) => string;
+  /** The catalogues `check` reads the flavour, engine and worker count against. @default the process's (`processV1Catalogues()`) */
+  catalogues?: V1CatalogueCache;
 }
+
+/** Properties the catalogue rules judge: a value `check` already refused is not judged again. */
+const V1_CATALOGUE_PROPERTIES = /^config\.(specId|flavor|poolId|workerServerNum|engineId)/;
 
 export interface CheckResult {
   inputs: Bag;
@@ -77,9 +97,11 @@ export class TrainingJobProviderImpl {
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
   private readonly pollers: Pollers;
+  private readonly catalogues: V1CatalogueCache;
 
   constructor(private readonly deps: ProviderDeps) {
     this.clock = deps.clock ?? realClock;
+    this.catalogues = deps.catalogues ?? processV1Catalogues();
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.pollers =
       deps.pollers ??
@@ -96,18 +118,41 @@ export class TrainingJobProviderImpl {
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
     const target = targetOf(inputs);
-    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
+    if (profileFailures.length === 0 && !containsUnknown(target)) {
+      const client = this.deps.clientFor(target);
+      if (namesV1CatalogueEntries(inputs) && !failures.some((f) => V1_CATALOGUE_PROPERTIES.test(f.property))) {
+        const read = await this.catalogues.of(client, () => this.clock.now());
+        if ("unavailable" in read) this.progress(catalogueSkipped(read.unavailable, "flavour, engine and worker count"));
+        else failures.push(...checkAgainstV1Catalogue(inputs, read.catalogue));
+      }
+    }
     return { inputs, failures };
   }
 
+  /** The inputs' diff, plus a replacement when the configuration now points away from where the job lives. */
   async diff(_id: string, olds: Bag, news: Bag) {
     const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
-    return { changes, replaces, deleteBeforeReplace };
+    const moved = relocation(olds, news, (target) => this.place(target));
+    if (moved.length > 0) {
+      const was = locationOf(olds)!;
+      this.progress(
+        `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
+          `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
+      );
+    }
+    const all = [...new Set([...replaces, ...moved])];
+    return { changes: changes || moved.length > 0, replaces: all, deleteBeforeReplace };
   }
 
-  async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
+  async create(news: Bag): Promise<{ id: string; outs: Bag }> {
+    const target = targetOf(news);
+    const client = this.deps.clientFor(target);
+    // Where the job lives, recorded before anything is sent: every later call goes there.
+    const inputs: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0"),
+    };
     const checked = inputs as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(inputs));
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
@@ -153,11 +198,12 @@ export class TrainingJobProviderImpl {
    * are the job as it is and the next diff is a true one. Reads never change or adopt anything.
    */
   async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag; inputs?: Bag }> {
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     // Stored outputs always carry the job id; the props of a `get` never do.
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : undefined;
-    const look = () => this.findJob(client, id, stored?.jobName, workspaceId);
+    const deadline = this.deadline(READ_TIMEOUT_MS);
+    const look = () => this.findJob(client, id, stored?.jobName, workspaceId, { deadline });
     // A stored job that the list does not show yet may be one made moments ago (read-after-create lag).
     const job = stored ? await this.findListed(look, stored.createTime, this.clock.now() + NOT_FOUND_GRACE_MS) : await look();
     // No id tells a refresh that the job is gone; a `get` must fail instead (the host would record an empty job).
@@ -166,13 +212,15 @@ export class TrainingJobProviderImpl {
     let details: VersionDetails | undefined;
     try {
       // A job whose versions were all deleted is listed without one: there are no details to read.
-      if (job.versionId !== "") details = await client.getVersion(id, job.versionId);
+      if (job.versionId !== "") details = await client.getVersion(id, job.versionId, { deadline });
     } catch (error) {
       // A refresh keeps the stored config when the version vanished in between; a `get` has none to keep.
       if (!stored || !isNotFound(error)) throw error;
     }
     const base: Bag = stored ? { ...props } : { ...targetOf(props), ...(workspaceId !== undefined ? { workspaceId } : {}) };
     delete base[PROVIDER_KEY];
+    // A state written before jobs recorded their location: where the configuration points now is where it was found.
+    if (!locationOf(base)) base[LOCATION_KEY] = locationFor(this.place(targetOf(props), client), targetOf(props), workspaceId ?? "0");
     const summary = mergeSummary({ ...base, jobId: id, versionName: stored?.versionName ?? "" }, job);
     const outs = mergeDetails(summary, details);
     outs["config"] = stored ? (details ? driftConfig(stored.config, details) : stored.config) : configFromDetails(details!);
@@ -187,12 +235,17 @@ export class TrainingJobProviderImpl {
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(news));
+    const client = this.deps.clientFor(recordedTarget(olds));
     const deadline = this.deadline(timeoutOf(after, "update"));
     const bounded: CallOptions = { deadline };
+    // The job stays where it lives (a state written before locations records the configuration's place now).
+    const kept: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationOf(olds) ?? locationFor(this.place(targetOf(news)), targetOf(news), after.workspaceId ?? "0"),
+    };
     // What the service has accepted so far: on a failure, the state records exactly that.
     let applied: Bag | undefined;
-    let outs = outputsOf(news, computedOf(before));
+    let outs = outputsOf(kept, computedOf(before));
     try {
       const newDesc = after.description ?? "";
       if (newDesc !== (before.description ?? "")) {
@@ -217,7 +270,7 @@ export class TrainingJobProviderImpl {
           },
           bounded,
         );
-        outs = outputsOf(news, {
+        outs = outputsOf(kept, {
           ...computedOf(before),
           versionId: created.versionId,
           versionName: created.versionName,
@@ -228,6 +281,16 @@ export class TrainingJobProviderImpl {
         applied = outs;
         this.progress(`training job ${id}: version ${created.versionName} (${created.versionId}) created`);
         const details = await this.waitForVersion(client, outs, after.waitFor ?? "submitted", deadline);
+        outs = mergeDetails(outs, details);
+      } else if (before.versionId) {
+        // The status and duration as the service reports them now, not as the last step saw them.
+        const versionId = before.versionId;
+        const details = await persistently(
+          () => client.getVersion(id, versionId, bounded),
+          this.clock.now() + deadline.remainingMs(),
+          this.clock,
+          this.poll,
+        );
         outs = mergeDetails(outs, details);
       }
       return { outs };
@@ -240,7 +303,7 @@ export class TrainingJobProviderImpl {
 
   async delete(id: string, props: Bag): Promise<void> {
     const outs = props as unknown as TrainingJobOutputs;
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const timeoutMs = timeoutOf(outs, "delete");
     const started = this.clock.now();
     const deadline = this.deadline(timeoutMs);
@@ -248,11 +311,13 @@ export class TrainingJobProviderImpl {
     const remaining = () => deadline.remainingMs();
     const what = `training job ${id} ("${outs.jobName}")`;
     // Every call of the delete persists through transient failures until timeouts.delete.
-    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
+    const persist = <T>(call: () => Promise<T>, beforeChange = false) =>
+      persistently(call, started + timeoutMs, this.clock, this.poll, { beforeChange, progress: this.progress });
 
     // The look-up shares the scope's scans: the deletes of a destroy look for their jobs together.
     const job = await this.findListed(
-      () => persist(() => this.lookUp(client, id, outs.jobName, outs.workspaceId, deadline)),
+      // Nothing is sent yet: an endpoint that is not ModelArts ends the delete at once, naming the setting.
+      () => persist(() => this.lookUp(client, id, outs.jobName, outs.workspaceId, deadline), true),
       outs.createTime,
       started + timeoutMs,
     );
@@ -395,6 +460,29 @@ export class TrainingJobProviderImpl {
     return jobs.find((j) => j.jobId === id);
   }
 
+  /** The last lines of a failed version's first workers' logs, within the step's deadline; a log that cannot be read says why. */
+  private async logTails(client: ModelArtsApi, jobId: string, versionId: string, deadline: Deadline): Promise<TaskLog[]> {
+    let files: string[];
+    try {
+      files = await client.logFileNames(jobId, versionId, { deadline });
+    } catch (error) {
+      return [{ task: "the job", unavailable: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" }];
+    }
+    const logs: TaskLog[] = [];
+    for (const logFile of files.slice(0, DEFAULT_LOG_TAIL.tasks)) {
+      if (deadline.remainingMs() <= 0) break;
+      try {
+        logs.push({
+          task: logFile,
+          text: (await client.logs(jobId, versionId, { logFile, lines: DEFAULT_LOG_TAIL.lines }, { deadline })).content,
+        });
+      } catch (error) {
+        logs.push({ task: logFile, unavailable: (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "" });
+      }
+    }
+    return logs;
+  }
+
   /**
    * Waits until the version reaches what `waitFor` asks; failure statuses reject. The list reports
    * each job's latest version with its status, so the scope's shared scans watch it (one scan for
@@ -448,9 +536,9 @@ export class TrainingJobProviderImpl {
         }
         const cls = statusClass(details.status);
         if (cls === "failed" || (cls === "stopped" && waitFor !== "submitted")) {
-          throw new JobFailedError(
-            `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`,
-          );
+          const head = `training job ${jobId} ("${jobName}") version ${details.versionName} ended in ${describeStatus(details.status)}`;
+          const logs = cls === "failed" ? formatLogTails(await this.logTails(client, jobId, versionId, deadline)) : "";
+          throw new JobFailedError(logs === "" ? head : `${head}\n${logs}`);
         }
         return { done: reached(details.status), value: details, status: details.status };
       },
@@ -571,7 +659,15 @@ export class TrainingJobProviderImpl {
         }
         return found;
       },
+      ...(client.pace ? { pace: client.pace } : {}),
     };
+  }
+
+  /** Where a target resolves to now, under the provider configuration (`client`: the target's, when at hand). */
+  private place(target: JobTarget, client?: { projectId: string; endpoint?: string }): ResolvedPlace {
+    if (this.deps.locate) return this.deps.locate(target);
+    client ??= this.deps.clientFor(target) as ModelArtsApi & { endpoint?: string };
+    return { endpoint: client.endpoint ?? "", projectId: client.projectId };
   }
 
   /** The end of a step that may take `timeoutMs`, on the provider's clock. */
@@ -580,7 +676,9 @@ export class TrainingJobProviderImpl {
   }
 
   private partial(error: unknown, id: string, outs: Bag, provider: unknown, step: "create" | "update"): PartialStateError {
-    const reason = error instanceof Error ? error.message : String(error);
+    const text = error instanceof Error ? error.message : String(error);
+    // A failure's log tail (lines after the first) goes last, after what to do.
+    const [reason, ...logLines] = text.split("\n");
     const properties: Bag = { ...outs };
     if (provider !== undefined) properties[PROVIDER_KEY] = provider;
     const message =
@@ -589,7 +687,7 @@ export class TrainingJobProviderImpl {
           `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.`
         : `training job ${id} was only partly updated: ${reason}. ` +
           `The stack records what the service accepted: fix the cause and run \`pulumi up\` again.`;
-    return new PartialStateError(message, id, properties);
+    return new PartialStateError(logLines.length > 0 ? `${message}\n${logLines.join("\n")}` : message, id, properties);
   }
 }
 
@@ -710,7 +808,18 @@ function mergeDetails(outs: Bag, details: VersionDetails | undefined): Bag {
 }
 
 /** Outputs that the service computes: never inputs. */
-const COMPUTED_KEYS = ["jobId", "versionId", "versionName", "status", "statusName", "createTime", "duration", "versionCount", "resourceId"];
+const COMPUTED_KEYS = [
+  "jobId",
+  "versionId",
+  "versionName",
+  "status",
+  "statusName",
+  "createTime",
+  "duration",
+  "versionCount",
+  "resourceId",
+  "location",
+];
 
 /** A job's whole config as the service reports it, for a job read without a declared config. */
 export function configFromDetails(details: VersionDetails): TrainingJobConfig {

@@ -9,6 +9,7 @@ import { TRAINING_JOB_INPUT_KEYS } from "./inputs";
 
 import {
   characterCount,
+  lengthRule,
   checkProviderInputs,
   Checker as SharedChecker,
   containsUnknown,
@@ -63,7 +64,7 @@ export function validateInputs(inputs: Bag): CheckFailure[] {
   }
   if (c.has(inputs, "description", "description", "string")) {
     const length = characterCount(inputs["description"] as string);
-    if (length > MAX_DESCRIPTION) c.fail("description", `must be at most ${MAX_DESCRIPTION} characters, got ${length}`);
+    if (length > MAX_DESCRIPTION) c.fail("description", `${lengthRule(MAX_DESCRIPTION)}, got ${length}`);
   }
   c.nonEmpty(inputs, "workspaceId", "workspaceId");
   checkProviderInputs(c, inputs, WAIT_FOR);

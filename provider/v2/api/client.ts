@@ -5,15 +5,37 @@
  * `is_success` envelope, the wire shapes (`wire.ts`, `mapping.ts`) and the search's completeness
  * rule (`search-scan.ts`).
  */
+import type { AccountPace } from "../../shared/api/pace";
 import { inspect } from "node:util";
 import { Connection, seg, type ApiDialect, type ClientOptions, type RequestParts } from "../../shared/api/connection";
 import { resolveClientConfig, type ModelArtsSettings, type ResolvedClientConfig } from "../../shared/api/config";
 import type { ErrorContext } from "../../shared/api/error-factory";
 import { ConfigurationError } from "../../shared/api/errors";
 import type { HttpMethod, WireResponse } from "../../shared/api/transport";
-import { MAX_SEARCH_LIMIT, fromWireEngines, fromWireFlavors, fromWireJob, fromWireSearch, toWireCreateJob, toWireSearch } from "./mapping";
+import { requireSameId } from "../../shared/api/wire-format";
+import {
+  MAX_SEARCH_LIMIT,
+  fromWireEngines,
+  fromWireFlavors,
+  fromWireJob,
+  fromWireLogPreview,
+  fromWireSearch,
+  toWireCreateJob,
+  toWireSearch,
+} from "./mapping";
 import { scanAllSearchPages } from "./search-scan";
-import type { CallOptions, CreateJobRequest, EngineSpec, FlavorSpec, Job, ModelArtsV2Api, SearchPage, SearchQuery } from "./types";
+import type {
+  CallOptions,
+  CreateJobRequest,
+  EngineSpec,
+  FlavorSpec,
+  Job,
+  LogPreview,
+  ModelArtsV2Api,
+  SearchPage,
+  SearchQuery,
+  SearchScanOptions,
+} from "./types";
 import type { WireActionRequest, WireUpdateDescriptionRequest } from "./wire";
 
 /** v2 paths are `/v2/{project_id}/…`; answers are the resource itself, errors `{error_code, error_msg}`. */
@@ -23,10 +45,13 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
   readonly projectId: string;
   /** ModelArts base URL, e.g. `https://modelarts.eu-de.otc.t-systems.com`. */
   readonly endpoint: string;
+  /** The account's shared pace (a field, not a getter: proxies of the client see it too). */
+  readonly pace: AccountPace;
   readonly #conn: Connection;
 
   constructor(config: ResolvedClientConfig, options: ClientOptions = {}) {
     this.#conn = new Connection(config, options);
+    this.pace = this.#conn.pace;
     this.projectId = config.projectId;
     this.endpoint = config.endpoint;
   }
@@ -69,7 +94,15 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
   async getJob(jobId: string, options: CallOptions = {}): Promise<Job> {
     const ctx = this.#conn.context(`read training job ${jobId}`, { jobId });
     const response = await this.#send("GET", `/training-jobs/${seg(jobId)}`, ctx, options);
-    return this.#conn.map(() => fromWireJob(response.body), response, ctx);
+    return this.#conn.map(
+      () => {
+        const job = fromWireJob(response.body);
+        requireSameId("training job", jobId, job.id);
+        return job;
+      },
+      response,
+      ctx,
+    );
   }
 
   /** `PUT` `{description}`: 200 with no body (or `null`); setting the same text twice is harmless, so it is retried. */
@@ -112,6 +145,7 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
     const response = await this.#send("POST", "/training-job-searches", ctx, options, {
       body: toWireSearch({ ...query, offset, limit }),
       idempotent: true,
+      pace: "list",
     });
     return this.#conn.map(() => fromWireSearch(response.body, { offset, limit }), response, ctx);
   }
@@ -121,13 +155,18 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
    * created during the scan joins the end), or `IncompleteListError` when the pages do not provably
    * cover every match (`search-scan.ts`).
    */
-  async searchAllJobs(query: Omit<SearchQuery, "offset" | "limit"> = {}, options: CallOptions = {}): Promise<Job[]> {
+  async searchAllJobs(
+    query: Omit<SearchQuery, "offset" | "limit"> = {},
+    options: CallOptions = {},
+    scan: SearchScanOptions = {},
+  ): Promise<Job[]> {
     const ordered =
       query.sortBy !== undefined || query.order !== undefined ? query : { ...query, sortBy: "create_time", order: "asc" as const };
     return scanAllSearchPages(
       (offset) => this.searchJobs({ ...ordered, offset, limit: MAX_SEARCH_LIMIT }, options),
       MAX_SEARCH_LIMIT,
       searchWhat(query),
+      scan.enough,
     );
   }
 
@@ -142,6 +181,12 @@ export class ModelArtsV2Client implements ModelArtsV2Api {
     const ctx = this.#conn.context("list training engines");
     const response = await this.#send("GET", "/training-job-engines", ctx, options);
     return this.#conn.map(() => fromWireEngines(response.body), response, ctx);
+  }
+
+  async logPreview(jobId: string, taskId: string, options: CallOptions = {}): Promise<LogPreview> {
+    const ctx = this.#conn.context(`read the log of task ${taskId} of training job ${jobId}`, { jobId });
+    const response = await this.#send("GET", `/training-jobs/${seg(jobId)}/tasks/${seg(taskId)}/logs/preview`, ctx, options);
+    return this.#conn.map(() => fromWireLogPreview(response.body), response, ctx);
   }
 
   #send(method: HttpMethod, path: string, context: ErrorContext, options: CallOptions, parts: RequestParts = {}): Promise<WireResponse> {

@@ -9,7 +9,7 @@
  */
 import { isLosslessNumber } from "lossless-json";
 import { WireFormatError } from "../../shared/api/wire-format";
-import type { Algorithm, CreateJobRequest, EngineSpec, FlavorSpec, Job, SearchPage, SearchQuery, Spec } from "./types";
+import type { Algorithm, CreateJobRequest, EngineSpec, FlavorSpec, Job, LogPreview, SearchPage, SearchQuery, Spec } from "./types";
 import type {
   WireAlgorithm,
   WireCreateJobRequest,
@@ -302,4 +302,12 @@ export function fromWireEngines(body: unknown): EngineSpec[] {
     engineName: toStr(e.engine_name) ?? "",
     engineVersion: toStr(e.engine_version) ?? "",
   }));
+}
+
+/** The log preview answer `{content, current_size, full_size}` (`context` before 2022, docs/api-v2.md §7). */
+export function fromWireLogPreview(body: unknown): LogPreview {
+  if (!isObject(body)) throw new WireFormatError("the log preview answer is not a JSON object");
+  const w = body as Record<string, unknown>;
+  const content = toStr(w["content"]) ?? toStr(w["context"]) ?? "";
+  return { content, currentSize: toNumber(w["current_size"]) ?? content.length, fullSize: toNumber(w["full_size"]) ?? content.length };
 }

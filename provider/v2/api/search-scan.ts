@@ -35,11 +35,24 @@ function isCount(n: number | undefined): n is number {
  * Reads every page with `fetchPage(offset)` and returns every matching job, or rejects with
  * `IncompleteListError` naming `operation`.
  */
-export function scanAllSearchPages(fetchPage: (offset: number) => Promise<SearchPage>, limit: number, operation: string): Promise<Job[]> {
-  return scanUntilComplete(() => scanOnce(fetchPage, limit), operation);
+export function scanAllSearchPages(
+  fetchPage: (offset: number) => Promise<SearchPage>,
+  limit: number,
+  operation: string,
+  enough?: (seen: ReadonlyMap<string, Job>) => boolean,
+): Promise<Job[]> {
+  return scanUntilComplete(() => scanOnce(fetchPage, limit, enough), operation);
 }
 
-async function scanOnce(fetchPage: (offset: number) => Promise<SearchPage>, limit: number): Promise<ScanOutcome<Job>> {
+/**
+ * `enough`: the scan stops as soon as the pages read (checked as above) hold what the caller looks
+ * for, and returns those pages' jobs: proof of presence only, never of absence.
+ */
+async function scanOnce(
+  fetchPage: (offset: number) => Promise<SearchPage>,
+  limit: number,
+  enough?: (seen: ReadonlyMap<string, Job>) => boolean,
+): Promise<ScanOutcome<Job>> {
   const seen = new Map<string, Job>();
   let total: number | undefined;
   let matches: number | undefined;
@@ -72,6 +85,7 @@ async function scanOnce(fetchPage: (offset: number) => Promise<SearchPage>, limi
     if (total !== undefined && seen.size > total) {
       return incomplete(`the pages hold ${seen.size} jobs, more than the total of ${total} the service reports`, true);
     }
+    if (enough?.(seen)) return { complete: true, jobs: [...seen.values()] };
     const count = page.count;
     if (count !== n) perPage = false;
     if (offset === 0) matches = count;

@@ -6,6 +6,7 @@
  *
  * Job ids are the service's hyphenated UUIDs, kept as strings exactly as received.
  */
+import type { AccountPace } from "../../shared/api/pace";
 import type { Deadline } from "../../shared/api/retry";
 
 /** Options every call accepts (the same as v1's). */
@@ -213,16 +214,25 @@ export interface SearchPage {
   items: Job[];
 }
 
+/** A public training flavour of the region's catalogue. */
 export interface FlavorSpec {
+  /** What `spec.resource.flavorId` takes, e.g. `modelarts.vm.cpu.8u`. */
   flavorId: string;
+  /** Its display name, e.g. `Computing CPU(8U) instance`. */
   flavorName: string;
+  /** `CPU`, `GPU` or `Ascend`. */
   flavorType: string;
+  /** The most nodes a job may use with it (`spec.resource.nodeCount`). */
   maxNum: number;
 }
 
+/** A preset training engine of the region's catalogue. */
 export interface EngineSpec {
+  /** What `algorithm.engine.engineId` takes. */
   engineId: string;
+  /** What `algorithm.engine.engineName` takes, e.g. `PyTorch`. */
   engineName: string;
+  /** What `algorithm.engine.engineVersion` takes, e.g. `pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64`. */
   engineVersion: string;
 }
 
@@ -231,9 +241,20 @@ export interface EngineSpec {
  * service does not know (HTTP 400 `ModelArts.2775`, or a 404 that is not a path error) is
  * `isNotFound`; every other failure keeps its HTTP status and ModelArts code.
  */
+/** The tail of one task's log as the service previews it. */
+export interface LogPreview {
+  content: string;
+  /** Bytes in `content` (the service previews at most 5 MB). */
+  currentSize: number;
+  /** Bytes in the whole log. */
+  fullSize: number;
+}
+
 export interface ModelArtsV2Api {
   readonly projectId: string;
   readonly endpoint: string;
+  /** The account's shared pace (`provider/shared/api/pace.ts`), when the client has one: waits show its pauses. */
+  readonly pace?: AccountPace;
   /**
    * Creates a job (201). Never re-sent blindly: after an ambiguous failure the caller settles by
    * looking (the shared ownership rules), exactly as for v1.
@@ -251,7 +272,19 @@ export interface ModelArtsV2Api {
    * Walks every page of `searchJobs` (limit 50) and returns all matching jobs, or rejects with
    * `IncompleteListError` when the pages do not provably cover every match: never a partial list.
    */
-  searchAllJobs(query?: Omit<SearchQuery, "offset" | "limit">, options?: CallOptions): Promise<Job[]>;
+  searchAllJobs(query?: Omit<SearchQuery, "offset" | "limit">, options?: CallOptions, scan?: SearchScanOptions): Promise<Job[]>;
   listFlavors(query?: { flavorType?: "CPU" | "GPU" | "Ascend" }, options?: CallOptions): Promise<FlavorSpec[]>;
   listEngines(options?: CallOptions): Promise<EngineSpec[]>;
+  /** `GET …/tasks/{task_id}/logs/preview`: the tail of one task's log. */
+  logPreview(jobId: string, taskId: string, options?: CallOptions): Promise<LogPreview>;
+}
+
+/** How a search scan may end early. */
+export interface SearchScanOptions {
+  /**
+   * Stops the scan as soon as the pages read hold what the caller looks for (a wait whose jobs are
+   * all on the first page needs one call, not the empty page that proves the end): what it returns
+   * is then proof of presence only, never of absence.
+   */
+  enough?: (seen: ReadonlyMap<string, Job>) => boolean;
 }

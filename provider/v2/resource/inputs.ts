@@ -4,6 +4,7 @@
  * inputs. The public args type (`v2.TrainingJobArgs`) derives from `TrainingJobInputs`.
  */
 import type { Algorithm, Spec } from "../api/types";
+import type { JobLocation } from "../../shared/resource/lifecycle";
 
 /**
  * What `create` waits for before it returns: `accepted` (the service took the job), `running`
@@ -81,6 +82,8 @@ export interface TrainingJobComputed {
   flavorName?: string;
   /** Task names, e.g. `["worker-0"]` (used by the log APIs). */
   tasks: string[];
+  /** Where the job lives (endpoint, region, project, workspace, profile name), recorded at create. */
+  location?: JobLocation;
 }
 
 /** Inputs the `TrainingJob` class adds for autonaming; not documented to users. */
@@ -143,4 +146,5 @@ export const COMPUTED_KEYS: ReadonlyArray<keyof TrainingJobComputed> = [
   "duration",
   "flavorName",
   "tasks",
+  "location",
 ];

@@ -6,17 +6,21 @@
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
-import { isDerivedName, suffixFrom, withAutoname } from "../../shared/resource/autoname";
+import { isDerivedName, OWNER_ANNOTATION, ownerStampOf, suffixFrom, withAutoname } from "../../shared/resource/autoname";
 import { containsUnknown, type CheckFailure } from "../../shared/resource/check";
 import { formatDuration } from "../../shared/resource/duration";
 import { NOT_FOUND_GRACE_MS, submitJob } from "../../shared/resource/ownership";
 import { PartialStateError } from "../../shared/resource/partial-state";
 import { persistently } from "../../shared/resource/persist";
 import { normalise } from "../../shared/resource/values";
+import { DEFAULT_LOG_TAIL, formatLogTails, type TaskLog } from "../../shared/resource/log-tail";
 import { processPollers, type Pending, type Pollers, type Scope, type Verdict } from "../../shared/resource/poller";
 import { checkSchedule, DEFAULT_POLL, realClock, type Clock, type PollSchedule } from "../../shared/resource/waiter";
 import type { CallOptions, CreateJobRequest, Job, ModelArtsV2Api } from "../api/types";
+import { catalogueSkipped } from "../../shared/resource/catalogue-cache";
+import { V2CatalogueCache, checkAgainstCatalogue, namesCatalogueEntries, processCatalogues } from "./catalogue-check";
 import { diffInputs } from "./diff";
+import { phaseLabel } from "./phase";
 import { algorithmOf, declaredView, differingPaths, specOf } from "./echo";
 import { COMPUTED_KEYS, type CheckedInputs, type TrainingJobOutputs, type WaitFor } from "./inputs";
 import { validateInputs, validateProfile } from "./validate";
@@ -28,10 +32,17 @@ import {
   DeleteTimeoutError,
   GetError,
   JobFailedError,
+  LOCATION_KEY,
+  locationFor,
+  locationOf,
   PROVIDER_KEY,
+  recordedTarget,
+  relocation,
   targetOf,
   timeoutOf,
+  READ_TIMEOUT_MS,
   type JobTarget,
+  type ResolvedPlace,
 } from "../../shared/resource/lifecycle";
 export { AdoptError, DeleteTimeoutError, GetError, JobFailedError, type JobTarget } from "../../shared/resource/lifecycle";
 
@@ -41,10 +52,17 @@ type Bag = Record<string, unknown>;
 const ACTIVE_PHASES = new Set(["Creating", "Pending", "Running"]);
 /** Phases that end a create's wait with a failure. */
 const FAILED_PHASES = new Set(["Failed", "Abnormal", "Terminated"]);
+/** Failures whose error carries the tail of the tasks' logs (a Terminated job was stopped, not broken). */
+const LOGGED_PHASES = new Set(["Failed", "Abnormal"]);
 
 export interface V2ProviderDeps {
   /** Returns the v2 API client for a target; throws a `ConfigurationError` naming what is missing. */
   clientFor(target: JobTarget): ModelArtsV2Api;
+  /**
+   * Where a target resolves to under the current configuration (endpoint, region, project), without
+   * any call. @default the client's endpoint and project
+   */
+  locate?(target: JobTarget): ResolvedPlace;
   /** Reports progress (phase changes, elapsed time) where the Pulumi CLI shows it. */
   progress?: (line: string) => void;
   /** The names of the configured credentials profiles; throws a `ConfigurationError` if they are malformed. */
@@ -56,7 +74,12 @@ export interface V2ProviderDeps {
   randomSuffix?: (seed: string | undefined) => string;
   /** The pollers every wait goes through. @default the process's (`processPollers()`) */
   pollers?: Pollers;
+  /** The catalogues `check` reads the flavour, engine and node count against. @default the process's (`processCatalogues()`) */
+  catalogues?: V2CatalogueCache;
 }
+
+/** Properties the catalogue rules judge: a value `check` already refused is not judged again. */
+const CATALOGUE_PROPERTIES = /^(spec\.resource\.(flavorId|nodeCount|poolId)|algorithm\.engine)/;
 
 export interface CheckResult {
   inputs: Bag;
@@ -69,9 +92,11 @@ export class TrainingJobV2ProviderImpl {
   private readonly progress: (line: string) => void;
   private readonly randomSuffix: (seed: string | undefined) => string;
   private readonly pollers: Pollers;
+  private readonly catalogues: V2CatalogueCache;
 
   constructor(private readonly deps: V2ProviderDeps) {
     this.pollers = deps.pollers ?? processPollers();
+    this.catalogues = deps.catalogues ?? processCatalogues();
     this.clock = deps.clock ?? realClock;
     this.poll = checkSchedule(deps.poll ?? DEFAULT_POLL);
     this.progress = deps.progress ?? (() => undefined);
@@ -86,28 +111,60 @@ export class TrainingJobV2ProviderImpl {
     const profileFailures = validateProfile(inputs["profile"], this.deps.profileNames ?? (() => []));
     failures.push(...profileFailures);
     const target = targetOf(inputs);
-    if (profileFailures.length === 0 && !containsUnknown(target)) this.deps.clientFor(target);
+    if (profileFailures.length === 0 && !containsUnknown(target)) {
+      const client = this.deps.clientFor(target);
+      if (namesCatalogueEntries(inputs) && !failures.some((f) => CATALOGUE_PROPERTIES.test(f.property)))
+        failures.push(...(await this.catalogueFailures(client, inputs)));
+    }
     return { inputs, failures };
   }
 
-  async diff(_id: string, olds: Bag, news: Bag) {
-    const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
-    return { changes, replaces, deleteBeforeReplace };
+  /** The flavour, node count and engine against the region's catalogue; nothing (and a note) when it cannot be read. */
+  private async catalogueFailures(client: ModelArtsV2Api, inputs: Bag): Promise<CheckFailure[]> {
+    const read = await this.catalogues.of(client, () => this.clock.now());
+    if ("unavailable" in read) {
+      this.progress(catalogueSkipped(read.unavailable, "flavour, engine and node count"));
+      return [];
+    }
+    return checkAgainstCatalogue(inputs, read.catalogue);
   }
 
-  async create(inputs: Bag): Promise<{ id: string; outs: Bag }> {
+  /** The inputs' diff, plus a replacement when the configuration now points away from where the job lives. */
+  async diff(_id: string, olds: Bag, news: Bag) {
+    const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
+    const moved = relocation(olds, news, (target) => this.place(target));
+    if (moved.length > 0) {
+      const was = locationOf(olds)!;
+      this.progress(
+        `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
+          `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
+      );
+    }
+    const all = [...new Set([...replaces, ...moved])];
+    return { changes: changes || moved.length > 0, replaces: all, deleteBeforeReplace };
+  }
+
+  async create(news: Bag): Promise<{ id: string; outs: Bag }> {
+    const target = targetOf(news);
+    const client = this.deps.clientFor(target);
+    // Where the job lives, recorded before anything is sent: every later call goes there.
+    const inputs: Bag = {
+      ...news,
+      [LOCATION_KEY]: locationFor(this.place(target, client), target, (news["workspaceId"] as string) ?? "0"),
+    };
     const checked = inputs as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(inputs));
     const deadline = this.deadline(timeoutOf(checked, "create"));
     if (checked.adoptJobId) return this.adopt(client, checked, inputs, deadline);
 
-    const request = createRequest(checked);
+    const stamp = ownerStampOf(checked);
+    const request = createRequest(checked, stamp);
     const workspaceId = checked.workspaceId ?? "0";
     const { job: accepted } = await submitJob<Job, Job>({
       jobName: checked.jobName,
       workspaceId,
       projectId: client.projectId,
       derivedName: isDerivedName(checked, this.randomSuffix),
+      ...(stamp !== undefined ? { stamp } : {}),
       deadline: this.clock.now() + deadline.remainingMs(),
       clock: this.clock,
       poll: this.poll,
@@ -115,6 +172,7 @@ export class TrainingJobV2ProviderImpl {
       hooks: {
         configNoun: "configuration",
         identify: (found) => ({ jobId: found.id, createTime: found.createTime }),
+        stampOf: (found) => found.annotations?.[OWNER_ANNOTATION],
         findByName: (d) => this.findByName(client, checked.jobName, workspaceId, { deadline: d }),
         post: (d) => client.createJob(request, { deadline: d }),
         // A search item is the whole Job object: the comparison needs no other call.
@@ -138,10 +196,11 @@ export class TrainingJobV2ProviderImpl {
    * answers not-found and a complete search does not list it) returns no id; a `get` fails instead.
    */
   async read(id: string, props: Bag): Promise<{ id?: string; props?: Bag; inputs?: Bag }> {
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const stored = props["jobId"] === id ? (props as unknown as TrainingJobOutputs) : undefined;
     const workspaceId = typeof props["workspaceId"] === "string" ? (props["workspaceId"] as string) : "0";
-    const look = () => this.findJob(client, id, stored?.jobName, workspaceId, {});
+    const deadline = this.deadline(READ_TIMEOUT_MS);
+    const look = () => this.findJob(client, id, stored?.jobName, workspaceId, { deadline });
     const job = stored ? await this.findListed(look, stored.createTime, this.clock.now() + NOT_FOUND_GRACE_MS) : await look();
     if (!job && !stored) throw new GetError(`v2.TrainingJob.get: no training job with id ${id} exists in project ${client.projectId}`);
     if (!job) return {};
@@ -157,17 +216,23 @@ export class TrainingJobV2ProviderImpl {
       if (job.description !== "") base["description"] = job.description;
     }
     delete base[PROVIDER_KEY];
+    // A state written before jobs recorded their location: where the configuration points now is where it was found.
+    if (!locationOf(base))
+      base[LOCATION_KEY] = locationFor(this.place(targetOf(props), client), targetOf(props), job.workspaceId ?? workspaceId);
     const outs = outputsOf(base, job);
     const inputs: Bag = { ...outs };
     for (const key of COMPUTED_KEYS) delete inputs[key];
     return { id, props: outs, inputs };
   }
 
-  /** The description is the only member a v2 job changes in place; the rest of an update is state only. */
+  /**
+   * The description is the only member a v2 job changes in place; the rest of an update is state
+   * only. The computed outputs are read afresh from the service.
+   */
   async update(id: string, olds: Bag, news: Bag): Promise<{ outs: Bag }> {
     const before = olds as unknown as TrainingJobOutputs;
     const after = news as unknown as CheckedInputs;
-    const client = this.deps.clientFor(targetOf(news));
+    const client = this.deps.clientFor(recordedTarget(olds));
     const deadline = this.deadline(timeoutOf(after, "update"));
     const description = after.description ?? "";
     if (description !== (before.description ?? "")) {
@@ -179,11 +244,24 @@ export class TrainingJobV2ProviderImpl {
       );
       this.progress(`training job ${id}: description updated`);
     }
-    const outs: Bag = { ...news };
+    const declared: Bag = {
+      ...news,
+      jobName: before.jobName ?? after.jobName,
+      [LOCATION_KEY]: locationOf(olds) ?? locationFor(this.place(targetOf(news)), targetOf(news), after.workspaceId ?? "0"),
+    };
+    // The computed outputs as the service reports them now (phase, duration), not as the last step saw them.
+    const workspaceId = before.workspaceId ?? "0";
+    const job = await persistently(
+      () => this.findJob(client, id, before.jobName, workspaceId, { deadline }),
+      this.clock.now() + deadline.remainingMs(),
+      this.clock,
+      this.poll,
+    );
+    if (job) return { outs: outputsOf(declared, job) };
+    const outs: Bag = { ...declared };
     delete outs[PROVIDER_KEY];
     for (const key of COMPUTED_KEYS) if (olds[key] !== undefined) outs[key] = olds[key];
     outs["jobId"] = id;
-    outs["jobName"] = before.jobName ?? after.jobName;
     return { outs };
   }
 
@@ -194,17 +272,19 @@ export class TrainingJobV2ProviderImpl {
    */
   async delete(id: string, props: Bag): Promise<void> {
     const outs = props as unknown as TrainingJobOutputs;
-    const client = this.deps.clientFor(targetOf(props));
+    const client = this.deps.clientFor(recordedTarget(props));
     const timeoutMs = timeoutOf(outs, "delete");
     const started = this.clock.now();
     const deadline = this.deadline(timeoutMs);
     const bounded: CallOptions = { deadline };
     const workspaceId = outs.workspaceId ?? "0";
     const what = `training job ${id} ("${outs.jobName}")`;
-    const persist = <T>(call: () => Promise<T>) => persistently(call, started + timeoutMs, this.clock, this.poll);
-    const look = () => persist(() => this.findJob(client, id, outs.jobName, workspaceId, bounded));
+    const persist = <T>(call: () => Promise<T>, beforeChange = false) =>
+      persistently(call, started + timeoutMs, this.clock, this.poll, { beforeChange, progress: this.progress });
+    const look = (beforeChange = false) => persist(() => this.findJob(client, id, outs.jobName, workspaceId, bounded), beforeChange);
 
-    const job = await this.findListed(look, outs.createTime, started + timeoutMs);
+    // Nothing is sent yet: an endpoint that is not ModelArts ends the delete at once, naming the setting.
+    const job = await this.findListed(() => look(true), outs.createTime, started + timeoutMs);
     if (!job) {
       this.progress(`${what} is already gone`);
       return;
@@ -290,7 +370,7 @@ export class TrainingJobV2ProviderImpl {
   private async waitForPhase(client: ModelArtsV2Api, accepted: Job, waitFor: WaitFor, deadline: Deadline): Promise<Job> {
     const started = this.clock.now();
     const what = `training job ${accepted.id} ("${accepted.name}") to be ${waitFor}`;
-    return this.watch<Job>(
+    const job = await this.watch<Job>(
       client,
       { id: accepted.id, name: accepted.name, workspaceId: accepted.workspaceId },
       {
@@ -303,12 +383,34 @@ export class TrainingJobV2ProviderImpl {
             if (this.clock.now() - started < NOT_FOUND_GRACE_MS) return { done: false };
             throw new JobFailedError(`training job ${accepted.id} ("${accepted.name}") disappeared while waiting for it to be ${waitFor}`);
           }
-          if (FAILED_PHASES.has(job.phase)) throw new JobFailedError(failureMessage(job));
+          if (FAILED_PHASES.has(job.phase)) return { done: true, value: job };
           const done = waitFor === "running" ? job.phase === "Running" || job.phase === "Completed" : job.phase === "Completed";
           return done ? { done: true, value: job } : { done: false, status: phaseOf(job) };
         },
       },
     );
+    if (!FAILED_PHASES.has(job.phase)) return job;
+    const logs = LOGGED_PHASES.has(job.phase) ? await this.logTails(client, job, deadline) : [];
+    throw new JobFailedError([failureMessage(job), formatLogTails(logs)].filter((p) => p !== "").join("\n"));
+  }
+
+  /**
+   * The logs of a failed job's tasks (those with a message first), as far as the service gives
+   * them within the step's deadline; a log that cannot be read says why instead.
+   */
+  private async logTails(client: ModelArtsV2Api, job: Job, deadline: Deadline): Promise<TaskLog[]> {
+    const withMessage = (job.taskStatuses ?? []).filter((t) => t.message).map((t) => t.task);
+    const tasks = [...new Set([...withMessage, ...(job.tasks ?? [])])].slice(0, DEFAULT_LOG_TAIL.tasks);
+    const logs: TaskLog[] = [];
+    for (const task of tasks) {
+      if (deadline.remainingMs() <= 0) break;
+      try {
+        logs.push({ task, text: (await client.logPreview(job.id, task, { deadline })).content });
+      } catch (error) {
+        logs.push({ task, unavailable: firstLine(error) });
+      }
+    }
+    return logs;
   }
 
   /**
@@ -367,7 +469,8 @@ export class TrainingJobV2ProviderImpl {
   ): Promise<R> {
     const scope: Scope<Job> = {
       key: JSON.stringify(["v2", clientKey(client), client.endpoint, client.projectId, job.workspaceId]),
-      scan: (pending, { deadline }) => this.scan(client, pending, job.workspaceId, deadline),
+      scan: (pending, { deadline }) => this.scan(client, pending, job.workspaceId, deadline, true),
+      ...(client.pace ? { pace: client.pace } : {}),
     };
     const pending: Pending = { id: job.id, ...(job.name ? { name: job.name } : {}) };
     const ABSENT = Symbol("absent");
@@ -405,20 +508,26 @@ export class TrainingJobV2ProviderImpl {
     }
   }
 
-  /** One complete search for jobs of one workspace, narrowed by name when every name is known: a map by id. */
+  /**
+   * One complete search for jobs of one workspace, narrowed by name when every name is known: a map
+   * by id. With `presence`, the search stops once every pending job was seen (one call a tick while
+   * they are all on the first page); a job it does not list was then searched for completely.
+   */
   private async scan(
     client: ModelArtsV2Api,
     pending: readonly Pending[],
     workspaceId: string,
     deadline: Deadline | undefined,
+    presence = false,
   ): Promise<Map<string, Job>> {
     const names = [...new Set(pending.map((p) => p.name))];
     const byName = names.length === 1 && names[0] !== undefined && names[0] !== "";
+    const wanted = new Set(pending.map((p) => p.id));
     const jobs = await client.searchAllJobs(
       { workspaceId, ...(byName ? { filters: [{ key: "name", operator: "like", value: [names[0]!] }] } : {}) },
       deadline ? { deadline } : {},
+      presence ? { enough: (seen) => [...wanted].every((id) => seen.has(id)) } : {},
     );
-    const wanted = new Set(pending.map((p) => p.id));
     const found = new Map<string, Job>();
     for (const j of jobs) if (wanted.has(j.id)) found.set(j.id, j);
     return found;
@@ -471,18 +580,29 @@ export class TrainingJobV2ProviderImpl {
     return job;
   }
 
+  /** Where a target resolves to now, under the provider configuration (`client`: the target's, when at hand). */
+  private place(target: JobTarget, client?: { projectId: string; endpoint?: string }): ResolvedPlace {
+    if (this.deps.locate) return this.deps.locate(target);
+    client ??= this.deps.clientFor(target);
+    return { endpoint: client.endpoint ?? "", projectId: client.projectId };
+  }
+
   /** The end of a step that may take `timeoutMs`, on the provider's clock. */
   private deadline(timeoutMs: number): Deadline {
     return deadlineIn(timeoutMs, () => this.clock.now());
   }
 }
 
-/** The create body: the job's metadata from the top-level inputs, `algorithm` and `spec` as declared. */
-export function createRequest(checked: CheckedInputs): CreateJobRequest {
+/**
+ * The create body: the job's metadata from the top-level inputs, `algorithm` and `spec` as declared,
+ * and the owner stamp (when given) among the annotations; the stamp is never part of the inputs.
+ */
+export function createRequest(checked: CheckedInputs, stamp?: string): CreateJobRequest {
   const metadata: CreateJobRequest["metadata"] = { name: checked.jobName };
   if (checked.description !== undefined) metadata.description = checked.description;
   if (checked.workspaceId !== undefined) metadata.workspaceId = checked.workspaceId;
-  if (checked.annotations !== undefined) metadata.annotations = checked.annotations;
+  if (checked.annotations !== undefined || stamp !== undefined)
+    metadata.annotations = { ...checked.annotations, ...(stamp !== undefined ? { [OWNER_ANNOTATION]: stamp } : {}) };
   return {
     ...(checked.kind !== undefined ? { kind: checked.kind } : {}),
     metadata,
@@ -500,9 +620,9 @@ export function configDiffers(request: CreateJobRequest, job: Job): string[] {
   ];
 }
 
-/** `Running` or `Running (Running)`: the level-1 phase, with the level-2 one when it says more. */
+/** `Running` or `Abnormal (CreateFailed)`: the level-1 phase, with the level-2 one when it says more. */
 function phaseOf(job: Job): string {
-  return job.secondaryPhase && job.secondaryPhase !== job.phase ? `${job.phase} (${job.secondaryPhase})` : job.phase;
+  return phaseLabel(job.phase, job.secondaryPhase);
 }
 
 /** The service's own account of a failure: the phases and every task's message. */
@@ -518,12 +638,15 @@ export function failureMessage(job: Job): string {
 }
 
 function partial(error: unknown, id: string, outs: Bag, provider: unknown): PartialStateError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const text = error instanceof Error ? error.message : String(error);
+  // A failure's log tail (lines after the first) goes last, after what to do.
+  const [reason, ...logLines] = text.split("\n");
   const properties: Bag = { ...outs };
   if (provider !== undefined) properties[PROVIDER_KEY] = provider;
   return new PartialStateError(
     `training job ${id} was created but did not reach the requested state: ${reason}. ` +
-      `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.`,
+      `It is recorded in the stack: fix the cause and run \`pulumi up\` again, or \`pulumi destroy\` to remove it.` +
+      (logLines.length > 0 ? `\n${logLines.join("\n")}` : ""),
     id,
     properties,
   );

@@ -3,8 +3,8 @@
  * any call is made, reported as `{property, reason}` with the property path
  * (`algorithm.engine.engineId`, `spec.resource.nodeCount`). Values still unknown during a preview are
  * skipped; keys that no shape knows are refused with a hint. Lengths count characters (code points).
- * What needs the service's catalogues (a flavour's `max_num`, an engine's existence) is the
- * service's to refuse at create.
+ * What needs the service's catalogues (a flavour's `max_num`, an engine's existence) is checked by
+ * `catalogue-check.ts`.
  */
 import type {
   Algorithm,
@@ -21,6 +21,7 @@ import type {
 } from "../api/types";
 import {
   characterCount,
+  lengthRule,
   Checker,
   checkProviderInputs,
   containsUnknown,
@@ -123,7 +124,7 @@ export function validateInputs(inputs: Bag): CheckFailure[] {
   }
   if (c.has(inputs, "description", "description", "string")) {
     const length = characterCount(inputs["description"] as string);
-    if (length > MAX_DESCRIPTION) c.fail("description", `must be at most ${MAX_DESCRIPTION} characters, got ${length}`);
+    if (length > MAX_DESCRIPTION) c.fail("description", `${lengthRule(MAX_DESCRIPTION)}, got ${length}`);
   }
   if (c.has(inputs, "workspaceId", "workspaceId", "string") && !WORKSPACE_PATTERN.test(inputs["workspaceId"] as string)) {
     c.fail("workspaceId", `must be "0" (the default workspace) or a 32-character workspace id, got "${String(inputs["workspaceId"])}"`);
@@ -233,8 +234,7 @@ function validateAlgorithm(c: V2Checker, a: Bag): void {
       if (isUnknown(value)) continue;
       if (typeof value !== "string") c.fail(path, `must be a string, got ${typeof value}`);
       else if (value.includes("$")) c.fail(path, `must not contain "$", got "${value}"`);
-      else if (characterCount(value) > MAX_ENV_VALUE)
-        c.fail(path, `must be at most ${MAX_ENV_VALUE} characters, got ${characterCount(value)}`);
+      else if (characterCount(value) > MAX_ENV_VALUE) c.fail(path, `${lengthRule(MAX_ENV_VALUE)}, got ${characterCount(value)}`);
     }
   }
 

@@ -115,7 +115,7 @@ describe("authentication against the emulator", () => {
   });
 
   it("rejects a wrong password with an AuthenticationError naming the settings, without retrying", async () => {
-    const client = passwordClient(emu, { password: "wrong-password-0001" });
+    const client = passwordClient(emu, { password: "wrong-passw0rd-0001" });
     const error = await client.listJobs().catch((e: unknown) => e);
     assert.ok(error instanceof AuthenticationError, String(error));
     assert.equal(error.httpStatus, 401);

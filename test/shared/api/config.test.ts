@@ -15,10 +15,10 @@ function configError(fn: () => unknown, ...patterns: RegExp[]): void {
 
 describe("client configuration", () => {
   it("resolves AK/SK from stack settings with the region's endpoint and the defaults", () => {
-    const c = resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK1", secretKey: "SK-config-0001" }, {});
+    const c = resolveClientConfig({ region: "eu-de", projectId: PROJECT, accessKey: "AK1", secretKey: "SK-c0nfig-0001" }, {});
     assert.equal(c.endpoint, "https://modelarts.eu-de.otc.t-systems.com");
     assert.equal(c.cloud, "otc");
-    assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AK1", secretKey: "SK-config-0001" });
+    assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AK1", secretKey: "SK-c0nfig-0001" });
     assert.equal(c.requestTimeoutMs, 30_000);
     assert.equal(c.retry.maxElapsedMs, 120_000);
     assert.deepEqual(c.sources, { accessKey: "stack", secretKey: "stack", projectId: "stack", region: "stack" });
@@ -172,6 +172,28 @@ describe("client configuration", () => {
       /modelarts:maxAttempts .*at least 1; got "0"/,
     );
     assert.equal(parseDuration("250ms", "x"), 250);
+    assert.equal(parseDuration("596h31m23s", "x"), 2_147_483_000);
+  });
+
+  it("refuses a duration that no Node.js timer can hold, naming the setting (requestTimeout, maxRetryDuration)", () => {
+    const base = { region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-0001" };
+    configError(
+      () => resolveClientConfig({ ...base, requestTimeout: "100000000h" }, {}),
+      /modelarts:requestTimeout .*must be at most 596h31m23s \(2\^31-1 ms, about 24.8 days.*; got "100000000h"/,
+    );
+    configError(
+      () => resolveClientConfig(base, { MODELARTS_REQUEST_TIMEOUT: "600h" }),
+      /MODELARTS_REQUEST_TIMEOUT.*must be at most 596h31m23s/,
+    );
+    configError(
+      () => resolveClientConfig({ ...base, maxRetryDuration: "25h" }, {}),
+      /modelarts:maxRetryDuration .*must be at most 24h; got "25h"/,
+    );
+    configError(
+      () => parseDuration(2 ** 31, "modelarts:requestTimeout"),
+      /modelarts:requestTimeout must be at most 596h31m23s.*; got 2147483648 ms/,
+    );
+    assert.equal(resolveClientConfig({ ...base, maxRetryDuration: "24h" }, {}).retry.maxElapsedMs, 86_400_000);
     assert.equal(parseDuration("2h", "x"), 7_200_000);
     assert.equal(parseDuration(1500, "x"), 1500);
   });
@@ -179,16 +201,16 @@ describe("client configuration", () => {
   it("never prints its secrets, and registers them for redaction", () => {
     const c = resolveClientConfig(
       { region: "eu-de", projectId: PROJECT, accessKey: "AK", secretKey: "SK-never-printed-42" },
-      { OS_PASSWORD: "os-password-never-printed" },
+      { OS_PASSWORD: "os-passw0rd-never-printed" },
     );
     for (const text of [inspect(c, { depth: 10 }), JSON.stringify(c), String(c), describeConfig(c)]) {
       assert.ok(!text.includes("SK-never-printed-42"), text);
     }
-    assert.equal(redact("oops SK-never-printed-42 and os-password-never-printed"), "oops *** and ***");
+    assert.equal(redact("oops SK-never-printed-42 and os-passw0rd-never-printed"), "oops *** and ***");
   });
 
   describe("credentials profiles (modelarts:profiles)", () => {
-    const EU = { accessKey: "AKEU", secretKey: "SK-profile-eu-0001", projectId: PROJECT, region: "eu-de" };
+    const EU = { accessKey: "AKEU", secretKey: "SK-pr0file-eu-0001", projectId: PROJECT, region: "eu-de" };
 
     it("parses named profiles from the structured config's JSON text, values as strings", () => {
       const profiles = parseProfiles(
@@ -239,7 +261,7 @@ describe("client configuration", () => {
       const settings = profileSettings(top, EU);
       assert.deepEqual(settings, { ...EU, maxAttempts: "2" });
       const c = resolveClientConfig(settings, {});
-      assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AKEU", secretKey: "SK-profile-eu-0001" });
+      assert.deepEqual(c.auth, { kind: "aksk", accessKey: "AKEU", secretKey: "SK-pr0file-eu-0001" });
       assert.equal(c.projectId, PROJECT);
       assert.equal(c.retry.maxAttempts, 2);
       configError(

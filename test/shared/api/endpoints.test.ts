@@ -63,6 +63,10 @@ describe("endpoints", () => {
       );
     }
     assert.throws(() => normaliseEndpoint("ftp://x", "modelarts:endpoint"), /must use https/);
+    assert.throws(
+      () => normaliseEndpoint("htpp://127.0.0.1:8080", "modelarts:endpoint"),
+      /must use https:\/\/, or http:\/\/ on a loopback address .* got htpp:\/\/ \(is "htpp:" a misspelling of "https:" or "http:"\?\)/,
+    );
     assert.throws(() => normaliseEndpoint("https://u:p@x", "modelarts:endpoint"), /must not carry a user name or password/);
     assert.throws(() => normaliseEndpoint("not a url", "modelarts:endpoint"), /is not a URL/);
   });

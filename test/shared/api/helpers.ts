@@ -6,9 +6,9 @@ import type { CreateJobRequest } from "../../../provider/v1/api/types";
 
 export const PROJECT = "0123456789abcdef0123456789abcdef";
 export const AK = "AKTESTCLIENT00000001";
-export const SK = "SK-test-secret-key-do-not-print-0001";
+export const SK = "SK-test-s3cr3t-key-do-not-print-0001";
 export const USER = "alice";
-export const PASSWORD = "alice-password-do-not-print-0001";
+export const PASSWORD = "alice-passw0rd-do-not-print-0001";
 export const DOMAIN = "acme";
 
 /** Credentials the emulator knows; the client gets the same ones (or wrong ones) per test. */

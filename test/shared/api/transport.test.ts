@@ -7,7 +7,8 @@ import { ModelArtsClient } from "../../../provider/v1/api/client";
 import { resolveClientConfig } from "../../../provider/shared/api/config";
 import { ModelArtsApiError, ModelArtsTimeoutError } from "../../../provider/shared/api/errors";
 import { verifySignature } from "../../../provider/shared/api/signer";
-import { deadlineIn } from "../../../provider/shared/api/retry";
+import { deadlineIn, REAL_CLOCK } from "../../../provider/shared/api/retry";
+import { PaceRegistry } from "../../../provider/shared/api/pace";
 import { buildQueryString, packageVersion } from "../../../provider/shared/api/transport";
 
 // A bare HTTP server that records what arrives, so the bytes on the wire can be checked exactly.
@@ -54,6 +55,8 @@ describe("HTTP transport (on a bare server)", () => {
   const client = () =>
     new ModelArtsClient(resolveClientConfig({ endpoint: url, projectId: PROJECT, accessKey: AK, secretKey: SK }, {}), {
       retry: { baseDelayMs: 1, maxDelayMs: 5 },
+      // Each test's client paces alone: these tests time single attempts, not the account's pace.
+      paces: new PaceRegistry(REAL_CLOCK),
     });
 
   it("sends the query string it signed and a signature the server can verify", async () => {

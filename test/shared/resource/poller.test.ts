@@ -132,7 +132,7 @@ function setup() {
 }
 
 describe("Pollers (shared per scope)", () => {
-  it("answers one waiter once the job leaves the list, at most one near interval plus one scan late", async () => {
+  it("answers one waiter once the job leaves the list, at most one near interval (or 5 % of the time waited) plus one scan late", async () => {
     for (const removedAt of [1, 700, 5_000, 61_234, 599_999]) {
       const { clock, world, pollers, hours } = setup();
       const scope = world.scope();
@@ -140,7 +140,8 @@ describe("Pollers (shared per scope)", () => {
       const value = await clock.run(pollers.watch(scope, job, removal(hours())));
       assert.equal(value, "gone");
       const late = clock.now() - removedAt;
-      assert.ok(late <= DEFAULT_PACES.near.maxMs + world.scanMs, `removed at ${removedAt}, answered ${late} ms later`);
+      const spaced = Math.min(0.05 * (removedAt + DEFAULT_PACES.near.maxMs), 15_000);
+      assert.ok(late <= Math.max(DEFAULT_PACES.near.maxMs, spaced) + world.scanMs, `removed at ${removedAt}, answered ${late} ms later`);
     }
   });
 
@@ -209,11 +210,12 @@ describe("Pollers (shared per scope)", () => {
       return Promise.all(waits);
     })();
     await clock.run(joined);
-    // Each arrival takes the scan already planned and the pace of those already waiting: joining over
-    // 2.7 s costs no scan beyond the first waiter's schedule, and one scan a tick answers all.
+    // Each arrival takes the scan already planned and the pace of those already waiting, and one scan a
+    // tick answers all; the youngest wait keeps its fast start (5 % of its own wait), so joining over
+    // 2.7 s costs a few scans beyond the first waiter's schedule, not one per arrival.
     const alone = setup();
     await alone.clock.run(alone.pollers.watch(alone.world.scope(), alone.world.job("x", "KILLING", 60_000), removal(alone.hours())));
-    assert.ok(world.scans.length <= alone.world.scans.length + 1, `${world.scans.length} scans vs ${alone.world.scans.length}`);
+    assert.ok(world.scans.length <= alone.world.scans.length + 5, `${world.scans.length} scans vs ${alone.world.scans.length}`);
     const late = world.scans.filter((s) => s.start > 3_000);
     assert.ok(late.every((s) => s.ids.length === 20));
   });

@@ -11,6 +11,8 @@ import {
   type ProgressSink,
 } from "../../../provider/shared/resource/progress";
 import { dispatch } from "../../../provider/runtime";
+import { registerSecret } from "../../../provider/shared/api/errors";
+import { PartialStateError } from "../../../provider/shared/resource/partial-state";
 import { FakeTimers } from "../../helpers/fake-timers";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -51,6 +53,21 @@ describe("progress on the job's own row", function () {
   it("a line reported inside an operation goes to that operation's URN, as a lasting (not ephemeral) diagnostic", async () => {
     await withOperation(URN_A, async () => reportProgress("accepted"));
     assert.deepEqual(capture.lines, [{ line: "accepted", urn: URN_A, ephemeral: false }]);
+  });
+
+  it("a line that quotes a registered secret, in any echo of it, shows no piece of it", async () => {
+    const secret = "Zr8-progress-line-secret-\u00e9";
+    registerSecret(secret);
+    await withOperation(URN_A, async () => {
+      reportProgress(`task says: ${secret}`);
+      reportProgress(`task says: ${JSON.stringify(secret).replace(/\u00e9/, "\\u00E9")}`);
+      reportProgress(`task says: ${Buffer.from(secret).toString("base64")}`);
+    });
+    for (const { line } of capture.lines) {
+      assert.match(line, /^task says: "?\*\*\*"?$/);
+    }
+    const partial = new PartialStateError(`job 7 failed: worker-0: ${secret.slice(3, 12)}`, "7", {});
+    assert.equal(partial.message, "job 7 failed: worker-0: ***");
   });
 
   it("without a URN (an older state) or outside an operation, lines go to the Stack row", async () => {

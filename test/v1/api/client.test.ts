@@ -189,7 +189,7 @@ describe("ModelArtsClient against the emulator (AK/SK)", () => {
   });
 
   it("fails with AuthenticationError when the secret key is wrong, and says what to check", async () => {
-    const wrong = akskClient(emu, { secretKey: "SK-wrong-secret-key-000000000000001" });
+    const wrong = akskClient(emu, { secretKey: "SK-wrong-s3cr3t-key-000000000000001" });
     const error = await wrong.listJobs().catch((e: unknown) => e);
     assert.ok(error instanceof AuthenticationError, String(error));
     assert.equal(error.httpStatus, 401);

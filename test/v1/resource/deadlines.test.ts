@@ -3,7 +3,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { startEmulator, type RunningEmulator } from "../../../emulator";
 import { createClient } from "../../../provider/shared/api/config";
-import { ModelArtsError } from "../../../provider/shared/api/errors";
+import { ModelArtsError, ModelArtsTimeoutError } from "../../../provider/shared/api/errors";
+import { READ_TIMEOUT_MS } from "../../../provider/shared/resource/lifecycle";
 import type { ModelArtsApi } from "../../../provider/v1/api/types";
 import { PartialStateError, TrainingJobProviderImpl } from "../../../provider/v1/resource/provider";
 import { SkipClock } from "../../helpers/skip-clock";
@@ -140,5 +141,31 @@ describe("every step ends within its timeout plus one request timeout, and says 
     const error = await failure(provider().delete(id, outs));
     assert.ok(ModelArtsError.isInstance(error) && error.name === "DeleteTimeoutError", String(error));
     assert.match(error.message, /the job is still listed with status JOBSTAT_\w+ \(\d+\)/);
+  });
+
+  it("ends a refresh against a service that never answers within the read timeout plus one request timeout, whatever the retry settings", async () => {
+    const { id, outs } = await createdJob("hang-read");
+    // Retries that alone would go on for a day: only the read's own deadline ends the refresh.
+    const patient = createClient(
+      {
+        endpoint: emu.url,
+        projectId: PROJECT,
+        accessKey: AK,
+        secretKey: SK,
+        requestTimeout: `${REQUEST_TIMEOUT_MS}ms`,
+        maxAttempts: 100,
+        maxRetryDuration: "24h",
+      },
+      {},
+      { clock, retry: { baseDelayMs: 2000, maxDelayMs: 20_000 } },
+    );
+    emu.control.setFaultDefaults({ latencyMs: HANG_MS });
+    emu.control.setFaultRate({ rate: 1, kinds: ["latency"], method: "GET", pathRegex: "/training-jobs" });
+    const started = clock.now();
+    const error = await failure(provider(patient).read(id, outs));
+    const elapsed = clock.now() - started;
+    assert.ok(elapsed <= READ_TIMEOUT_MS + REQUEST_TIMEOUT_MS, `refresh took ${elapsed} ms`);
+    assert.ok(elapsed >= READ_TIMEOUT_MS - 20_000, `refresh gave up after ${elapsed} ms, before its deadline`);
+    assert.ok(error instanceof ModelArtsTimeoutError, String(error));
   });
 });

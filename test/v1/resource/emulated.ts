@@ -6,12 +6,13 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
 import { createClient } from "../../../provider/shared/api/config";
+import { PaceRegistry } from "../../../provider/shared/api/pace";
 import type { ModelArtsApi } from "../../../provider/v1/api/types";
 import { TrainingJobProviderImpl } from "../../../provider/v1/resource/provider";
 
 export const PROJECT = "0123456789abcdef0123456789abcdef";
 export const AK = "AKPROVIDERTEST000001";
-export const SK = "SKprovider-test-secret-0123456789abcdef";
+export const SK = "SKprovider-test-s3cr3t-Qm7Xk2Vz9Lp4";
 /** What the engine passes as `__provider`: opaque to the implementation. */
 export const SERIALIZED = "exports.handler = () => stub";
 
@@ -44,7 +45,11 @@ export async function emulatedProvider(options: EmulatedOptions = {}): Promise<E
   const client = createClient(
     { endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK },
     {},
-    options.clientSleepsAdvance ? { clock: { sleep: advance } } : {},
+    {
+      ...(options.clientSleepsAdvance ? { clock: { sleep: advance } } : {}),
+      // The account's pace runs on emulated time too: its waits advance the clock instead of stalling the test.
+      paces: new PaceRegistry({ now: () => emu.control.clock().now, sleep: advance }),
+    },
   );
   const progress: string[] = [];
   const provider = new TrainingJobProviderImpl({

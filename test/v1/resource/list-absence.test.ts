@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createClient } from "../../../provider/shared/api/config";
+import { PaceRegistry } from "../../../provider/shared/api/pace";
 import { IncompleteListError, ModelArtsError } from "../../../provider/shared/api/errors";
 import { TrainingJobProviderImpl } from "../../../provider/v1/resource/provider";
 import { FakeClock } from "../../helpers/fake-clock";
@@ -34,11 +35,14 @@ describe("absence is concluded only from a complete scan of the list", function 
   });
 
   function providerFor(s: ListServer, progress: string[] = []): TrainingJobProviderImpl {
+    const clock = new FakeClock();
     const client = createClient(
       { endpoint: s.url, projectId: PROJECT, accessKey: "AKLIST", secretKey: "SK-list-test-0001", maxAttempts: 1 },
       {},
+      // The account's pace on the same fake clock: its waits pass at once, as the provider's do.
+      { paces: new PaceRegistry(clock) },
     );
-    return new TrainingJobProviderImpl({ clientFor: () => client, clock: new FakeClock(), progress: (l) => progress.push(l) });
+    return new TrainingJobProviderImpl({ clientFor: () => client, clock, progress: (l) => progress.push(l) });
   }
 
   it("does not take a DELETE answered 'not found' for gone while the list still shows the job", async () => {

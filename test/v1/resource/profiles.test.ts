@@ -8,8 +8,8 @@ import { providerFromConfig } from "../../../provider/runtime";
 const PROJECT = "0123456789abcdef0123456789abcdef";
 const OTHER_PROJECT = "fedcba9876543210fedcba9876543210";
 /** Two accounts: the stack's own (top-level settings) and another one, reached through profile "eu". */
-const HOME = { accessKey: "AKHOMEACCOUNT0000001", secretKey: "SK-home-account-secret-0001" };
-const EU = { accessKey: "AKEUACCOUNT000000001", secretKey: "SK-eu-account-secret-0002" };
+const HOME = { accessKey: "AKHOMEACCOUNT0000001", secretKey: "SK-home-account-s3cr3t-0001" };
+const EU = { accessKey: "AKEUACCOUNT000000001", secretKey: "SK-eu-account-s3cr3t-0002" };
 const SERIALIZED = "exports.handler = () => stub";
 const CONFIG = {
   workerServerNum: 1,

@@ -29,8 +29,9 @@ const EXISTING_WIRE_CONFIG = {
 
 type Harness = EmulatedProvider;
 
-function harness(options: EmulatorOptions = {}): Promise<Harness> {
-  return emulatedProvider({ emulator: { killMs: 2_000, ...options }, randomSuffix: () => "abc1234" });
+/** With `clientSleepsAdvance`, the client's retry backoffs advance the emulated clock too (no wall-time waits). */
+function harness(options: EmulatorOptions = {}, clientSleepsAdvance = false): Promise<Harness> {
+  return emulatedProvider({ emulator: { killMs: 2_000, ...options }, randomSuffix: () => "abc1234", clientSleepsAdvance });
 }
 
 const created = checkAndCreate;
@@ -129,6 +130,11 @@ describe("TrainingJob provider against the emulator", function () {
       assert.equal(error.properties["__provider"], SERIALIZED, "the host needs the serialized provider to delete later");
       assert.equal(error.properties["status"], 1);
       assert.match(error.message, /training job \d+ was created but did not reach the requested state: .*JOBSTAT_FAILED \(11\)/);
+      assert.match(
+        error.message,
+        /It is recorded in the stack.*\nlast \d+ log lines of job-fails-in-run\.0:\n(  .*\n)*  \[Modelarts Service Log\]Training failed: the process exited with code 1$/,
+        "the error ends with the tail of the worker's log",
+      );
     });
 
     it("reports running out of time after acceptance as a partial-state error too", async () => {
@@ -262,8 +268,9 @@ describe("TrainingJob provider against the emulator", function () {
       h = await harness();
     });
 
-    it("changes the description in place", async () => {
+    it("changes the description in place, and reports the version's status as it is now", async () => {
       const { id, outs } = await created(h, { jobName: "upd-1", description: "old", config: CONFIG });
+      h.emu.control.advance(30_000);
       h.emu.control.clearRequests();
       const { outs: after } = await h.provider.update(id, outs, {
         jobName: "upd-1",
@@ -274,13 +281,17 @@ describe("TrainingJob provider against the emulator", function () {
       assert.equal(h.emu.control.job(id)!.jobDesc, "new");
       assert.equal(after["description"], "new");
       assert.equal(after["versionId"], outs["versionId"]);
+      assert.notEqual(after["status"], outs["status"], "fresh, not the status the create saw");
+      assert.equal(after["status"], 8, "JOBSTAT_RUNNING");
       assert.deepEqual(
         h.emu.control.requests().map((r) => r.method),
-        ["PUT"],
+        ["PUT", "GET"],
       );
     });
 
     it("fails without touching the state when nothing was accepted", async () => {
+      await h.emu.close();
+      h = await harness({}, true);
       const { id, outs } = await created(h, { jobName: "upd-3", description: "old", config: CONFIG });
       h.emu.control.addFaultScript({ method: "PUT", steps: ["500", "500", "500", "500", "500"] });
       const error = await h.provider
@@ -395,7 +406,7 @@ describe("TrainingJob provider against the emulator", function () {
     });
 
     it("keeps polling when the list fails for longer than the client retries", async () => {
-      h = await harness({ deleteDelayMs: 30_000 });
+      h = await harness({ deleteDelayMs: 30_000 }, true);
       const { id, outs } = await created(h, { jobName: "del-503", waitFor: "completed", config: CONFIG });
       // Six 503s in a row outlast one call's five attempts; they start after the first list.
       h.emu.control.addFaultScript({

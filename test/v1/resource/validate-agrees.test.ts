@@ -40,7 +40,14 @@ const REFUSED: Array<{ rule: string; property: string; wire: string; config: Job
     property: "description",
     wire: "job_desc",
     config: GOOD,
-    description: "\u{1F600}".repeat(257),
+    description: "d".repeat(257),
+  },
+  {
+    rule: "a description of 200 emoji (400 UTF-16 units)",
+    property: "description",
+    wire: "job_desc",
+    config: GOOD,
+    description: "\u{1F600}".repeat(200),
   },
 ];
 
@@ -73,7 +80,7 @@ describe("check and the emulator agree on what the service refuses", () => {
   }
 
   it("both accept the same config without the faults", async () => {
-    assert.deepEqual(validateInputs({ jobName: "agree-ok", config: GOOD, description: "\u{1F600}".repeat(256) }), []);
-    await akskClient(emu).createJob({ jobName: "agree-ok", jobDesc: "\u{1F600}".repeat(256), config: GOOD });
+    assert.deepEqual(validateInputs({ jobName: "agree-ok", config: GOOD, description: "\u{1F600}".repeat(128) }), []);
+    await akskClient(emu).createJob({ jobName: "agree-ok", jobDesc: "\u{1F600}".repeat(128), config: GOOD });
   });
 });

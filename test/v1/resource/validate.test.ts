@@ -35,7 +35,9 @@ describe("check rules", () => {
   });
 
   it("limits the description to 256 characters", () => {
-    assert.deepEqual(failuresOf({ ...good(), description: "d".repeat(257) }), ["description: must be at most 256 characters, got 257"]);
+    assert.deepEqual(failuresOf({ ...good(), description: "d".repeat(257) }), [
+      "description: must be at most 256 characters, counted as the service counts them (UTF-16 units: an emoji counts 2), got 257",
+    ]);
     assert.deepEqual(failuresOf({ ...good(), description: "d".repeat(256) }), []);
   });
 
@@ -95,6 +97,10 @@ describe("check rules", () => {
       /config.volumes\[0\].nfs.destPath: is required/,
     );
     assert.match(failuresOf({ ...good(), timeouts: { create: "soon" } }).join("\n"), /timeouts.create: must be a positive duration/);
+    assert.deepEqual(failuresOf({ ...good(), timeouts: { create: "100000000h", update: "597h" } }), [
+      'timeouts.create: must be at most 596h31m23s (2^31-1 ms, about 24.8 days, the longest wait a Node.js timer can hold), got "100000000h"',
+      'timeouts.update: must be at most 596h31m23s (2^31-1 ms, about 24.8 days, the longest wait a Node.js timer can hold), got "597h"',
+    ]);
     assert.match(
       failuresOf({ ...good(), waitFor: "done" }).join("\n"),
       /waitFor: must be one of "submitted", "running", "completed", got "done"/,
@@ -148,11 +154,13 @@ describe("check rules", () => {
       ]);
     });
 
-    it("counts the description in characters, not UTF-16 units", () => {
+    it("counts the description in UTF-16 units, as the service does: 128 emoji fit, 129 do not", () => {
       const emoji = "\u{1F600}";
-      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(150) }), []);
-      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(256) }), []);
-      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(257) }), ["description: must be at most 256 characters, got 257"]);
+      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(128) }), []);
+      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(129) }), [
+        "description: must be at most 256 characters, counted as the service counts them (UTF-16 units: an emoji counts 2), got 258",
+      ]);
+      assert.deepEqual(failuresOf({ ...good(), description: emoji.repeat(200) }).length, 1);
     });
 
     it("refuses config.createVersion, true or false, and says why", () => {

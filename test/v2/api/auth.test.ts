@@ -20,8 +20,8 @@ import {
 import { startScriptServer, type ScriptServer } from "./search-server";
 
 const V2 = `^/v2/${PROJECT}`;
-const WRONG_SK = "SK-v2-wrong-but-still-secret-000001";
-const WRONG_PASSWORD = "v2-wrong-password-still-secret-01";
+const WRONG_SK = "SK-v2-wrong-but-still-s3cr3t-000001";
+const WRONG_PASSWORD = "v2-wrong-passw0rd-still-s3cr3t-01";
 
 async function issueTokenByHand(emu: RunningEmulator): Promise<string> {
   const res = await fetch(`${emu.url}/v3/auth/tokens`, {

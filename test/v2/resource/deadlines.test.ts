@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type RunningEmulator } from "../../../emulator";
-import { ModelArtsError } from "../../../provider/shared/api/errors";
+import { ModelArtsError, ModelArtsTimeoutError } from "../../../provider/shared/api/errors";
+import { READ_TIMEOUT_MS } from "../../../provider/shared/resource/lifecycle";
 import { Pollers } from "../../../provider/shared/resource/poller";
 import { createV2Client } from "../../../provider/v2/api/client";
 import type { ModelArtsV2Api } from "../../../provider/v2/api/types";
@@ -104,5 +105,31 @@ describe("every v2 step ends within its timeout plus one request timeout, and sa
     assert.ok(ModelArtsError.isInstance(error) && error.name === "DeleteTimeoutError", String(error));
     assert.match(error.message, /last status Terminated/);
     assert.match(error.message, /the job is still there/);
+  });
+
+  it("ends a refresh against a service that never answers within the read timeout plus one request timeout, whatever the retry settings", async () => {
+    const { id, outs } = await createdJob("hang-read");
+    // Retries that alone would go on for a day: only the read's own deadline ends the refresh.
+    client = createV2Client(
+      {
+        endpoint: emu.url,
+        projectId: PROJECT,
+        accessKey: AK,
+        secretKey: SK,
+        requestTimeout: `${REQUEST_TIMEOUT_MS}ms`,
+        maxAttempts: 100,
+        maxRetryDuration: "24h",
+      },
+      {},
+      { clock, retry: { baseDelayMs: 2000, maxDelayMs: 20_000 } },
+    );
+    emu.control.setFaultDefaults({ latencyMs: HANG_MS });
+    emu.control.setFaultRate({ rate: 1, kinds: ["latency"], pathRegex: "/training-job" });
+    const started = clock.now();
+    const error = await failure(provider().read(id, outs));
+    const elapsed = clock.now() - started;
+    assert.ok(elapsed <= READ_TIMEOUT_MS + REQUEST_TIMEOUT_MS, `refresh took ${elapsed} ms`);
+    assert.ok(elapsed >= READ_TIMEOUT_MS - 20_000, `refresh gave up after ${elapsed} ms, before its deadline`);
+    assert.ok(error instanceof ModelArtsTimeoutError, String(error));
   });
 });

@@ -6,13 +6,14 @@
 import { strict as assert } from "node:assert";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../../emulator";
 import { createV2Client } from "../../../provider/v2/api/client";
+import { PaceRegistry } from "../../../provider/shared/api/pace";
 import type { ModelArtsV2Api } from "../../../provider/v2/api/types";
 import { Pollers } from "../../../provider/shared/resource/poller";
 import { TrainingJobV2ProviderImpl } from "../../../provider/v2/resource/provider";
 
 export const PROJECT = "0123456789abcdef0123456789abcdef";
 export const AK = "AKPROVIDERTEST000001";
-export const SK = "SKprovider-test-secret-0123456789abcdef";
+export const SK = "SKprovider-test-s3cr3t-Qm7Xk2Vz9Lp4";
 /** What the engine passes as `__provider`: opaque to the implementation. */
 export const SERIALIZED = "exports.handler = () => stub";
 export const ENGINE = "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64";
@@ -33,6 +34,8 @@ export interface EmulatedOptions {
   clientSleepsAdvance?: boolean;
   /** Autonaming suffix (default: derived from the seed, as in production). */
   randomSuffix?: (seed: string | undefined) => string;
+  /** How far the provider's clock runs ahead of the service's (clock skew). @default 0 */
+  providerClockAheadMs?: number;
 }
 
 export async function emulatedProvider(options: EmulatedOptions = {}): Promise<EmulatedProvider> {
@@ -47,11 +50,16 @@ export async function emulatedProvider(options: EmulatedOptions = {}): Promise<E
   });
   // Whole milliseconds, as a real clock gives: the poller's paces grow by factors such as 1.5.
   const advance = async (ms: number) => void emu.control.advance(Math.max(Math.ceil(ms), 1));
-  const clock = { now: () => emu.control.clock().now, sleep: advance };
+  const ahead = options.providerClockAheadMs ?? 0;
+  const clock = { now: () => emu.control.clock().now + ahead, sleep: advance };
   const client = createV2Client(
     { endpoint: emu.url, projectId: PROJECT, accessKey: AK, secretKey: SK },
     {},
-    options.clientSleepsAdvance ? { clock: { sleep: advance } } : {},
+    {
+      ...(options.clientSleepsAdvance ? { clock: { sleep: advance } } : {}),
+      // The account's pace runs on emulated time too: its waits advance the clock instead of stalling the test.
+      paces: new PaceRegistry(clock),
+    },
   );
   const progress: string[] = [];
   const provider = new TrainingJobV2ProviderImpl({

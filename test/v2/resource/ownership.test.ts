@@ -7,17 +7,20 @@ import { strict as assert } from "node:assert";
 import type { EmulatorOptions } from "../../../emulator";
 import { ModelArtsError } from "../../../provider/shared/api/errors";
 import type { CreateJobRequest } from "../../../provider/v2/api/types";
+import { OWNER_ANNOTATION, ownerStamp } from "../../../provider/shared/resource/autoname";
 import { checkAndCreate, emulatedProvider, jobInputs, PROJECT, type EmulatedProvider } from "./emulated";
 
 const JOBS = `^/v2/${PROJECT}/training-jobs`;
 const CREATE = `${JOBS}$`;
 const SEARCH = `^/v2/${PROJECT}/training-job-searches`;
+/** A stack identity's seed, as `stack-identity.ts` makes it. */
+const SEED = "00112233445566778899aabbccddeeff";
 
 type Harness = EmulatedProvider;
 
 /** The list lag and every backoff (the client's too) run on emulated time. */
-function harness(options: EmulatorOptions = {}): Promise<Harness> {
-  return emulatedProvider({ emulator: options, clientSleepsAdvance: true });
+function harness(options: EmulatorOptions = {}, providerClockAheadMs = 0): Promise<Harness> {
+  return emulatedProvider({ emulator: options, clientSleepsAdvance: true, providerClockAheadMs });
 }
 
 const up = checkAndCreate;
@@ -29,11 +32,18 @@ async function failure(promise: Promise<unknown>): Promise<Error> {
   );
 }
 
-/** The create body the resource sends for `jobInputs()` under `name`: what an interrupted up left. */
-function leftBehind(name: string, patch: Partial<CreateJobRequest> = {}): CreateJobRequest {
+/**
+ * The create body the resource sends for `jobInputs()` under `name`: what an interrupted up left,
+ * stamped as the resource `prefix` of the stack `seed` stamps it when given.
+ */
+function leftBehind(name: string, patch: Partial<CreateJobRequest> = {}, stampOf?: { seed: string; prefix: string }): CreateJobRequest {
   const inputs = jobInputs();
   return {
-    metadata: { name, description: inputs["description"] as string },
+    metadata: {
+      name,
+      description: inputs["description"] as string,
+      ...(stampOf ? { annotations: { [OWNER_ANNOTATION]: ownerStamp(stampOf.seed, stampOf.prefix) } } : {}),
+    },
     algorithm: inputs["algorithm"] as CreateJobRequest["algorithm"],
     spec: inputs["spec"] as NonNullable<CreateJobRequest["spec"]>,
     ...patch,
@@ -64,24 +74,55 @@ describe("v2 ownership (emulator, emulated time)", () => {
 
   it("the next create of an autonamed job adopts the job its interrupted create left, with the same algorithm and spec", async () => {
     h = await harness();
-    const inputs = jobInputs({ autonamePrefix: "crashed", autonameSeed: "proj/dev" });
+    const inputs = jobInputs({ autonamePrefix: "crashed", autonameSeed: SEED });
     const { inputs: checked } = await h.provider.check({}, inputs);
-    const left = await h.client.createJob(leftBehind(checked["jobName"] as string));
+    const left = await h.client.createJob(leftBehind(checked["jobName"] as string, {}, { seed: SEED, prefix: "crashed" }));
     const { id } = await up(h, inputs);
     assert.equal(id, left.id);
     assert.deepEqual(ids(h), [left.id]);
     assert.ok(h.progress.some((l) => l.includes(`found job ${left.id}`)));
   });
 
+  it("the create stamps the job with the resource's owner stamp, derived from the seed and never the seed itself", async () => {
+    h = await harness();
+    const { outs } = await up(h, jobInputs({ autonamePrefix: "stamped", autonameSeed: SEED }));
+    const [job] = h.emu.control.v2Jobs(PROJECT);
+    const annotations = (job!["metadata"] as { annotations?: Record<string, string> }).annotations;
+    assert.equal(annotations?.[OWNER_ANNOTATION], ownerStamp(SEED, "stamped"), "the service keeps the stamp the create sent");
+    assert.ok(!JSON.stringify(job).includes(SEED), "the seed itself is not sent");
+    assert.equal(outs["annotations"], undefined, "the stamp is not an input, so it never shows as a diff");
+  });
+
+  for (const [what, stampOf] of [
+    ["no owner stamp", undefined],
+    ["another stack's owner stamp", { seed: "ffeeddccbbaa99887766554433221100", prefix: "twin" }],
+  ] as const) {
+    it(`an autonamed job of the derived name and the same configuration that carries ${what} is refused, and nothing is changed`, async () => {
+      h = await harness();
+      const inputs = jobInputs({ autonamePrefix: "twin", autonameSeed: SEED });
+      const { inputs: checked } = await h.provider.check({}, inputs);
+      const left = await h.client.createJob(leftBehind(checked["jobName"] as string, {}, stampOf));
+      const error = await failure(up(h, inputs));
+      assert.equal(error.name, "OwnershipError");
+      assert.match(error.message, new RegExp(`already exists as job ${left.id}`));
+      assert.match(
+        error.message,
+        stampOf ? /carries another stack's or resource's owner stamp/ : /does not carry this resource's owner stamp/,
+      );
+      assert.deepEqual(ids(h), [left.id]);
+      assert.deepEqual(touching(h, left.id), []);
+    });
+  }
+
   it("an autonamed job whose spec differs from the left one is refused with its id, the differing path and the fix", async () => {
     h = await harness();
     const inputs = jobInputs({
       autonamePrefix: "changed",
-      autonameSeed: "proj/dev",
+      autonameSeed: SEED,
       spec: { resource: { flavorId: "modelarts.vm.cpu.8u", nodeCount: 2 } },
     });
     const { inputs: checked } = await h.provider.check({}, inputs);
-    const left = await h.client.createJob(leftBehind(checked["jobName"] as string));
+    const left = await h.client.createJob(leftBehind(checked["jobName"] as string, {}, { seed: SEED, prefix: "changed" }));
     const error = await failure(up(h, inputs));
     assert.equal(error.name, "OwnershipError");
     assert.match(error.message, new RegExp(`already exists as job ${left.id}`));
@@ -146,6 +187,33 @@ describe("v2 ownership (emulator, emulated time)", () => {
     h.emu.control.addFaultScript({ method: "POST", pathRegex: CREATE, phase: "after", steps: ["drop"] });
     const { id } = await up(h, jobInputs({ autonamePrefix: "lagged", autonameSeed: "proj/dev" }));
     assert.deepEqual(ids(h), [id]);
+  });
+
+  it("an explicitly named job another stack created before this create started is refused, though the search lagged behind it and the POST met a 500", async () => {
+    h = await harness({ v2ListVisibilityDelayMs: 30_000 });
+    const theirs = await h.client.createJob(leftBehind("shared-1"));
+    // Their up ended 10 s before ours starts: more than the clock-skew allowance (5 s).
+    h.emu.control.advance(10_000);
+    h.emu.control.addFaultScript({ method: "POST", pathRegex: CREATE, phase: "before", steps: ["500"] });
+    const error = await failure(up(h, jobInputs({ jobName: "shared-1" })));
+    assert.equal(error.name, "OwnershipError");
+    assert.match(error.message, new RegExp(`"shared-1" already exists as job ${theirs.id}`));
+    assert.match(
+      error.message,
+      /it was created before this create started at .* \(allowing 5s of clock skew\), so no POST of this create made it/,
+    );
+    assert.match(error.message, new RegExp(`adoptJobId: "${theirs.id}"`));
+    assert.deepEqual(ids(h), [theirs.id]);
+    assert.deepEqual(touching(h, theirs.id), []);
+  });
+
+  it("an explicitly named job created within the clock-skew allowance before this create started is taken after an ambiguous create", async () => {
+    // The service's clock runs 4 s behind this machine's: the job this create makes looks 4 s older than its start.
+    h = await harness({ v2ListVisibilityDelayMs: 30_000 }, 4_000);
+    h.emu.control.addFaultScript({ method: "POST", pathRegex: CREATE, phase: "after", steps: ["500"] });
+    const { id } = await up(h, jobInputs({ jobName: "skewed" }));
+    assert.deepEqual(ids(h), [id], "one job, the one this create made (a second POST met the name it holds)");
+    assert.ok(h.progress.some((l) => l.includes(`found job ${id}`) && l.includes("taking it")));
   });
 
   it("re-sends a create that the service did not process, after looking", async () => {

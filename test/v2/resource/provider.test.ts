@@ -67,7 +67,11 @@ describe("v2 provider lifecycle (emulator, emulated time)", () => {
         if (jobId === undefined) await new Promise((r) => setImmediate(r));
       }
       assert.ok(jobId);
-      await h.emu.control.setV2Phase(jobId, { phase: "Failed", secondaryPhase: "Failed", message: "Traceback: CUDA out of memory" });
+      await h.emu.control.setV2Phase(jobId, {
+        phase: "Failed",
+        secondaryPhase: "Failed",
+        message: "Traceback: CUDA out of memory\n  at train.py:42 with password=hunter2hunter2",
+      });
       const error = await created.then(
         () => assert.fail("create succeeded"),
         (e: unknown) => e,
@@ -78,6 +82,8 @@ describe("v2 provider lifecycle (emulator, emulated time)", () => {
       assert.equal(error.properties["__provider"], SERIALIZED);
       assert.match(error.message, /ended in Failed/);
       assert.match(error.message, /worker-0: Traceback: CUDA out of memory/);
+      assert.match(error.message, /last \d+ log lines? of worker-0:\n(.*\n)*\s+at train\.py:42/, "the tail of the task's log says why");
+      assert.doesNotMatch(error.message, /hunter2/, "the log tail is redacted");
       assert.match(error.message, /It is recorded in the stack/);
     });
 
@@ -94,6 +100,7 @@ describe("v2 provider lifecycle (emulator, emulated time)", () => {
       const error = await created.catch((e: unknown) => e);
       assert.ok(error instanceof PartialStateError, String(error));
       assert.match(error.message, /ended in Abnormal \(CreateFailed\): worker-0: image pull failed/);
+      assert.match(error.message, /It is recorded in the stack.*\nlast 2 log lines of worker-0:\n {2}image pull failed\n/);
     });
   });
 
@@ -161,12 +168,22 @@ describe("v2 provider lifecycle (emulator, emulated time)", () => {
       assert.equal((await h.client.getJob(id)).description, "second");
     });
 
-    it("a waitFor change updates the state only", async () => {
+    it("a waitFor change changes nothing at the service, and the outputs report the job as it is now", async () => {
       const { id, outs } = await checkAndCreate(h, jobInputs({ jobName: "update-2" }));
+      assert.equal(outs["phase"], "Creating");
+      await h.emu.control.advance(30_000);
       const before = (await h.emu.control.requests({})).length;
       const { outs: after } = await h.provider.update(id, outs, { ...outs, waitFor: "running" });
       assert.equal(after["waitFor"], "running");
-      assert.equal((await h.emu.control.requests({})).length, before, "no call to the service");
+      assert.equal(after["phase"], "Running", "fresh, not the phase the create saw");
+      assert.ok((after["duration"] as number) > 0);
+      assert.ok(after["startTime"] !== "");
+      const calls = (await h.emu.control.requests({})).slice(before);
+      assert.deepEqual(
+        calls.filter((r) => r.method !== "GET" && !r.path.endsWith("/training-job-searches")),
+        [],
+        "only look-ups",
+      );
     });
   });
 

@@ -76,6 +76,12 @@ const REFUSED: Array<{ rule: string; property: string; wire: RegExp; patch: Bag 
     patch: algorithm({ outputs: [{ name: "o", remote: { obs: { obsUrl: "bucket/out" } } }] }),
   },
   { rule: "a description of 257 characters", property: "description", wire: /description/, patch: { description: "d".repeat(257) } },
+  {
+    rule: "a description of 200 emoji (400 UTF-16 units)",
+    property: "description",
+    wire: /description/,
+    patch: { description: "\u{1F600}".repeat(200) },
+  },
   { rule: "a job name with a space", property: "jobName", wire: /metadata\.name/, patch: { jobName: "has space" } },
   {
     rule: "a public flavour in a dedicated pool",
@@ -111,7 +117,7 @@ describe("v2 check and the emulator agree on what the service refuses", () => {
   }
 
   it("both accept the same job", async () => {
-    const inputs = { ...jobInputs({ jobName: "agree-ok", description: "d".repeat(256) }) } as Bag;
+    const inputs = { ...jobInputs({ jobName: "agree-ok", description: "\u{1F600}".repeat(128) }) } as Bag;
     assert.deepEqual(validateInputs(inputs), []);
     await v2AkskClient(emu).createJob(createRequest(inputs as unknown as CheckedInputs));
   });

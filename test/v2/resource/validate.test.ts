@@ -52,8 +52,14 @@ describe("v2 check rules", () => {
       /^workspaceId: must be "0" \(the default workspace\) or a 32-character/,
     );
     assert.match(failuresOf({ ...good(), kind: "batch" })[0]!, /^kind: must be one of "job", "visualization_job"/);
-    assert.deepEqual(failuresOf({ ...good(), description: "d".repeat(257) }), ["description: must be at most 256 characters, got 257"]);
-    assert.deepEqual(failuresOf({ ...good(), description: "\u{1F600}".repeat(256) }), []);
+    assert.deepEqual(failuresOf({ ...good(), description: "d".repeat(257) }), [
+      "description: must be at most 256 characters, counted as the service counts them (UTF-16 units: an emoji counts 2), got 257",
+    ]);
+    // The service counts UTF-16 units: 128 emoji fit, 200 (400 units) do not.
+    assert.deepEqual(failuresOf({ ...good(), description: "\u{1F600}".repeat(128) }), []);
+    assert.deepEqual(failuresOf({ ...good(), description: "\u{1F600}".repeat(200) }), [
+      "description: must be at most 256 characters, counted as the service counts them (UTF-16 units: an emoji counts 2), got 400",
+    ]);
   });
 
   it("requires algorithm and spec.resource", () => {
@@ -187,6 +193,11 @@ describe("v2 check rules", () => {
   it("checks the provider's own inputs: waitFor, timeouts, adoptJobId", () => {
     assert.match(failuresOf({ ...good(), waitFor: "submitted" })[0]!, /^waitFor: must be one of "accepted", "running", "completed"/);
     assert.match(failuresOf({ ...good(), timeouts: { delete: "soon" } })[0]!, /^timeouts.delete: must be a positive duration/);
+    // A timeout past 2^31-1 ms passed preview and failed `up` with a bare RangeError.
+    assert.deepEqual(failuresOf({ ...good(), timeouts: { create: "100000000h" } }), [
+      'timeouts.create: must be at most 596h31m23s (2^31-1 ms, about 24.8 days, the longest wait a Node.js timer can hold), got "100000000h"',
+    ]);
+    assert.deepEqual(failuresOf({ ...good(), timeouts: { create: "596h31m23s", delete: "24h" } }), []);
     assert.match(failuresOf({ ...good(), adoptJobId: "1234" })[0]!, /^adoptJobId: must be a v2 job id \(a UUID/);
     assert.deepEqual(failuresOf({ ...good(), adoptJobId: "425b7087-83de-49ed-9e40-5bb642be956f" }), []);
   });
