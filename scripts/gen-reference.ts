@@ -3,7 +3,7 @@
 // provider configuration, each property with its type, rules, default and its name in TypeScript,
 // Python, Go and YAML. test/docs/reference.test.ts regenerates them and fails on any difference.
 //
-//   node scripts/ensure-node.js -- npx ts-node scripts/gen-reference.ts   (or npm run gen:reference)
+//   npm run --silent gen:reference
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -131,8 +131,9 @@ function reachableTypes(props: Record<string, SchemaProperty> | undefined, types
   return found;
 }
 
+/** A schema description as Markdown: TSDoc's inline `{@link X}` becomes `X` in code. */
 function descriptionText(text: string | undefined): string {
-  return (text ?? "").trim();
+  return (text ?? "").replace(/\{@link(?:code|plain)?\s+([^}|\s]+)(?:[\s|][^}]*)?\}/g, "`$1`").trim();
 }
 
 /** One property as a definition: its names per language, its type, whether it is required, and its doc. */
@@ -294,6 +295,8 @@ function configPage(schema: PackageSchema, types: Record<string, SchemaType>): s
     propertyList(variables, schema.config?.defaults, types),
     "",
   ];
+  const nested = reachableTypes(variables, types, new Set());
+  if (nested.length > 0) out.push("## Types", "", ...typeSections(nested, types));
   return out.join("\n");
 }
 
@@ -339,12 +342,24 @@ async function format(text: string): Promise<string> {
   return prettier.format(text, { ...options, parser: "markdown" });
 }
 
-export const REFERENCE_DIR = path.join(__dirname, "..", "docs", "reference");
+/** The checkout's root, from the source (scripts/) or the compiled (dist/scripts/) location. */
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = path.dirname(d)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(d, "package.json"), "utf8")) as { name?: string }).name === "pulumi-modelarts") return d;
+    } catch {
+      // not here
+    }
+    if (path.dirname(d) === d) throw new Error(`gen-reference: no pulumi-modelarts checkout above ${dir}`);
+  }
+}
+
+const ROOT = findRoot(__dirname);
+
+export const REFERENCE_DIR = path.join(ROOT, "docs", "reference");
 
 /** Where the committed schema is. */
-export const SCHEMA_PATH = path.join(__dirname, "..", "schema", "schema.json");
-
-const ROOT = path.join(__dirname, "..");
+export const SCHEMA_PATH = path.join(ROOT, "schema.json");
 
 /** The example programs per resource token: every `examples/*` program whose text names the resource. */
 export function examplePrograms(schema: PackageSchema, root = ROOT): Map<string, ExampleProgram[]> {

@@ -1,7 +1,7 @@
 /**
  * The TrainingJob provider's implementation. The serialized stub (`stub.ts`) loads this module from
  * the installed package when the engine calls it, so a fix here reaches stacks created by older
- * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
+ * versions. Every lifecycle method follows the contract written in docs/resources.md, "Lifecycle semantics".
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";

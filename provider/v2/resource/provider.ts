@@ -1,7 +1,7 @@
 /**
  * The v2 TrainingJob provider's implementation, loaded by the serialized stub (its `a: "v2"`) from
- * the installed package. Every lifecycle method follows the contract written in the README's
- * "v2.TrainingJob lifecycle" section: the same guarantees as v1 (ownership, partial state, absence
+ * the installed package. Every lifecycle method follows the contract written in docs/resources.md,
+ * "v2.TrainingJob lifecycle": the same guarantees as v1 (ownership, partial state, absence
  * only from complete look-ups, every step within its timeout), over the v2 API's shapes.
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
