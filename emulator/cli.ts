@@ -35,8 +35,8 @@ A local emulator of the ModelArts training-job APIs, v1 (old-version, /v1/{proje
 and v2 (new-version, /v2/{project_id}/training-jobs, searches, flavours, engines, tasks, metrics,
 logs, name check), and of the IAM endpoint (POST /v3/auth/tokens, GET /v3, GET /v3/projects).
 Binds to 127.0.0.1 only. A control API under /__emulator/ (clock, behaviour, rules, faults,
-requests, jobs, v2/jobs, tokens, reset) drives it from tests; the package's README.md, section
-"The emulator", describes it.
+requests, jobs, v2/jobs, tokens, reset) drives it from tests; the package's docs/emulator.md
+describes it.
 
 Server
   --port N                    TCP port; 0 picks a free port (default 0)

@@ -47,7 +47,7 @@ export function demoArgs(argv: readonly string[], env: NodeJS.ProcessEnv): DemoA
   if (!(LANGS as readonly string[]).includes(lang)) {
     throw new DemoArgsError(`--lang must be one of ${LANGS.join(", ")}, got ${JSON.stringify(lang)}`);
   }
-  const api = apis.at(-1) ?? (lang === "typescript" ? "v1" : "v2");
+  const api = apis.at(-1) ?? "v2";
   if (api !== "v1" && api !== "v2") throw new DemoArgsError(`--api must be v1 or v2, got ${JSON.stringify(api)}`);
   if (api === "v1" && lang !== "typescript") {
     throw new DemoArgsError(`--lang ${lang} walks through a v2 job (examples/${lang}-v2): leave out --api v1`);

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the first five minutes, with no cloud account. Builds (or reuses) the Pulumi CLI,
- * starts the ModelArts emulator in this process, runs `pulumi up` on the root Pulumi.yaml program
- * (examples/basic, a v1 TrainingJob) or, with `--api v2`, on examples/v2-basic (a v2.TrainingJob),
+ * starts the ModelArts emulator in this process, runs `pulumi up` on examples/v2-basic (a
+ * v2.TrainingJob) or, with `--api v1`, on the root Pulumi.yaml program (examples/basic, a v1 TrainingJob),
  * with a local backend in `.demo/`, shows the job as the emulator sees it, refreshes, and runs
  * `pulumi destroy`. Everything is shut down at the end, and on Ctrl-C.
  *
@@ -10,7 +10,7 @@
  * `.demo/home`, and runs a copy of the example in `.demo/` (with a virtualenv holding the wheel, a
  * go.mod pointing at the Go SDK, or the YAML language host on PATH).
  *
- * Options: `--api v1|v2` (`npm start -- --api v2`; default v1), `--lang typescript|python|go|yaml`
+ * Options: `--api v1|v2` (`npm start -- --api v1`; default v2), `--lang typescript|python|go|yaml`
  * (default typescript). Environment: DEMO_JOB_SECONDS (how long the emulated job runs, default 30).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -353,9 +353,9 @@ async function main({ api, lang }: DemoArgs): Promise<number> {
     console.log(`\n${bold("Done.")} The stack is removed and the emulator stops now.`);
     say(
       api === "v1"
-        ? "Next: `npm start -- --api v2` for a new-version (v2) job, the examples in examples/ (README.md in each), and `npm test`."
-        : "Next: the examples in examples/ (README.md in each; v2-basic and v2-custom-image are v2), and `npm test`.",
-      `To try it by hand: node dist/emulator/cli.js --access-key AK --secret-key SK, then \`pulumi up\` ${api === "v1" ? "here" : `in examples/${lang === "typescript" ? "v2-basic" : `${lang}-v2`}`} with modelarts:endpoint set${lang === "typescript" ? "" : " (README.md there: the plugin and the SDK come from npm run dist)"}.`,
+        ? "Next: the examples in examples/ (README.md in each), `npm start -- --lang python` (or go, yaml), and `npm test`."
+        : "Next: `npm start -- --lang python` (or go, yaml), the examples in examples/ (README.md in each; basic and the others without v2 are old-version jobs), and `npm test`.",
+      `To try it by hand: node dist/emulator/cli.js (it accepts any well-formed credentials), then \`pulumi up\` ${api === "v1" ? "here" : `in examples/${lang === "typescript" ? "v2-basic" : `${lang}-v2`}`} with modelarts:endpoint set${lang === "typescript" ? "" : " (README.md there: the plugin and the SDK come from npm run dist)"}.`,
     );
     fs.rmSync(DEMO_DIR, { recursive: true, force: true });
     return 0;

@@ -535,15 +535,17 @@ interface GoSetup {
 }
 
 /** Checks that `go` runs and returns the environment every build step uses. */
-function goSetup(version: string): GoSetup {
+function goSetup(version: string | undefined): GoSetup {
   const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS", "GOTOOLCHAIN"], { encoding: "utf8" });
   if (probe.error || probe.status !== 0) {
     const why = probe.error ? (probe.error as NodeJS.ErrnoException).code : probe.stderr.trim();
     throw new Error(
       `the Go toolchain is needed to build the Pulumi CLI and its language hosts but \`go\` could not be run (${why}). ` +
-        "Install Go 1.25 or newer and put `go` on PATH, " +
-        `or put a Pulumi CLI ${version.split(".").slice(0, 2).join(".")}.x with ${[...EXECUTABLES.slice(1), ...HOST_EXECUTABLES].join(", ")} ` +
-        "beside it on PATH.",
+        "Install Go 1.25 or newer and put `go` on PATH" +
+        (version === undefined
+          ? "."
+          : `, or put a Pulumi CLI ${version.split(".").slice(0, 2).join(".")}.x with ${[...EXECUTABLES.slice(1), ...HOST_EXECUTABLES].join(", ")} ` +
+            "beside it on PATH."),
     );
   }
   const goEnvJson = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string; GOTOOLCHAIN: string };
@@ -688,100 +690,37 @@ async function build(version: string, finalDir: string, log: (line: string) => v
   let ok = false;
   try {
     log(`building Pulumi CLI ${tag} from the Go modules (first time on this machine: several minutes)`);
+    const setup = goSetup(version);
+    const go: GoRunner = { env: setup.env, cwd: srcDir, log };
+    log(`using ${setup.goVersion} (GOTOOLCHAIN=${setup.env.GOTOOLCHAIN})`);
 
-    // Go itself.
-    const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS", "GOTOOLCHAIN"], { encoding: "utf8" });
-    if (probe.error || probe.status !== 0) {
-      const why = probe.error ? (probe.error as NodeJS.ErrnoException).code : probe.stderr.trim();
-      throw new Error(
-        `the Go toolchain is needed to build the Pulumi CLI but \`go\` could not be run (${why}). ` +
-          "Install Go 1.25 or newer and put `go` on PATH, " +
-          `or put a Pulumi CLI ${version.split(".").slice(0, 2).join(".")}.x with pulumi-language-nodejs and ` +
-          "pulumi-resource-pulumi-nodejs beside it on PATH.",
-      );
-    }
-    const goEnvJson = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string; GOTOOLCHAIN: string };
-    const goFlags = goEnvJson.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      // Never let a module's toolchain line download another Go unless the caller asked for it.
-      GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
-      GOFLAGS: [...goFlags, "-mod=mod", "-buildvcs=false"].join(" "),
-      GOWORK: "off",
-      GO111MODULE: "on",
-      CGO_ENABLED: "0",
-    };
-    const go: GoRunner = { env, cwd: srcDir, log };
-    log(`using ${goEnvJson.GOVERSION} (GOTOOLCHAIN=${env.GOTOOLCHAIN})`);
-
-    // A wrapper module: `go install pkg@version` refuses modules that have replace directives.
     const step = (label: string) => {
       log(`${label}… (${formatDuration(Date.now() - started)} elapsed)`);
       return { label, started: Date.now() };
     };
     let s = step("resolving modules");
-    fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/pulumi-build\n\ngo 1.24\n");
-    const dl = JSON.parse((await runGo(go, ["mod", "download", "-json", `${PKG_MODULE}@${tag}`], s)).stdout) as {
-      GoMod?: string;
-      Error?: string;
-    };
-    if (!dl.GoMod) throw new Error(`cannot download ${PKG_MODULE}@${tag}: ${dl.Error ?? "no go.mod"}`);
-    const pkgMod = parseGoMod(fs.readFileSync(dl.GoMod, "utf8"));
-    if (pkgMod.go && env.GOTOOLCHAIN === "local" && versionLess(goVersionOf(goEnvJson.GOVERSION), goVersionOf(pkgMod.go))) {
-      throw new Error(
-        `${PKG_MODULE}@${tag} needs go ${pkgMod.go} but ${goEnvJson.GOVERSION} is installed. Install a newer Go, or let ` +
-          `the go command fetch one from the module proxy: GOTOOLCHAIN=go${pkgMod.go} npm run --silent ensure-pulumi`,
-      );
-    }
-    // The CLI's own replace directives apply only when pkg is the main module: copy them.
-    if (pkgMod.replaces.length > 0) {
-      fs.appendFileSync(path.join(srcDir, "go.mod"), `\nreplace (\n${pkgMod.replaces.map((r) => `\t${r}\n`).join("")})\n`);
-    }
-    await runGo(go, ["get", "-tool", `${CLI_PACKAGE}@${tag}`, `${SDK_MODULE}@${tag}`], s);
+    await resolvePulumiModules(go, tag, setup.goVersion, s);
     // The Node.js host's build starts from this module: keep what it imports (grpc, the SDK) in it.
     fs.mkdirSync(path.join(srcDir, "langhost"));
     fs.writeFileSync(path.join(srcDir, "langhost", "main.go"), installedSources().hostGo);
     await runGo(go, ["mod", "tidy"], s);
-    const resolved = (await runGo(go, ["list", "-m", "-f", "{{.Version}}", PKG_MODULE, SDK_MODULE])).stdout.trim().split("\n");
-    if (resolved.some((v) => v.trim() !== tag)) {
-      throw new Error(`module versions did not resolve to ${tag}: ${PKG_MODULE} ${resolved[0]}, ${SDK_MODULE} ${resolved[1]}`);
-    }
+    await checkResolved(go, tag);
 
-    const buildArgs = (out: string, pkg: string) => [
-      "build",
-      "-trimpath",
-      "-tags",
-      BUILD_TAGS,
-      "-ldflags",
-      `-X ${VERSION_SYMBOL}=${tag}`,
-      "-o",
-      path.join(tmpBin, out),
-      pkg,
-    ];
     s = step("compiling pulumi CLI");
-    await runGo(go, buildArgs("pulumi", CLI_PACKAGE), s);
+    await runGo(go, buildArgs(tag, path.join(tmpBin, "pulumi"), CLI_PACKAGE), s);
 
     step("installing the pulumi-resource-pulumi-nodejs shim");
     fs.writeFileSync(path.join(tmpBin, "pulumi-resource-pulumi-nodejs"), installedSources().shim, { mode: 0o755 });
 
     step("verifying");
-    for (const [exe, args] of [["pulumi", ["version"]]] as const) {
-      const res = spawnSync(path.join(tmpBin, exe), [...args], {
-        encoding: "utf8",
-        timeout: 60_000,
-        env: { ...process.env, PULUMI_SKIP_UPDATE_CHECK: "true" },
-      });
-      if (res.status !== 0 || res.stdout.trim() !== tag) {
-        throw new Error(`${exe} ${args.join(" ")} printed ${JSON.stringify(res.stdout.trim())} (expected ${tag}): ${res.stderr}`);
-      }
-    }
+    verifyVersion(path.join(tmpBin, "pulumi"), ["version"], tag);
 
     const manifest: Manifest = {
       version,
       recipe: CLI_RECIPE,
       cliRecipe: CLI_RECIPE,
       languageHost: "built apart (see the pulumi-v<version>-nodejs-<recipe> folders)",
-      goVersion: goEnvJson.GOVERSION,
+      goVersion: setup.goVersion,
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round((Date.now() - started) / 1000),
     };
@@ -799,38 +738,10 @@ async function build(version: string, finalDir: string, log: (line: string) => v
     ok = true;
     log(`built Pulumi CLI ${tag} in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
   } catch (err) {
-    if (err instanceof GoError) {
-      const tail = err.stderr.trim().split("\n").slice(-40).join("\n");
-      const hint = /requires go >=|toolchain/.test(err.stderr)
-        ? "\nhint: the modules need a newer Go; install one or set GOTOOLCHAIN=go<version> to let the go command fetch it"
-        : "";
-      throw new Error(`${err.message}\n${tail}${hint}`);
-    }
-    throw err;
+    throw explainGoError(err);
   } finally {
     if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
-}
-
-/** The Go environment of a build: the local toolchain, modules by their own go.mod, no cgo. */
-function goEnvironment(): { env: NodeJS.ProcessEnv; goVersion: string } {
-  const probe = spawnSync("go", ["env", "-json", "GOVERSION", "GOFLAGS"], { encoding: "utf8" });
-  if (probe.error || probe.status !== 0) {
-    throw new Error(`the Go toolchain is needed to build the language hosts but \`go\` could not be run; install Go 1.25 or newer`);
-  }
-  const goEnv = JSON.parse(probe.stdout) as { GOVERSION: string; GOFLAGS: string };
-  const goFlags = goEnv.GOFLAGS.split(/\s+/).filter((f) => f && !f.startsWith("-mod=") && !f.startsWith("-buildvcs"));
-  return {
-    goVersion: goEnv.GOVERSION,
-    env: {
-      ...process.env,
-      GOTOOLCHAIN: process.env.GOTOOLCHAIN || "local",
-      GOFLAGS: [...goFlags, "-mod=mod", "-buildvcs=false"].join(" "),
-      GOWORK: "off",
-      GO111MODULE: "on",
-      CGO_ENABLED: "0",
-    },
-  };
 }
 
 /**
@@ -847,7 +758,7 @@ async function buildYamlHost(finalDir: string, log: (line: string) => void): Pro
   let ok = false;
   try {
     log(`building pulumi-language-yaml ${YAML_VERSION} from the Go modules (first time on this machine: a few minutes)`);
-    const { env, goVersion } = goEnvironment();
+    const { env, goVersion } = goSetup(undefined);
     const go: GoRunner = { env, cwd: srcDir, log };
     const s = { label: "building pulumi-language-yaml", started };
     fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/yaml-build\n\ngo 1.24\n");
@@ -901,7 +812,7 @@ async function buildNodejsHost(version: string, cliDir: string, finalDir: string
   let ok = false;
   try {
     log(`building ${NODEJS_HOST} ${tag}`);
-    const { env, goVersion } = goEnvironment();
+    const { env, goVersion } = goSetup(undefined);
     const go: GoRunner = { env, cwd: srcDir, log };
     const s = { label: `building ${NODEJS_HOST}`, started };
     const cliSrc = path.join(cliDir, "src");

@@ -1,43 +1,40 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TrainingJobComputed, TrainingJobConfig, TrainingJobInputs, TrainingJobTimeouts, WaitFor } from "./resource/inputs";
-import { registeredProps, type ArgOf, type ArgsAgree } from "../shared/resource/args";
+import { registeredProps, type ArgTypesAgree, type ArgsAgree, type DeepInput } from "../shared/resource/args";
 import { packageStub } from "../shared/resource/package-stub";
 import type { JobLocation } from "../shared/resource/lifecycle";
 
-/** The argument type of input `K`: its {@link TrainingJobInputs} type, as a `pulumi.Input`. */
-type In<K extends keyof TrainingJobInputs> = ArgOf<TrainingJobInputs, K>;
-
 /**
  * The arguments of a {@link TrainingJob}: the members of {@link TrainingJobInputs}, each a
- * `pulumi.Input` (types derived from it; keys and optionality checked against it below).
+ * `pulumi.Input` (each type, key and optionality checked against it below).
  */
 export interface TrainingJobArgs {
   /**
    * Job name: 1–64 of `A–Z a–z 0–9 _ -`, unique in the project. A change replaces the job.
    * @default the resource name with a random suffix, e.g. `mnist-4f7a2c1`
    */
-  readonly jobName?: In<"jobName">;
+  readonly jobName?: pulumi.Input<string>;
   /** Description, 0–256 characters. A change is an in-place update. @default "" */
-  readonly description?: In<"description">;
+  readonly description?: pulumi.Input<string>;
   /** Workspace id. A change replaces the job (deleting first when the name stays). @default "0" */
-  readonly workspaceId?: In<"workspaceId">;
+  readonly workspaceId?: pulumi.Input<string>;
   /**
    * The job's configuration: every field of the create API's `config`. A change creates a new
    * version of the same job (a change of `volumes` replaces it).
    */
-  readonly config: In<"config">;
+  readonly config: DeepInput<TrainingJobConfig>;
   /** What `pulumi up` waits for after submitting. @default "submitted" */
-  readonly waitFor?: In<"waitFor">;
+  readonly waitFor?: pulumi.Input<WaitFor>;
   /** How long create, update and delete may take, including waiting, e.g. `{ delete: "30m" }`. @default "20m" each */
-  readonly timeouts?: In<"timeouts">;
+  readonly timeouts?: DeepInput<TrainingJobTimeouts>;
   /** Stop a running version before deleting the job. @default true */
-  readonly stopBeforeDelete?: In<"stopBeforeDelete">;
+  readonly stopBeforeDelete?: pulumi.Input<boolean>;
   /** Region override for this job (else the profile's or `modelarts:region`). A change replaces the job. */
-  readonly region?: In<"region">;
+  readonly region?: pulumi.Input<string>;
   /** Project id override for this job (else the profile's or `modelarts:projectId`). A change replaces the job. */
-  readonly projectId?: In<"projectId">;
+  readonly projectId?: pulumi.Input<string>;
   /** Endpoint URL override for this job (else the profile's, `modelarts:endpoint` or the region's endpoint). */
-  readonly endpoint?: In<"endpoint">;
+  readonly endpoint?: pulumi.Input<string>;
   /**
    * The named credentials profile that manages this job: the settings under
    * `modelarts:profiles.<profile>` (another account or project) instead of the top-level
@@ -45,13 +42,13 @@ export interface TrainingJobArgs {
    * @default the top-level `modelarts:*` settings
    * @example "eu"
    */
-  readonly profile?: In<"profile">;
+  readonly profile?: pulumi.Input<string>;
   /**
    * Adopt an existing job by id instead of creating one (Pulumi's `import` option does not work
    * with dynamic resources). The declared `config` must match the job's; `pulumi destroy` then
    * deletes the job unless `retainOnDelete` is set.
    */
-  readonly adoptJobId?: In<"adoptJobId">;
+  readonly adoptJobId?: pulumi.Input<string>;
 }
 
 /** Where {@link TrainingJob.get} looks for the job: the same overrides a declared job would have. */
@@ -59,7 +56,10 @@ export type TrainingJobState = Pick<TrainingJobArgs, "region" | "projectId" | "e
 
 // Fails to compile when a key is added to, removed from or made optional in only one of the two.
 const argsAgreeWithInputs: ArgsAgree<TrainingJobArgs, TrainingJobInputs> = true;
+// Fails to compile when an argument's type is not its input's type as a `pulumi.Input` (spelt out above so editors show it).
+const argTypesAgreeWithInputs: ArgTypesAgree<TrainingJobArgs, TrainingJobInputs> = true;
 void argsAgreeWithInputs;
+void argTypesAgreeWithInputs;
 
 /** The type token the engine records for a TrainingJob. */
 const RESOURCE_TYPE = "pulumi-nodejs:dynamic/modelarts:TrainingJob";

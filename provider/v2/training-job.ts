@@ -1,16 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Algorithm, Spec } from "./api/types";
 import type { TrainingJobComputed, TrainingJobInputs, TrainingJobTimeouts, WaitFor } from "./resource/inputs";
-import { registeredProps, type ArgOf, type ArgsAgree } from "../shared/resource/args";
+import { registeredProps, type ArgTypesAgree, type ArgsAgree, type DeepInput } from "../shared/resource/args";
 import { packageStub } from "../shared/resource/package-stub";
 import type { JobLocation } from "../shared/resource/lifecycle";
 
-/** The argument type of input `K`: its {@link TrainingJobInputs} type, as a `pulumi.Input`. */
-type In<K extends keyof TrainingJobInputs> = ArgOf<TrainingJobInputs, K>;
-
 /**
  * The arguments of a {@link TrainingJob} (v2): the members of {@link TrainingJobInputs}, each a
- * `pulumi.Input` (types derived from it; keys and optionality checked against it below).
+ * `pulumi.Input` (each type, key and optionality checked against it below).
  */
 export interface TrainingJobArgs {
   /**
@@ -18,15 +15,15 @@ export interface TrainingJobArgs {
    * replaces the job (the old one is deleted first when the name stays).
    * @default the resource name with a suffix derived from project and stack, e.g. `mnist-4f7a2c1`
    */
-  readonly jobName?: In<"jobName">;
+  readonly jobName?: pulumi.Input<string>;
   /** Description (`metadata.description`), 0–256 characters. A change is an in-place update. @default "" */
-  readonly description?: In<"description">;
+  readonly description?: pulumi.Input<string>;
   /** Workspace id: `"0"` or a 32-character id. A change replaces the job. @default "0" */
-  readonly workspaceId?: In<"workspaceId">;
+  readonly workspaceId?: pulumi.Input<string>;
   /** Annotations (`metadata.annotations`), string values. Never compared with what the service reports. A change replaces the job. */
-  readonly annotations?: In<"annotations">;
+  readonly annotations?: DeepInput<Record<string, string>>;
   /** The job's kind, e.g. `job` or `visualization_job`. A change replaces the job. @default "job" */
-  readonly kind?: In<"kind">;
+  readonly kind?: pulumi.Input<string>;
   /**
    * What runs (the create body's `algorithm`): an algorithm `id`; `subscriptionId` with
    * `itemVersionId`; `codeDir` with `bootFile` and a preset `engine`; or a custom image
@@ -34,38 +31,38 @@ export interface TrainingJobArgs {
    * A change replaces the job: v2 jobs have no versions.
    * @example { codeDir: "/bucket/mnist/code/", bootFile: "/bucket/mnist/code/train.py", engine: { engineName: "PyTorch", engineVersion: "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64" } }
    */
-  readonly algorithm: In<"algorithm">;
+  readonly algorithm: DeepInput<Algorithm>;
   /**
    * Resources and runtime options (the create body's `spec`): `resource` with `flavorId`,
    * `nodeCount` (default 1) and `poolId`; `volumes`; `logExportPath`; `autoStop`. A change replaces the job.
    * @example { resource: { flavorId: "modelarts.vm.cpu.8u", nodeCount: 1 } }
    */
-  readonly spec: In<"spec">;
+  readonly spec: DeepInput<Spec>;
   /** What `pulumi up` waits for: `accepted`, `running` or `completed`. @default "accepted" */
-  readonly waitFor?: In<"waitFor">;
+  readonly waitFor?: pulumi.Input<WaitFor>;
   /** How long create, update and delete may take, including waiting, e.g. `{ delete: "30m" }`. @default "20m" each */
-  readonly timeouts?: In<"timeouts">;
+  readonly timeouts?: DeepInput<TrainingJobTimeouts>;
   /** Terminate a job still creating, pending or running before deleting it. @default true */
-  readonly stopBeforeDelete?: In<"stopBeforeDelete">;
+  readonly stopBeforeDelete?: pulumi.Input<boolean>;
   /** Region override for this job (else the profile's or `modelarts:region`). A change replaces the job. */
-  readonly region?: In<"region">;
+  readonly region?: pulumi.Input<string>;
   /** Project id override for this job (else the profile's or `modelarts:projectId`). A change replaces the job. */
-  readonly projectId?: In<"projectId">;
+  readonly projectId?: pulumi.Input<string>;
   /** Endpoint URL override for this job (else the profile's, `modelarts:endpoint` or the region's endpoint). */
-  readonly endpoint?: In<"endpoint">;
+  readonly endpoint?: pulumi.Input<string>;
   /**
    * The named credentials profile that manages this job (`modelarts:profiles.<profile>`). A name,
    * never a secret. A change replaces the job.
    * @default the top-level `modelarts:*` settings
    * @example "eu"
    */
-  readonly profile?: In<"profile">;
+  readonly profile?: pulumi.Input<string>;
   /**
    * Adopt an existing job by id (its UUID) instead of creating one. The declared `algorithm` and
    * `spec` must match the job's (the service's own additions aside); `pulumi destroy` then deletes
    * it unless `retainOnDelete` is set.
    */
-  readonly adoptJobId?: In<"adoptJobId">;
+  readonly adoptJobId?: pulumi.Input<string>;
 }
 
 /** Where {@link TrainingJob.get} looks for the job: the same overrides a declared job would have. */
@@ -73,7 +70,10 @@ export type TrainingJobState = Pick<TrainingJobArgs, "region" | "projectId" | "e
 
 // Fails to compile when a key is added to, removed from or made optional in only one of the two.
 const argsAgreeWithInputs: ArgsAgree<TrainingJobArgs, TrainingJobInputs> = true;
+// Fails to compile when an argument's type is not its input's type as a `pulumi.Input` (spelt out above so editors show it).
+const argTypesAgreeWithInputs: ArgTypesAgree<TrainingJobArgs, TrainingJobInputs> = true;
 void argsAgreeWithInputs;
+void argTypesAgreeWithInputs;
 
 /** The dynamic resource's module: the engine records the type `pulumi-nodejs:dynamic/modelarts/v2:TrainingJob`. */
 const MODULE = "modelarts/v2";

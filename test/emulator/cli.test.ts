@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { CLI_FLAGS } from "../../emulator/cli";
 import { EmulatorControl } from "../../emulator/index";
 import { DEFAULT_V2_BEHAVIOUR } from "../../emulator/v2/behaviour";
+import { expectedTarballFiles } from "../package/files";
 import { PROJECT, jobBody } from "./helpers";
 
 const CLI = resolve(__dirname, "../../dist/emulator/cli.js");
@@ -75,7 +76,9 @@ describe("emulator: command line", function () {
     assert.match(res.stdout, /GET \/v3\b/);
     for (const key of Object.keys(DEFAULT_V2_BEHAVIOUR)) assert.match(res.stdout, new RegExp(`\\b${key}: `), `${key} is not in --help`);
     assert.doesNotMatch(res.stdout, /emulator\/README\.md/, "the package does not ship emulator/README.md");
-    assert.match(res.stdout, /README\.md/);
+    const shipped = /docs\/[a-z-]+\.md/.exec(res.stdout)?.[0];
+    assert.ok(shipped, "--help names a page under docs/");
+    assert.ok(expectedTarballFiles().includes(shipped), `the package ships ${shipped}`);
     assert.match(res.stdout, /MODELARTS_EMULATOR_SECRET_KEY, preferred/);
   });
 

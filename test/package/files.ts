@@ -1,7 +1,8 @@
 /**
  * What the packed package must hold, derived from the sources so that a new provider or emulator
  * file needs no edit here: each compiled module and its declarations, README, LICENSE,
- * package.json and the plugin's schema.json. Nothing else: no bench, scripts, tests or source maps.
+ * package.json, the plugin's schema.json and the guide and reference pages under docs/ (the
+ * README links there). Nothing else: no bench, scripts, tests or source maps.
  */
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -26,10 +27,21 @@ function tsModules(dir: string): string[] {
   return out;
 }
 
+/** The Markdown files under `dir`, as package paths. */
+function markdownUnder(root: string, dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = `${dir}/${entry.name}`;
+    if (entry.isDirectory()) out.push(...markdownUnder(root, rel));
+    else if (entry.name.endsWith(".md")) out.push(rel);
+  }
+  return out;
+}
+
 /** The exact, sorted file list the tarball must have. */
 export function expectedTarballFiles(root = REPO_ROOT): string[] {
   // schema.json: the provider plugin's schema, which its executable serves.
-  const files = ["LICENSE", "README.md", "package.json", "schema.json"];
+  const files = ["LICENSE", "README.md", "package.json", "schema.json", ...markdownUnder(root, "docs")];
   for (const folder of SHIPPED_SOURCES) {
     for (const source of tsModules(path.join(root, folder))) {
       const stem = path.relative(root, source).replace(/\.ts$/, "").split(path.sep).join("/");

@@ -3,8 +3,8 @@ import { strict as assert } from "node:assert";
 import { apiOf, demoArgs } from "../../scripts/demo-args";
 
 describe("scripts/demo-args: the demo's --api flag", () => {
-  it("walks through v1 when nothing is asked", () => {
-    assert.equal(apiOf([], {}), "v1");
+  it("walks through v2 when nothing is asked", () => {
+    assert.equal(apiOf([], {}), "v2");
   });
 
   it("takes --api v2 and --api=v2 given to the script itself", () => {
@@ -26,7 +26,7 @@ describe("scripts/demo-args: the demo's --api flag", () => {
   });
 
   it("takes --lang python, go or yaml, as given to the script or as npm hands it on, and then walks through v2", () => {
-    assert.deepEqual(demoArgs([], {}), { api: "v1", lang: "typescript" });
+    assert.deepEqual(demoArgs([], {}), { api: "v2", lang: "typescript" });
     assert.deepEqual(demoArgs(["--lang", "python"], {}), { api: "v2", lang: "python" });
     assert.deepEqual(demoArgs(["--lang=go"], {}), { api: "v2", lang: "go" });
     assert.deepEqual(demoArgs(["python"], { npm_config_lang: "true" }), { api: "v2", lang: "python" });

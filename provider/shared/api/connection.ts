@@ -129,7 +129,7 @@ export class Connection {
    * Sends a create. A failure after which the service provably did nothing (429, refused connection)
    * is re-sent; any other failure is thrown at once, ambiguous ones (5xx, timeout, dropped connection)
    * included: whether the service made the job then is for the caller to settle by looking, with the
-   * evidence only it has (README "How a job belongs to its stack"). The POST is never re-sent blindly.
+   * evidence only it has (docs/ownership.md). The POST is never re-sent blindly.
    */
   async sendCreate(spec: RequestSpec, options: SendOptions = {}): Promise<WireResponse> {
     const startedAt = this.policy.now();

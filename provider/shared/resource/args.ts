@@ -18,6 +18,16 @@ export type DeepInput<T> = T extends string | number | boolean
 export type ArgOf<I, K extends keyof I> =
   NonNullable<I[K]> extends string | number | boolean ? pulumi.Input<NonNullable<I[K]>> : DeepInput<NonNullable<I[K]>>;
 
+/**
+ * `true` only while every argument's type is exactly its input's type as a `pulumi.Input` (see
+ * {@link ArgOf}): `const agree: ArgTypesAgree<Args, Inputs> = true` fails to compile otherwise.
+ */
+export type ArgTypesAgree<Args, Inputs> = false extends {
+  [K in keyof Args & keyof Inputs]-?: Same<NonNullable<Args[K]>, ArgOf<Inputs, K>>;
+}[keyof Args & keyof Inputs]
+  ? false
+  : true;
+
 /** The keys of `T` that may be left out. */
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -75,7 +75,7 @@ export function realCancellation(): Cancellation {
 /** What the row says when a cancel was seen but the waits go on (the dynamic provider). */
 export const CANCEL_SEEN =
   "cancel seen (Ctrl-C): the dynamic-provider host cannot stop this step, so it keeps waiting until it ends or reaches its timeout (`timeouts`); " +
-  "press Ctrl-C again to stop now, then run `pulumi refresh --clear-pending-creates` and see the README's Ctrl-C section to take back a job that was accepted";
+  "press Ctrl-C again to stop now, then run `pulumi refresh --clear-pending-creates` and see docs/waits-and-progress.md (Ctrl-C) to take back a job that was accepted";
 
 /** Ends every wait of `pollers` (the process's by default) now; returns how many ended. */
 export function cancelAll(reason = "the operation was cancelled", pollers: Pollers = processPollers()): number {

@@ -141,6 +141,39 @@ export function relocation(
   return movedBy(recorded, current);
 }
 
+/** What `diff` answers the engine. */
+export interface DiffAnswer {
+  changes: boolean;
+  replaces: string[];
+  deleteBeforeReplace: boolean;
+}
+
+/**
+ * The inputs' diff of either version, plus a replacement when the configuration now points away from
+ * where the job lives ({@link relocation}), said on the job's row with the reason.
+ */
+export function diffWithRelocation(
+  inputsDiff: DiffAnswer,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  locate: (target: JobTarget) => ResolvedPlace,
+  progress: (line: string) => void,
+): DiffAnswer {
+  const moved = relocation(olds, news, locate);
+  if (moved.length > 0) {
+    const was = locationOf(olds)!;
+    progress(
+      `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
+        `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
+    );
+  }
+  return {
+    changes: inputsDiff.changes || moved.length > 0,
+    replaces: [...new Set([...inputsDiff.replaces, ...moved])],
+    deleteBeforeReplace: inputsDiff.deleteBeforeReplace,
+  };
+}
+
 /**
  * How long a step may take: `timeouts.<step>`, else the default. `check` refuses a timeout no timer
  * can hold; one recorded before that rule (delete and refresh run without `check`) is cut to the limit.

@@ -1,5 +1,5 @@
 /**
- * How a create proves that a job is this resource's (README "How a job belongs to its stack"), for
+ * How a create proves that a job is this resource's (docs/ownership.md), for
  * every API version. A job is taken into the state only with evidence beyond its name, evidence that
  * was in this stack's state before the create's first POST:
  * - an autonamed job's name is derived from the stack's identity (a random value kept in this

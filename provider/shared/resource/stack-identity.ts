@@ -1,6 +1,6 @@
 /**
  * The stack's identity: a random 128-bit value made once, by the first `pulumi up` that declares a
- * TrainingJob, and kept in the stack's state from then on (README "How a job belongs to its stack").
+ * TrainingJob, and kept in the stack's state from then on (docs/ownership.md).
  * It is what no other stack can have: two stacks named `dev` in two backends, or a renamed stack and
  * the new stack of its old name, each hold their own. Every declared TrainingJob (v1 or v2) takes
  * its `autonameSeed` from it, and so depends on it: the identity is in the state before any job's

@@ -1,7 +1,7 @@
 /**
  * The TrainingJob provider's implementation. The serialized stub (`stub.ts`) loads this module from
  * the installed package when the engine calls it, so a fix here reaches stacks created by older
- * versions. Every lifecycle method follows the contract written in the README's "Lifecycle" section.
+ * versions. Every lifecycle method follows the contract written in docs/resources.md, "Lifecycle semantics".
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
 import { deadlineIn, type Deadline } from "../../shared/api/retry";
@@ -38,7 +38,7 @@ import {
   locationOf,
   PROVIDER_KEY,
   recordedTarget,
-  relocation,
+  diffWithRelocation,
   targetOf,
   timeoutOf,
   READ_TIMEOUT_MS,
@@ -131,17 +131,7 @@ export class TrainingJobProviderImpl {
 
   /** The inputs' diff, plus a replacement when the configuration now points away from where the job lives. */
   async diff(_id: string, olds: Bag, news: Bag) {
-    const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
-    const moved = relocation(olds, news, (target) => this.place(target));
-    if (moved.length > 0) {
-      const was = locationOf(olds)!;
-      this.progress(
-        `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
-          `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
-      );
-    }
-    const all = [...new Set([...replaces, ...moved])];
-    return { changes: changes || moved.length > 0, replaces: all, deleteBeforeReplace };
+    return diffWithRelocation(diffInputs(olds, news), olds, news, (target) => this.place(target), this.progress);
   }
 
   async create(news: Bag): Promise<{ id: string; outs: Bag }> {

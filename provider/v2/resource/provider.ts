@@ -1,7 +1,7 @@
 /**
  * The v2 TrainingJob provider's implementation, loaded by the serialized stub (its `a: "v2"`) from
- * the installed package. Every lifecycle method follows the contract written in the README's
- * "v2.TrainingJob lifecycle" section: the same guarantees as v1 (ownership, partial state, absence
+ * the installed package. Every lifecycle method follows the contract written in docs/resources.md,
+ * "v2.TrainingJob lifecycle": the same guarantees as v1 (ownership, partial state, absence
  * only from complete look-ups, every step within its timeout), over the v2 API's shapes.
  */
 import { isNotFound, isTransient, ModelArtsApiError, ModelArtsError, ModelArtsTimeoutError } from "../../shared/api/errors";
@@ -37,7 +37,7 @@ import {
   locationOf,
   PROVIDER_KEY,
   recordedTarget,
-  relocation,
+  diffWithRelocation,
   targetOf,
   timeoutOf,
   READ_TIMEOUT_MS,
@@ -131,17 +131,7 @@ export class TrainingJobV2ProviderImpl {
 
   /** The inputs' diff, plus a replacement when the configuration now points away from where the job lives. */
   async diff(_id: string, olds: Bag, news: Bag) {
-    const { changes, replaces, deleteBeforeReplace } = diffInputs(olds, news);
-    const moved = relocation(olds, news, (target) => this.place(target));
-    if (moved.length > 0) {
-      const was = locationOf(olds)!;
-      this.progress(
-        `training job ${String(olds["jobId"])} lives in project ${was.projectId} at ${was.endpoint}; the configuration now points ` +
-          `elsewhere (${moved.join(", ")}): it is replaced there, and deleted where it lives`,
-      );
-    }
-    const all = [...new Set([...replaces, ...moved])];
-    return { changes: changes || moved.length > 0, replaces: all, deleteBeforeReplace };
+    return diffWithRelocation(diffInputs(olds, news), olds, news, (target) => this.place(target), this.progress);
   }
 
   async create(news: Bag): Promise<{ id: string; outs: Bag }> {
