@@ -59,6 +59,8 @@ export function differingPaths(declared: unknown, live: unknown, prefix: string)
   return [prefix];
 }
 
+const nonEmpty = (v: unknown): v is string => typeof v === "string" && v !== "";
+
 /** The job's `algorithm` as a declaration that would create it: the service's resolutions left out. */
 export function algorithmOf(job: Job): Algorithm {
   const live = job.algorithm as Bag;
@@ -80,11 +82,13 @@ export function algorithmOf(job: Job): Algorithm {
         e["engineName"] = engine["engineName"];
         e["engineVersion"] = engine["engineVersion"];
       }
-    } else if (typeof engine["engineId"] === "string" && engine["engineId"] !== "") {
-      e["engineId"] = engine["engineId"];
-    } else if (typeof engine["engineName"] === "string" && typeof engine["engineVersion"] === "string") {
+    } else if (nonEmpty(engine["engineName"]) && nonEmpty(engine["engineVersion"])) {
+      // By name and version when the service reports them (how programs and the examples name a
+      // preset engine), so that an imported job previews no change against such a declaration.
       e["engineName"] = engine["engineName"];
       e["engineVersion"] = engine["engineVersion"];
+    } else if (nonEmpty(engine["engineId"])) {
+      e["engineId"] = engine["engineId"];
     }
     if (engine["installSysPackages"] === true) e["installSysPackages"] = true;
     if (Object.keys(e).length > 0) out["engine"] = e;

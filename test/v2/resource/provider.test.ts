@@ -146,7 +146,8 @@ describe("v2 provider lifecycle (emulator, emulated time)", () => {
       assert.equal(read.props!["jobName"], "get-1");
       assert.equal(read.props!["description"], "a provider test job");
       const algorithm = read.props!["algorithm"] as Record<string, unknown>;
-      assert.deepEqual(algorithm["engine"], { engineId: "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64" });
+      // By name and version, as the service reports them besides the id the job was made with.
+      assert.deepEqual(algorithm["engine"], { engineName: "PyTorch", engineVersion: "pytorch_1.8.0-cuda_10.2-py_3.7-ubuntu_18.04-x86_64" });
       assert.deepEqual(algorithm["outputs"], [{ name: "train_url", remote: { obs: { obsUrl: "/bucket/out/" } } }]);
       assert.deepEqual(read.props!["spec"], { resource: { flavorId: "modelarts.vm.cpu.8u", nodeCount: 1 } });
     });
