@@ -4,12 +4,13 @@
  * into a Pulumi home the scenarios share, and the YAML language host comes from ensure-pulumi's cache.
  */
 import { strict as assert } from "node:assert";
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { ensureYamlHost } from "../../scripts/ensure-pulumi";
+import { releaseArtifacts } from "./languages";
 import { createV2Client } from "../../provider/v2/api/client";
 import {
   checkPackageBuilt,
@@ -86,8 +87,8 @@ describe("e2e: the modelarts provider plugin from YAML", function () {
     const yamlBin = await ensureYamlHost({ log: (line) => process.stderr.write(`      [ensure-pulumi] ${line}\n`) });
     // The release as a user gets it: `npm run dist`'s archive, installed into a fresh Pulumi home.
     const { version } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8")) as { version: string };
-    const out = execFileSync(process.execPath, [path.join(REPO_ROOT, "dist", "scripts", "dist.js")], { encoding: "utf8" });
-    const archive = out.split("\n").find((l) => l.endsWith(".tar.gz"))!;
+    // One `npm run dist` per test process, shared with the Python, Go and YAML suites.
+    const { archive } = await releaseArtifacts();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "modelarts-plugin-e2e-"));
     const home = path.join(tmp, "home");
     await execFileAsync(cli.command, ["plugin", "install", "resource", "modelarts", version, "--file", archive, "--non-interactive"], {
