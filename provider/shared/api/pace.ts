@@ -74,8 +74,10 @@ export function resolvePace(options: PaceOptions = {}): Readonly<Required<PaceOp
 }
 
 /**
- * Tokens refilled at `rate` a second up to `capacity`. A take reserves a token even when none is
- * there yet (the count goes below zero), so waiting callers are served in the order they came.
+ * Tokens refilled at `rate` a second up to `capacity`. A caller takes a token only when one is there
+ * (`waitMs` says how long until then): a caller that wakes late, after a stall of its process, takes
+ * what is there then, so no window ever sees more calls than `capacity + rate × window`. (Reserving
+ * tokens ahead, as an earlier version did, let callers woken together by a stall send together.)
  */
 export class TokenBucket {
   private tokens: number;
@@ -90,14 +92,19 @@ export class TokenBucket {
     this.at = now;
   }
 
-  /** Takes one token; returns how long (ms) until it is really there (0: at once). */
-  take(now: number): number {
+  /** How long (ms) until a token is there (0: now). */
+  waitMs(now: number): number {
     this.refill(now);
-    this.tokens -= 1;
-    return this.tokens >= 0 ? 0 : Math.ceil((-this.tokens * 1000) / this.rate);
+    return this.tokens >= 1 ? 0 : Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.rate));
   }
 
-  /** Tokens there now (negative: reserved ahead). */
+  /** Takes one token, which must be there ({@link waitMs} 0). */
+  take(now: number): void {
+    this.refill(now);
+    this.tokens -= 1;
+  }
+
+  /** Tokens there now. */
   level(now: number): number {
     this.refill(now);
     return this.tokens;
@@ -194,7 +201,6 @@ export class AccountPace {
    * `DeadlineReachedError` (nothing sent) when the wait would end after `deadline`.
    */
   async acquire(kind: CallKind, operation: string, options: { signal?: AbortSignal; deadline?: Deadline } = {}): Promise<Pass> {
-    let reserved = false;
     let waited = false;
     for (;;) {
       if (options.signal?.aborted) throw options.signal.reason;
@@ -209,15 +215,14 @@ export class AccountPace {
         await this.waitFor(this.probe, operation, options);
         continue;
       }
-      if (!reserved) {
-        reserved = true;
-        const ms = Math.max(this.all.take(now), kind === "list" ? this.lists.take(now) : 0);
-        if (ms > 0) {
-          waited = true;
-          await this.wait(ms, operation, "the account's pace", options);
-          continue;
-        }
+      const ms = Math.max(this.all.waitMs(now), kind === "list" ? this.lists.waitMs(now) : 0);
+      if (ms > 0) {
+        waited = true;
+        await this.wait(ms, operation, "the account's pace", options);
+        continue;
       }
+      this.all.take(now);
+      if (kind === "list") this.lists.take(now);
       if (waited) this.stats.waited++;
       this.stats.sent++;
       if (kind === "list") this.stats.lists++;

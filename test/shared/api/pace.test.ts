@@ -39,9 +39,38 @@ class QueueClock implements PaceClock {
 describe("AccountPace (one pace per account)", () => {
   it("a token bucket lets a burst through at once, then one call per 1/rate", () => {
     const bucket = new TokenBucket(1, 10, 0);
-    const waits = Array.from({ length: 12 }, () => bucket.take(0));
-    assert.deepEqual(waits, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1000, 2000]);
-    assert.equal(bucket.take(5_000), 0, "refilled meanwhile");
+    const waits = Array.from({ length: 11 }, () => {
+      const ms = bucket.waitMs(0);
+      if (ms === 0) bucket.take(0);
+      return ms;
+    });
+    assert.deepEqual(waits, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1000]);
+    assert.equal(bucket.waitMs(1_000), 0, "one token a second");
+    assert.equal(bucket.level(5_000), 5, "refilled meanwhile");
+  });
+
+  it("list calls queued behind other calls of the account keep their own pace: no burst of lists when the others drain", async () => {
+    const clock = new QueueClock();
+    const pace = new AccountPace({}, clock);
+    const listsAt: number[] = [];
+    await clock.run(
+      Promise.all([
+        // 200 DELETEs and the like fill the ceiling (10 a second) for 20 s …
+        ...Array.from({ length: 200 }, async () => (await pace.acquire("call", "delete training job 1")).done({})),
+        // … while 40 list calls wait for both the ceiling and their own pace.
+        ...Array.from({ length: 40 }, async () => {
+          (await pace.acquire("list", "list training jobs")).done({});
+          listsAt.push(clock.now());
+        }),
+      ]),
+    );
+    listsAt.sort((a, b) => a - b);
+    for (let i = 0; i < listsAt.length; i++) {
+      for (let j = i; j < listsAt.length; j++) {
+        const windowS = (listsAt[j]! - listsAt[i]!) / 1000;
+        assert.ok(j - i + 1 <= 10 + windowS + 1e-9, `${j - i + 1} list calls within ${windowS} s: ${listsAt.join(", ")}`);
+      }
+    }
   });
 
   it("sends at most one list call a second after a burst of 10, whatever the number of callers", async () => {
