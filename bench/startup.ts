@@ -55,7 +55,8 @@ export function serializedProvider(): string {
   const script = `
     const pulumi = require("@pulumi/pulumi");
     pulumi.runtime.setMocks({
-      newResource: (args) => { process.stdout.write(JSON.stringify(args.inputs.__provider)); return { id: "1", state: args.inputs }; },
+      // The job's provider only: the stack identity resource the first job brings has its own.
+      newResource: (args) => { if (args.type.endsWith(":TrainingJob")) process.stdout.write(JSON.stringify(args.inputs.__provider)); return { id: "1", state: args.inputs }; },
       call: () => ({}),
     }, "modelarts-bench", "startup", false);
     const { TrainingJob } = require(${JSON.stringify(path.join(repoRoot(), "dist", "provider", "index.js"))});

@@ -301,6 +301,32 @@ outputs:
     });
   });
 
+  it("two stacks that declare one jobName: the second is refused (it cannot prove the job is its own), and the first's job survives", async () => {
+    const program = yamlProgram("modelarts-yaml-shared").replace(
+      "      description: ${description}\n",
+      "      jobName: shared-yaml-job\n      description: ${description}\n",
+    );
+    await scenario(program, async (s) => {
+      const first = await s.up();
+      assert.equal(first.outputs["jobName"]!.value, "shared-yaml-job");
+      const sibling = await siblingStack(s, "b");
+      try {
+        const error = await failure(sibling.up({ color: "never" }));
+        assert.match(error.message, /shared-yaml-job/);
+        assert.match(error.message, /cannot prove it is its own/);
+        assert.match(error.message, /adoptJobId/);
+        await sibling.destroy({ color: "never" });
+        assert.deepEqual(
+          v2Jobs(s).map((j) => j.metadata.id),
+          [first.outputs["jobId"]!.value],
+          "the first stack's job is the only job, untouched by the second stack's up and destroy",
+        );
+      } finally {
+        await removeSibling(s, sibling);
+      }
+    });
+  });
+
   it("Ctrl-C during a create's wait ends the wait at once, and the job is recorded", async () => {
     await scenario(
       yamlProgram("modelarts-yaml-cancel"),
