@@ -52,7 +52,9 @@ describe("scripts/ensure-pulumi", function () {
         const host = execFileSync(path.join(binDir, exe), ["-version"], { encoding: "utf8" }).trim();
         assert.equal(host, `v${version}`, exe);
       }
-      const hosts = JSON.parse(fs.readFileSync(path.join(binDir, "..", "hosts.json"), "utf8")) as { version: string };
+      // The Python and Go hosts live in the CLI's folder (the Node.js host's folder, returned, links them).
+      const cliDir = path.join(path.dirname(path.dirname(binDir)), `pulumi-v${version}`);
+      const hosts = JSON.parse(fs.readFileSync(path.join(cliDir, "hosts.json"), "utf8")) as { version: string };
       assert.equal(hosts.version, version, "the Python and Go hosts have a manifest of their own");
     } else {
       // A pulumi from PATH only has to match major.minor.
