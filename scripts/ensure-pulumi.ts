@@ -774,23 +774,18 @@ async function buildYamlHost(finalDir: string, log: (line: string) => void): Pro
     }
     await runGo(go, ["get", "-tool", `${YAML_HOST_PACKAGE}@${YAML_VERSION}`], s);
     await runGo(go, ["build", "-trimpath", "-tags", BUILD_TAGS, "-o", path.join(tmpBin, "pulumi-language-yaml"), YAML_HOST_PACKAGE], s);
-    const manifest: Manifest = {
+    publishHostBuild(tmpDir, finalDir, {
       version: YAML_VERSION,
       recipe: YAML_RECIPE,
       languageHost: `${YAML_HOST_PACKAGE}@${YAML_VERSION}`,
       goVersion,
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round((Date.now() - started) / 1000),
-    };
-    fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-    fs.rmSync(srcDir, { recursive: true, force: true });
-    if (fs.existsSync(finalDir)) fs.rmSync(finalDir, { recursive: true, force: true });
-    fs.renameSync(tmpDir, finalDir);
+    });
     ok = true;
     log(`built pulumi-language-yaml ${YAML_VERSION} in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
   } catch (err) {
-    if (err instanceof GoError) throw new Error(`${err.message}\n${err.stderr.trim().split("\n").slice(-40).join("\n")}`);
-    throw err;
+    throw explainGoError(err);
   } finally {
     if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
@@ -831,30 +826,33 @@ async function buildNodejsHost(version: string, cliDir: string, finalDir: string
     }
     const out = path.join(tmpBin, NODEJS_HOST);
     await runGo(go, ["build", "-trimpath", "-tags", BUILD_TAGS, "-ldflags", `-X ${VERSION_SYMBOL}=${tag}`, "-o", out, languageHost.pkg], s);
-    const res = spawnSync(out, ["-version"], { encoding: "utf8", timeout: 60_000 });
-    if (res.status !== 0 || res.stdout.trim() !== tag) {
-      throw new Error(`${NODEJS_HOST} -version printed ${JSON.stringify(res.stdout.trim())} (expected ${tag}): ${res.stderr}`);
-    }
-    const manifest: Manifest = {
+    verifyVersion(out, ["-version"], tag);
+    publishHostBuild(tmpDir, finalDir, {
       version,
       recipe: NODEJS_RECIPE,
       languageHost: languageHost.description,
       goVersion,
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round((Date.now() - started) / 1000),
-    };
-    fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
-    fs.rmSync(srcDir, { recursive: true, force: true });
-    if (fs.existsSync(finalDir)) fs.rmSync(finalDir, { recursive: true, force: true });
-    fs.renameSync(tmpDir, finalDir);
+    });
     ok = true;
     log(`built ${NODEJS_HOST} (${languageHost.description}) in ${formatDuration(Date.now() - started)}: ${path.join(finalDir, "bin")}`);
   } catch (err) {
-    if (err instanceof GoError) throw new Error(`${err.message}\n${err.stderr.trim().split("\n").slice(-40).join("\n")}`);
-    throw err;
+    throw explainGoError(err);
   } finally {
     if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Publishes a host built in `tmpDir` (its `bin/`, with `manifest` written beside it, its `src/`
+ * dropped) as `finalDir`, replacing an older build there.
+ */
+function publishHostBuild(tmpDir: string, finalDir: string, manifest: Manifest): void {
+  fs.writeFileSync(path.join(tmpDir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  fs.rmSync(path.join(tmpDir, "src"), { recursive: true, force: true });
+  if (fs.existsSync(finalDir)) fs.rmSync(finalDir, { recursive: true, force: true });
+  fs.renameSync(tmpDir, finalDir);
 }
 
 /** Adds the upstream language host to the wrapper module if its release commit can be resolved. */
