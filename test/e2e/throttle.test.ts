@@ -36,10 +36,11 @@ describe("e2e: waits under the gateway's rate limit (real CLI)", function () {
     const emulator = { jobDurationMs: 60_000, deleteDelayMs: 1_500, killMs: 500, rateLimit: { requestsPerSecond: 2 } };
     await withScenario({ program, emulator }, async (s) => {
       const up = await s.up();
-      assert.deepEqual(up.summary.resourceChanges, { create: JOBS + 1 });
+      // The jobs, the stack and the stack's identity resource.
+      assert.deepEqual(up.summary.resourceChanges, { create: JOBS + 2 });
       assert.equal(s.emulator.control.v2Jobs(PROJECT_ID).length, JOBS);
       const destroy = await s.destroy();
-      assert.deepEqual(destroy.summary.resourceChanges, { delete: JOBS + 1 });
+      assert.deepEqual(destroy.summary.resourceChanges, { delete: JOBS + 2 });
       assert.equal(s.emulator.control.v2Jobs(PROJECT_ID).length, 0, "every job removed");
       const limit = s.emulator.control.rateLimit();
       assert.ok(limit.throttled > 0, "the gateway's limit was met (else this test shows nothing)");
