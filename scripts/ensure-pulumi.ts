@@ -631,11 +631,7 @@ function explainGoError(err: unknown): unknown {
 async function buildLanguageHosts(version: string, finalDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   const tag = `v${version}`;
-  const tmpDir = path.join(finalDir, `hosts.tmp-${process.pid}-${Date.now()}`);
-  const srcDir = path.join(tmpDir, "src");
-  const tmpBin = path.join(tmpDir, "bin");
-  fs.mkdirSync(srcDir, { recursive: true });
-  fs.mkdirSync(tmpBin);
+  const { tmpDir, srcDir, tmpBin } = scratchBuild(path.join(finalDir, "hosts"));
   try {
     log(`building the Python and Go language hosts ${tag} against ${PKG_MODULE}`);
     const setup = goSetup(version);
@@ -644,11 +640,7 @@ async function buildLanguageHosts(version: string, finalDir: string, log: (line:
       log(`${label}… (${formatDuration(Date.now() - started)} elapsed)`);
       return { label, started: Date.now() };
     };
-    const cliSrc = path.join(finalDir, "src");
-    if (fs.existsSync(path.join(cliSrc, "go.mod")) && fs.existsSync(path.join(cliSrc, "go.sum"))) {
-      fs.copyFileSync(path.join(cliSrc, "go.mod"), path.join(srcDir, "go.mod"));
-      fs.copyFileSync(path.join(cliSrc, "go.sum"), path.join(srcDir, "go.sum"));
-    } else {
+    if (!startFromCliModule(finalDir, srcDir)) {
       await resolvePulumiModules(go, tag, setup.goVersion, step("resolving modules"));
     }
     for (const [rel, text] of Object.entries(installedSources().hosts)) {
@@ -682,11 +674,7 @@ async function buildLanguageHosts(version: string, finalDir: string, log: (line:
 async function build(version: string, finalDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   const tag = `v${version}`;
-  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
-  const srcDir = path.join(tmpDir, "src");
-  const tmpBin = path.join(tmpDir, "bin");
-  fs.mkdirSync(srcDir, { recursive: true });
-  fs.mkdirSync(tmpBin);
+  const { tmpDir, srcDir, tmpBin } = scratchBuild(finalDir);
   let ok = false;
   try {
     log(`building Pulumi CLI ${tag} from the Go modules (first time on this machine: several minutes)`);
@@ -750,11 +738,7 @@ async function build(version: string, finalDir: string, log: (line: string) => v
  */
 async function buildYamlHost(finalDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
-  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
-  const srcDir = path.join(tmpDir, "src");
-  const tmpBin = path.join(tmpDir, "bin");
-  fs.mkdirSync(srcDir, { recursive: true });
-  fs.mkdirSync(tmpBin);
+  const { tmpDir, srcDir, tmpBin } = scratchBuild(finalDir);
   let ok = false;
   try {
     log(`building pulumi-language-yaml ${YAML_VERSION} from the Go modules (first time on this machine: a few minutes)`);
@@ -799,22 +783,14 @@ async function buildYamlHost(finalDir: string, log: (line: string) => void): Pro
 async function buildNodejsHost(version: string, cliDir: string, finalDir: string, log: (line: string) => void): Promise<void> {
   const started = Date.now();
   const tag = `v${version}`;
-  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
-  const srcDir = path.join(tmpDir, "src");
-  const tmpBin = path.join(tmpDir, "bin");
-  fs.mkdirSync(srcDir, { recursive: true });
-  fs.mkdirSync(tmpBin);
+  const { tmpDir, srcDir, tmpBin } = scratchBuild(finalDir);
   let ok = false;
   try {
     log(`building ${NODEJS_HOST} ${tag}`);
     const { env, goVersion } = goSetup(undefined);
     const go: GoRunner = { env, cwd: srcDir, log };
     const s = { label: `building ${NODEJS_HOST}`, started };
-    const cliSrc = path.join(cliDir, "src");
-    if (fs.existsSync(path.join(cliSrc, "go.mod")) && fs.existsSync(path.join(cliSrc, "go.sum"))) {
-      fs.copyFileSync(path.join(cliSrc, "go.mod"), path.join(srcDir, "go.mod"));
-      fs.copyFileSync(path.join(cliSrc, "go.sum"), path.join(srcDir, "go.sum"));
-    } else {
+    if (!startFromCliModule(cliDir, srcDir)) {
       fs.writeFileSync(path.join(srcDir, "go.mod"), "module pulumi-modelarts.local/nodejs-host-build\n\ngo 1.24\n");
       await runGo(go, ["get", `${SDK_MODULE}@${tag}`], s);
     }
@@ -842,6 +818,29 @@ async function buildNodejsHost(version: string, cliDir: string, finalDir: string
   } finally {
     if (!ok) fs.rmSync(tmpDir, { recursive: true, force: true });
   }
+}
+
+/** A scratch folder for a build of `finalDir` (`<finalDir>.tmp-<pid>-<time>`) with its `src/` and `bin/`. */
+function scratchBuild(finalDir: string): { tmpDir: string; srcDir: string; tmpBin: string } {
+  const tmpDir = `${finalDir}.tmp-${process.pid}-${Date.now()}`;
+  const srcDir = path.join(tmpDir, "src");
+  const tmpBin = path.join(tmpDir, "bin");
+  fs.mkdirSync(srcDir, { recursive: true });
+  fs.mkdirSync(tmpBin);
+  return { tmpDir, srcDir, tmpBin };
+}
+
+/**
+ * Starts a host's module in `srcDir` as a copy of the CLI build's go.mod and go.sum (kept in
+ * `cliDir/src`): the same module versions, and the Go build cache already holds what they compile.
+ * False when the CLI build kept none (a CLI found on PATH): the caller resolves the modules itself.
+ */
+function startFromCliModule(cliDir: string, srcDir: string): boolean {
+  const cliSrc = path.join(cliDir, "src");
+  if (!fs.existsSync(path.join(cliSrc, "go.mod")) || !fs.existsSync(path.join(cliSrc, "go.sum"))) return false;
+  fs.copyFileSync(path.join(cliSrc, "go.mod"), path.join(srcDir, "go.mod"));
+  fs.copyFileSync(path.join(cliSrc, "go.sum"), path.join(srcDir, "go.sum"));
+  return true;
 }
 
 /**
